@@ -1,0 +1,227 @@
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import {
+  type Checkpoint,
+  compareCheckpoints,
+  type EventStore,
+  type RecordedEvent,
+} from '../src/store/eventStore.js';
+import type { StoreLogger } from '../src/store/logger.js';
+import { loadMigrations, migrate } from '../src/store/postgres/migrate.js';
+import type { Projector } from './projector.js';
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  /** the read-model database */
+  pool: pg.Pool;
+  /** a connection string for the lock's own connection (same database as the pool) */
+  lockConnection: pg.ClientConfig;
+  projector: Projector;
+  logger: StoreLogger;
+  batchSize?: number;
+  /** how long a partly filled batch waits for more events */
+  maxBatchDelayMs?: number;
+  /** how often a standby instance asks for the lock */
+  standbyRetryMs?: number;
+}
+
+const COMMON_MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+/**
+ * Runs one projector: once across all nodes (a PostgreSQL advisory lock held on a connection of
+ * its own; the others wait as standbys), from its checkpoint, in batches that commit their rows
+ * and their checkpoint together.
+ */
+export class ProjectionRunner {
+  private checkpoint: Checkpoint | undefined;
+  private waiters: Array<{ target: Checkpoint; resolve(): void }> = [];
+  private readonly abort = new AbortController();
+  private lockClient: pg.Client | undefined;
+  private running: Promise<void> | undefined;
+  private active = false;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {}
+
+  get name(): string {
+    return this.options.projector.name;
+  }
+
+  /** Applies the migrations, then runs in the background (as the active instance or a standby). */
+  async start(): Promise<void> {
+    const { pool, projector } = this.options;
+    await migrate(pool, 'projections', await loadMigrations(COMMON_MIGRATIONS));
+    await migrate(pool, projector.name, projector.migrations);
+    this.running = this.run();
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** The position of the last event this projector has applied (as committed). */
+  get position(): Checkpoint | undefined {
+    return this.checkpoint;
+  }
+
+  /** Resolves once the read model reflects every event up to `target` (or after timeoutMs). */
+  waitFor(target: Checkpoint | undefined, timeoutMs = 5_000): Promise<boolean> {
+    if (!target || (this.checkpoint && compareCheckpoints(this.checkpoint, target) >= 0))
+      return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        target,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves once the read model reflects the whole log as it is now. */
+  async catchUp(timeoutMs = 5_000): Promise<boolean> {
+    const head = await this.options.store.headCheckpoint({
+      streamPrefix: this.options.projector.streamPrefix,
+    });
+    return this.waitFor(head, timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+    await this.lockClient?.end().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const { logger, standbyRetryMs = 2_000 } = this.options;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (await this.acquireLock()) {
+          this.active = true;
+          await this.project();
+        } else {
+          await sleep(standbyRetryMs, this.abort.signal);
+        }
+      } catch (error) {
+        if (this.abort.signal.aborted) break;
+        logger.error({ err: error, projection: this.name }, 'projection stopped; retrying');
+        this.active = false;
+        await this.lockClient?.end().catch(() => undefined);
+        this.lockClient = undefined;
+        await sleep(1_000, this.abort.signal);
+      }
+    }
+    this.active = false;
+  }
+
+  private async acquireLock(): Promise<boolean> {
+    if (!this.lockClient) {
+      const client = new pg.Client({
+        ...this.options.lockConnection,
+        application_name: `projection-${this.name}`,
+      });
+      client.on('error', () => undefined); // a lost lock connection ends the run; run() starts over
+      await client.connect();
+      this.lockClient = client;
+    }
+    const { rows } = await this.lockClient.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_lock(hashtext(current_schema() || ':projection:' || $1)) AS locked`,
+      [this.name],
+    );
+    return rows[0]!.locked;
+  }
+
+  private async project(): Promise<void> {
+    const { pool, store, projector, batchSize = 500, maxBatchDelayMs = 20 } = this.options;
+    await pool.query('INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
+      this.name,
+    ]);
+    const { rows } = await pool.query<{ checkpoint: string | null }>(
+      'SELECT checkpoint FROM projection_checkpoints WHERE name = $1',
+      [this.name],
+    );
+    this.setCheckpoint((rows[0]?.checkpoint ?? undefined) as Checkpoint | undefined);
+    const iterator = store
+      .subscribe({
+        fromCheckpoint: this.checkpoint,
+        streamPrefix: projector.streamPrefix,
+        signal: this.abort.signal,
+      })
+      [Symbol.asyncIterator]();
+    let pending = iterator.next();
+    let batch: RecordedEvent[] = [];
+    while (!this.abort.signal.aborted) {
+      // wait for the next event, but no longer than the batch delay when a batch is started
+      const next =
+        batch.length === 0
+          ? await pending
+          : await Promise.race([pending, sleep(maxBatchDelayMs).then(() => undefined)]);
+      if (next === undefined) {
+        await this.commit(batch);
+        batch = [];
+        continue;
+      }
+      if (next.done) break;
+      batch.push(next.value);
+      pending = iterator.next();
+      if (batch.length >= batchSize) {
+        await this.commit(batch);
+        batch = [];
+      }
+    }
+    await iterator.return?.();
+  }
+
+  private async commit(batch: RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    const { pool, projector } = this.options;
+    const client = await pool.connect();
+    client.on('error', () => undefined);
+    try {
+      await client.query('BEGIN');
+      for (const event of batch) {
+        if (!projector.eventTypes || projector.eventTypes.has(event.type))
+          await projector.apply(event, client);
+      }
+      const last = batch.at(-1)!.position;
+      await client.query(
+        'UPDATE projection_checkpoints SET checkpoint = $2, updated_at = now() WHERE name = $1',
+        [this.name, last],
+      );
+      await client.query('COMMIT');
+      this.setCheckpoint(last);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private setCheckpoint(checkpoint: Checkpoint | undefined): void {
+    this.checkpoint = checkpoint;
+    if (!checkpoint) return;
+    const ready = this.waiters.filter((waiter) => compareCheckpoints(checkpoint, waiter.target) >= 0);
+    this.waiters = this.waiters.filter((waiter) => compareCheckpoints(checkpoint, waiter.target) < 0);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

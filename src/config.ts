@@ -1,0 +1,108 @@
+/**
+ * Configuration from the environment (ARCHITECTURE §8), validated at start: a bad value stops
+ * start-up with a message naming the variable.
+ */
+export interface Config {
+  port: number;
+  /** unset: an embedded PostgreSQL under dataDir */
+  databaseUrl?: string;
+  /** PostgreSQL schema for the event log and read models (default: the server's search_path) */
+  databaseSchema?: string;
+  dataDir: string;
+  /** esdb://… : EventStoreDB holds the event log */
+  eventStoreUrl?: string;
+  /** unset: a single node */
+  redisUrl?: string;
+  adminToken?: string;
+  tls?: { port: number; certFile: string; keyFile: string; caFile?: string };
+  heartbeatIntervalSeconds: number;
+  commandTimeoutSeconds: number;
+  autoRegister: 'off' | 'pending' | 'accept';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const AUTO_REGISTER = ['off', 'pending', 'accept'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const raw = env[name]?.trim();
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return parsed;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = value(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) throw new Error();
+      return raw;
+    } catch {
+      problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      return undefined;
+    }
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const databaseSchema = value('DATABASE_SCHEMA');
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    problems.push('DATABASE_SCHEMA must be a lower-case identifier (letters, digits, _)');
+  }
+  const adminToken = value('ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters');
+  }
+
+  const tlsPort = value('TLS_PORT');
+  const certFile = value('TLS_CERT');
+  const keyFile = value('TLS_KEY');
+  let tls: Config['tls'];
+  if (certFile || keyFile || tlsPort) {
+    if (!certFile || !keyFile) problems.push('TLS_CERT and TLS_KEY must be set together');
+    else tls = { port: integer('TLS_PORT', 8443, 1, 65535), certFile, keyFile, caFile: value('TLS_CA') };
+  } else if (value('TLS_CA')) {
+    problems.push('TLS_CA needs TLS_CERT and TLS_KEY');
+  }
+
+  const config: Config = {
+    port: integer('PORT', 8080, 0, 65535),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseSchema,
+    dataDir: value('DATA_DIR') ?? './.data',
+    eventStoreUrl: url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    adminToken,
+    tls,
+    heartbeatIntervalSeconds: integer('HEARTBEAT_INTERVAL', 300, 10, 86_400),
+    commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
+    autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,83 @@
+/** Charging facts in the charger's stream, charger-{identity}: past tense, version-agnostic. */
+export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
+export type DataTransferStatus = 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
+
+export interface ChargerIdentification {
+  vendor: string;
+  model: string;
+  serialNumber?: string;
+  /** 1.6 also names the charge box's serial number */
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+  meterType?: string;
+  meterSerialNumber?: string;
+}
+
+export type Availability = 'Available' | 'Occupied' | 'Reserved' | 'Unavailable' | 'Faulted';
+
+/** A connector's status as a charger reports it. */
+export interface ConnectorStatus {
+  /** 0 = the charger as a whole */
+  evseId: number;
+  connectorId: number;
+  /** the status as the charger's version names it, and our version-agnostic reading of it */
+  status: string;
+  availability: Availability;
+  errorCode?: string;
+  info?: string;
+  vendorId?: string;
+  vendorErrorCode?: string;
+  /** the charger's own timestamp, as sent */
+  chargerTime?: string;
+}
+
+export type ChargingEvent =
+  | {
+      type: 'ChargerBooted';
+      data: ChargerIdentification & {
+        /** 2.x gives a reason (PowerUp, RemoteReset, …) */
+        reason?: string;
+        /** what we answered */
+        decision: { status: BootStatus; interval: number; currentTime: string };
+      };
+    }
+  | { type: 'HeartbeatReceived'; data: { currentTime: string } }
+  | { type: 'ConnectorStatusReported'; data: ConnectorStatus }
+  | {
+      type: 'DataTransferReceived';
+      data: {
+        vendorId: string;
+        messageId?: string;
+        data?: unknown;
+        decision: { status: DataTransferStatus };
+      };
+    }
+  | { type: 'DiagnosticsStatusReported'; data: { status: string } }
+  | { type: 'FirmwareStatusReported'; data: { status: string; requestId?: number; signed: boolean } }
+  | { type: 'LogStatusReported'; data: { status: string; requestId?: number } }
+  | { type: 'SecurityEventReported'; data: { eventType: string; chargerTime: string; techInfo?: string } }
+  | {
+      type: 'CertificateSigningRequested';
+      data: {
+        csr: string;
+        certificateType?: string;
+        decision: { status: 'Accepted' | 'Rejected'; reason?: string };
+      };
+    }
+  | {
+      type: 'AuthorizationDecided';
+      data: {
+        /** the tag as the charger sent it, and its normal form (the token's stream) */
+        idTag: string;
+        normalisedIdTag: string;
+        status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+        reason: string;
+        expiryDate?: string;
+        parentIdTag?: string;
+      };
+    }
+  | { type: 'ChargerConnected'; data: { connectionId: string; protocol: string; remoteAddress: string } }
+  | { type: 'ChargerDisconnected'; data: { connectionId: string; code: number; reason: string } }
+  | { type: 'FrameRejected'; data: { reason: string; answeredWith?: string } };

@@ -1,0 +1,119 @@
+import type { TokenEvent } from './tokenEvents.js';
+
+export interface Token {
+  idTag: string;
+  tenant: string;
+  blocked: boolean;
+  expiryDate?: string;
+  parentIdTag?: string;
+}
+
+export type TokenCommand =
+  | {
+      type: 'IssueToken';
+      idTag: string;
+      tenant?: string;
+      blocked?: boolean;
+      expiryDate?: string;
+      parentIdTag?: string;
+    }
+  | { type: 'BlockToken'; reason?: string }
+  | { type: 'UnblockToken' }
+  | { type: 'SetTokenExpiry'; expiryDate: string | null }
+  | { type: 'SetTokenParent'; parentIdTag: string | null };
+
+export class TokenRefusal extends Error {
+  override readonly name = 'TokenRefusal';
+  constructor(
+    readonly code: 'already_issued' | 'not_issued',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function evolveToken(token: Token | undefined, event: TokenEvent): Token | undefined {
+  switch (event.type) {
+    case 'TokenIssued': {
+      const { expiryDate, parentIdTag, ...rest } = event.data;
+      return {
+        ...rest,
+        blocked: false,
+        ...(expiryDate ? { expiryDate } : {}),
+        ...(parentIdTag ? { parentIdTag } : {}),
+      };
+    }
+    case 'TokenBlocked':
+      return token && { ...token, blocked: true };
+    case 'TokenUnblocked':
+      return token && { ...token, blocked: false };
+    case 'TokenExpirySet': {
+      if (!token) return token;
+      const { expiryDate: _previous, ...rest } = token;
+      return event.data.expiryDate ? { ...rest, expiryDate: event.data.expiryDate } : rest;
+    }
+    case 'TokenParentSet': {
+      if (!token) return token;
+      const { parentIdTag: _previous, ...rest } = token;
+      return event.data.parentIdTag ? { ...rest, parentIdTag: event.data.parentIdTag } : rest;
+    }
+  }
+}
+
+export function decideToken(command: TokenCommand, token: Token | undefined): TokenEvent[] {
+  if (command.type === 'IssueToken') {
+    if (token) throw new TokenRefusal('already_issued', `${command.idTag} is already issued`);
+    const events: TokenEvent[] = [
+      {
+        type: 'TokenIssued',
+        data: {
+          idTag: command.idTag,
+          tenant: command.tenant ?? 'default',
+          ...(command.expiryDate ? { expiryDate: command.expiryDate } : {}),
+          ...(command.parentIdTag ? { parentIdTag: command.parentIdTag } : {}),
+        },
+      },
+    ];
+    if (command.blocked) events.push({ type: 'TokenBlocked', data: {} });
+    return events;
+  }
+  if (!token) throw new TokenRefusal('not_issued', 'the token is not issued');
+  switch (command.type) {
+    case 'BlockToken':
+      return token.blocked
+        ? []
+        : [{ type: 'TokenBlocked', data: command.reason ? { reason: command.reason } : {} }];
+    case 'UnblockToken':
+      return token.blocked ? [{ type: 'TokenUnblocked', data: {} }] : [];
+    case 'SetTokenExpiry':
+      return (token.expiryDate ?? null) === command.expiryDate
+        ? []
+        : [{ type: 'TokenExpirySet', data: { expiryDate: command.expiryDate } }];
+    case 'SetTokenParent':
+      return (token.parentIdTag ?? null) === command.parentIdTag
+        ? []
+        : [{ type: 'TokenParentSet', data: { parentIdTag: command.parentIdTag } }];
+  }
+}
+
+export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+
+/**
+ * Whether a token may charge now, and why not: unknown Invalid, blocked Blocked, an expiry
+ * date at or before the time of receipt Expired (the server decides expiry, not the charger).
+ */
+export function authorizeToken(
+  token: Token | undefined,
+  receivedAt: string,
+): { status: AuthorizationStatus; reason: string; expiryDate?: string; parentIdTag?: string } {
+  if (!token) return { status: 'Invalid', reason: 'unknown token' };
+  const details = {
+    ...(token.expiryDate ? { expiryDate: token.expiryDate } : {}),
+    ...(token.parentIdTag ? { parentIdTag: token.parentIdTag } : {}),
+  };
+  if (token.blocked) return { status: 'Blocked', reason: 'token is blocked', ...details };
+  if (token.expiryDate && Date.parse(token.expiryDate) <= Date.parse(receivedAt)) {
+    return { status: 'Expired', reason: `token expired at ${token.expiryDate}`, ...details };
+  }
+  return { status: 'Accepted', reason: 'token is valid', ...details };
+}

@@ -1,0 +1,228 @@
+import { once } from 'node:events';
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { chargerRegistryProjector } from '../projections/chargerRegistry/chargerRegistryProjector.js';
+import { ChargerRegistryQueries } from '../projections/chargerRegistry/chargerRegistryQueries.js';
+import { ProjectionRunner } from '../projections/projectionRunner.js';
+import { buildHttpServer } from './api/httpServer.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { hashPassword } from './domain/chargers/chargerPassword.js';
+import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
+import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
+import { createLogger, type Logger } from './logging.js';
+import { ChargerCallHandler } from './ocpp/chargerCallHandler.js';
+import { OcppGateway } from './ocpp/gateway/ocppGateway.js';
+import { RegistryAdmission } from './ocpp/gateway/registryAdmission.js';
+import { SchemaRegistry } from './ocpp/rpc/schemaRegistry.js';
+import { startEmbeddedPostgres } from './store/embedded/embeddedPostgres.js';
+import type { EventStore } from './store/eventStore.js';
+import { EventStoreDbEventStore } from './store/eventstoredb/eventStoreDbEventStore.js';
+import { PostgresEventStore } from './store/postgres/postgresEventStore.js';
+
+export interface RunningAmpledger {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  eventStore: EventStore;
+  /** drains and stops everything started, in reverse order; safe to call twice */
+  stop(): Promise<void>;
+}
+
+/** The composition root: the one place that chooses and wires the adapters. */
+export async function startAmpledger(config: Config, logger: Logger): Promise<RunningAmpledger> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) {
+      await step().catch((error) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        logger: logger.child({ part: 'embedded-postgres' }),
+      });
+      stops.push(embedded.stop);
+      databaseUrl = embedded.url;
+      logger.info({ dataDir: config.dataDir, owner: embedded.owner }, 'embedded PostgreSQL ready');
+    }
+    const storeLogger = logger.child({ part: 'event-store' });
+    const eventStore: EventStore = config.eventStoreUrl
+      ? await EventStoreDbEventStore.open({ connectionString: config.eventStoreUrl, logger: storeLogger })
+      : await PostgresEventStore.open({
+          connectionString: databaseUrl,
+          schema: config.databaseSchema,
+          logger: storeLogger,
+        });
+    stops.push(() => eventStore.close());
+
+    // read models live in PostgreSQL whichever store holds the log
+    const readModelConnection = {
+      connectionString: databaseUrl,
+      ...(config.databaseSchema
+        ? { options: `-c search_path=${pg.escapeIdentifier(config.databaseSchema)}` }
+        : {}),
+    };
+    const readModels = new pg.Pool({
+      ...readModelConnection,
+      max: 8,
+      application_name: 'ampledger-read-models',
+    });
+    readModels.on('error', (error) => logger.warn({ err: error }, 'idle read-model connection failed'));
+    stops.push(() => readModels.end());
+    const registryProjection = new ProjectionRunner({
+      store: eventStore,
+      pool: readModels,
+      lockConnection: readModelConnection,
+      projector: await chargerRegistryProjector(),
+      logger: logger.child({ part: 'projection', projection: 'charger_registry' }),
+    });
+    await registryProjection.start();
+    stops.push(() => registryProjection.stop());
+
+    const clock = () => new Date();
+    const registry = new ChargerRegistryService(eventStore, clock);
+    const registryQueries = new ChargerRegistryQueries(readModels);
+    const { autoRegister } = config;
+    const tokens = new TokenRegistryService(eventStore, clock);
+    const chargers = new ChargerCallHandler({
+      store: eventStore,
+      tokens,
+      heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+      nodeId: `${hostname()}-${process.pid}`,
+      logger: logger.child({ part: 'chargers' }),
+    });
+
+    const http = buildHttpServer({
+      logger,
+      health: [
+        { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
+        { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
+      ],
+    });
+    const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
+    const gatewayLogger = logger.child({ part: 'ocpp' });
+    const gateway = new OcppGateway({
+      servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
+      schemas: SchemaRegistry.load(),
+      admission: new RegistryAdmission({
+        find: (identity) => registryQueries.find(identity),
+        catchUp: () => registryProjection.catchUp(2_000),
+        ...(autoRegister !== 'off'
+          ? {
+              autoRegister: (identity: string) =>
+                registry.execute(identity, { type: 'RegisterCharger', identity, autoRegister }),
+            }
+          : {}),
+      }),
+      handlerFor: (session) => chargers.forSession(session),
+      supportedActions: (version) => chargers.supportedActions(version),
+      journal: chargers.journal(),
+      logger: gatewayLogger,
+      callTimeoutMs: config.commandTimeoutSeconds * 1_000,
+      onConnected: (session) =>
+        void chargers
+          .recordConnected(session)
+          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a connection')),
+      onDisconnected: (session, code, reason) =>
+        void chargers
+          .recordDisconnected(session, code, reason)
+          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a disconnection')),
+      onPasswordChanged: async (session, password) => {
+        await registry.execute(session.identity, {
+          type: 'SetChargerPassword',
+          password: hashPassword(password),
+          source: 'charger-configuration',
+        });
+      },
+    });
+    await http.listen({ port: config.port, host: '0.0.0.0' });
+    stops.push(() => http.close());
+    stops.push(() => gateway.close());
+    if (tlsServer && config.tls) {
+      tlsServer.listen(config.tls.port, '0.0.0.0');
+      await once(tlsServer, 'listening');
+      stops.push(() => new Promise<void>((done) => tlsServer.close(() => done())));
+    }
+    const address = http.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://127.0.0.1:${port}`;
+    logger.info(
+      {
+        url,
+        ocpp: `ws://127.0.0.1:${port}/ocpp/{identity}`,
+        eventStore: config.eventStoreUrl ? 'eventstoredb' : 'postgresql',
+      },
+      'Ampledger is running',
+    );
+    return { url, eventStore, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The wss:// listener: TLS 1.2 or newer; a client certificate is asked for (and checked per charger) when TLS_CA is set. */
+async function createTlsListener(tls: NonNullable<Config['tls']>): Promise<HttpsServer> {
+  const [cert, key, ca] = await Promise.all([
+    readFile(tls.certFile),
+    readFile(tls.keyFile),
+    tls.caFile ? readFile(tls.caFile) : undefined,
+  ]);
+  const server = createHttpsServer({
+    cert,
+    key,
+    ...(ca ? { ca, requestCert: true } : {}),
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2',
+  });
+  // plain HTTPS requests on this port are not served: it is the chargers' wss:// endpoint
+  server.on('request', (_request, response) => {
+    response.statusCode = 404;
+    response.end();
+  });
+  return server;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await startAmpledger(config, logger);
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.stop();
+    logger.info('stopped');
+    logger.flush?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+const invokedDirectly =
+  process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  main().catch((error) => {
+    process.stderr.write(`Ampledger failed to start: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
+import { type ChargerState, evolveCharger, initialChargerState } from '../domain/charger/chargerState.js';
+import { decideCharger } from '../domain/charger/decideCharger.js';
+import { chargerStream } from '../domain/chargers/registryEvents.js';
+import type { Token } from '../domain/tokens/tokens.js';
+import { visible } from '../policies/idTag.js';
+import { StreamNotFound, WrongExpectedRevision } from '../store/errors.js';
+import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../store/eventStore.js';
+import type { InboundTranslator } from './inboundTranslator.js';
+import type { FrameJournal, JournalEntry } from './rpc/frameJournal.js';
+import type { Payload } from './rpc/frames.js';
+import type { CallHandler, InboundCall } from './rpc/rpcConnection.js';
+import { inbound16 } from './v16/inbound16.js';
+import { inbound201 } from './v201/inbound201.js';
+import type { OcppVersion } from './versions.js';
+
+export interface ChargerCallHandlerOptions {
+  store: EventStore;
+  /** where tokens are looked up before an authorization is decided */
+  tokens: { find(idTag: string): Promise<Token | undefined> };
+  heartbeatIntervalSeconds: number;
+  nodeId: string;
+  logger: { warn(detail: object, message?: string): void };
+}
+
+interface SessionInfo {
+  identity: string;
+  connectionId: string;
+  version: OcppVersion;
+}
+
+const TRANSLATORS: Record<OcppVersion, Record<string, InboundTranslator>> = {
+  '1.6': inbound16,
+  '2.0.1': inbound201,
+  '2.1': inbound201,
+};
+const MAX_DECISIONS = 5;
+
+/**
+ * The write path (ARCHITECTURE §1): frame → translate → decide over the charger's state →
+ * append to charger-{identity} → only then the reply. The event carries the decision, the
+ * server's time of receipt and the exact frame text.
+ */
+export class ChargerCallHandler {
+  constructor(private readonly options: ChargerCallHandlerOptions) {}
+
+  supportedActions(version: OcppVersion): ReadonlySet<string> {
+    return new Set(Object.keys(TRANSLATORS[version]));
+  }
+
+  /** One session's handler: it keeps the charger's state between calls and catches up on conflicts. */
+  forSession(session: SessionInfo): CallHandler {
+    const stream = chargerStream(session.identity);
+    let state: ChargerState | undefined;
+    let revision: ExpectedRevision = 'no_stream';
+    const catchUp = async () => {
+      const from = typeof revision === 'bigint' ? revision + 1n : undefined;
+      let events: RecordedEvent[];
+      try {
+        events = await this.options.store.readStream(
+          stream,
+          from === undefined ? {} : { fromRevision: from },
+        );
+      } catch (error) {
+        if (!(error instanceof StreamNotFound)) throw error;
+        events = [];
+      }
+      state ??= initialChargerState();
+      for (const event of events) {
+        state = evolveCharger(state, event, event.recordedAt.toISOString());
+        revision = event.revision;
+      }
+    };
+    return async (call: InboundCall): Promise<Payload> => {
+      const translator = TRANSLATORS[session.version][call.action]!;
+      let command = translator.toCommand(call.payload);
+      if (command.type === 'AuthorizeToken')
+        command = { ...command, token: await this.options.tokens.find(command.idTag) };
+      const receivedAt = call.receivedAt.toISOString();
+      if (!state) await catchUp();
+      for (let attempt = 1; ; attempt++) {
+        const { events, reply } = decideCharger(command, state!, {
+          receivedAt,
+          heartbeatIntervalSeconds: this.options.heartbeatIntervalSeconds,
+        });
+        try {
+          const result = await this.options.store.append(
+            stream,
+            events.map((event) => this.toNewEvent(event, session, receivedAt, call)),
+            { expectedRevision: revision },
+          );
+          for (const event of events) state = evolveCharger(state!, event, receivedAt);
+          revision = result.nextRevision;
+          return translator.toReply(reply);
+        } catch (error) {
+          // someone else wrote to the stream (an operator, a connection fact): catch up, decide again
+          if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_DECISIONS) throw error;
+          await catchUp();
+        }
+      }
+    };
+  }
+
+  /** Connection facts: recorded whatever the charger's state, so they need no decision. */
+  async recordConnected(session: SessionInfo & { remoteAddress: string }): Promise<void> {
+    await this.recordFact(session, {
+      type: 'ChargerConnected',
+      data: {
+        connectionId: session.connectionId,
+        protocol: `ocpp${session.version}`,
+        remoteAddress: session.remoteAddress,
+      },
+    });
+  }
+
+  async recordDisconnected(session: SessionInfo, code: number, reason: string): Promise<void> {
+    await this.recordFact(session, {
+      type: 'ChargerDisconnected',
+      data: { connectionId: session.connectionId, code, reason },
+    });
+  }
+
+  /** The frame journal's sink: a rejected frame is recorded with what we answered, so support sees it. */
+  journal(): FrameJournal {
+    return {
+      record: (entry: JournalEntry) => {
+        if (entry.direction !== 'in' || !entry.rejected) return;
+        const event: ChargingEvent = {
+          type: 'FrameRejected',
+          data: {
+            reason: entry.rejected.reason,
+            ...(entry.rejected.answeredWith ? { answeredWith: entry.rejected.answeredWith } : {}),
+          },
+        };
+        void this.recordFact(entry, event, entry.text, entry.at.toISOString()).catch((error) =>
+          this.options.logger.warn(
+            { err: error, identity: entry.identity },
+            'could not record a rejected frame',
+          ),
+        );
+      },
+    };
+  }
+
+  private async recordFact(
+    session: SessionInfo,
+    event: ChargingEvent,
+    frame?: string,
+    at = new Date().toISOString(),
+  ) {
+    await this.options.store.append(
+      chargerStream(session.identity),
+      [
+        {
+          id: randomUUID(),
+          type: event.type,
+          data: event.data,
+          metadata: {
+            receivedAt: at,
+            nodeId: this.options.nodeId,
+            connectionId: session.connectionId,
+            ...(frame !== undefined ? { ocpp: { version: session.version, ...frameText(frame) } } : {}),
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+  }
+
+  private toNewEvent(
+    event: ChargingEvent,
+    session: SessionInfo,
+    receivedAt: string,
+    call: InboundCall,
+  ): NewEvent {
+    return {
+      id: randomUUID(),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        receivedAt,
+        nodeId: this.options.nodeId,
+        connectionId: session.connectionId,
+        ...(call.beforeAcceptedBoot ? { beforeAcceptedBoot: true } : {}),
+        ocpp: {
+          version: session.version,
+          action: call.action,
+          messageId: visible(call.messageId),
+          ...frameText(call.frame),
+        },
+      },
+    };
+  }
+}
+
+/**
+ * The frame exactly as received. Text the log cannot hold as a JSON string (a NUL byte, an
+ * unpaired surrogate: ocpp-reference §7.4) is kept byte for byte as base64 instead.
+ */
+function frameText(frame: string): { frame: string } | { frameBase64: string } {
+  return frame.includes('\u0000') || !frame.isWellFormed()
+    ? { frameBase64: Buffer.from(frame, 'utf8').toString('base64') }
+    : { frame };
+}

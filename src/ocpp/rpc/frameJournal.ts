@@ -1,0 +1,20 @@
+import type { OcppVersion } from '../versions.js';
+
+/** Every frame in and out of a charger connection, exactly as sent or received (ARCHITECTURE §3). */
+export interface JournalEntry {
+  direction: 'in' | 'out';
+  text: string;
+  at: Date;
+  identity: string;
+  connectionId: string;
+  version: OcppVersion;
+  /** set for a received frame that could not be used, with why (and the code answered, if any) */
+  rejected?: { reason: string; answeredWith?: string };
+}
+
+/** Where the gateway hands every frame so that the domain can record it. */
+export interface FrameJournal {
+  record(entry: JournalEntry): void;
+}
+
+export const discardingJournal: FrameJournal = { record() {} };

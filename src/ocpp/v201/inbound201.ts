@@ -1,0 +1,70 @@
+import type { Availability } from '../../domain/charger/chargerEvents.js';
+import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
+
+type Modem = { iccid?: string; imsi?: string };
+type Station = {
+  vendorName?: string;
+  model?: string;
+  serialNumber?: string;
+  firmwareVersion?: string;
+  modem?: Modem;
+};
+
+/** OCPP 2.0.1 (and 2.1) charger→CSMS actions handled so far, onto the same domain commands as 1.6. */
+export const inbound201: Record<string, InboundTranslator> = {
+  ...sharedReports,
+  FirmwareStatusNotification: firmwareStatus(false),
+  Authorize: {
+    toCommand: (request) => ({
+      type: 'AuthorizeToken',
+      idTag: String((request.idToken as { idToken?: string }).idToken),
+      token: undefined,
+    }),
+    // the group token of 2.x is an IdToken with a type we do not keep yet: only status and expiry
+    toReply: (reply) =>
+      reply.type === 'AuthorizationDecision'
+        ? {
+            idTokenInfo: {
+              status: reply.status,
+              ...(reply.expiryDate ? { cacheExpiryDateTime: reply.expiryDate } : {}),
+            },
+          }
+        : {},
+  },
+  BootNotification: {
+    toCommand: (request) => {
+      const station = request.chargingStation as Station;
+      return {
+        type: 'BootCharger',
+        reason: String(request.reason),
+        identification: {
+          vendor: String(station.vendorName),
+          model: String(station.model),
+          ...optional('serialNumber', station.serialNumber),
+          ...optional('firmwareVersion', station.firmwareVersion),
+          ...optional('iccid', station.modem?.iccid),
+          ...optional('imsi', station.modem?.imsi),
+        },
+      };
+    },
+    toReply: (reply) =>
+      reply.type === 'BootDecision'
+        ? { status: reply.status, currentTime: reply.currentTime, interval: reply.interval }
+        : {},
+  },
+  Heartbeat: {
+    toCommand: () => ({ type: 'RecordHeartbeat' }),
+    toReply: (reply) => (reply.type === 'HeartbeatAnswer' ? { currentTime: reply.currentTime } : {}),
+  },
+  StatusNotification: {
+    toCommand: (request) => ({
+      type: 'ReportConnectorStatus',
+      evseId: Number(request.evseId),
+      connectorId: Number(request.connectorId),
+      status: String(request.connectorStatus),
+      availability: request.connectorStatus as Availability,
+      ...optional('chargerTime', request.timestamp),
+    }),
+    toReply: () => ({}),
+  },
+};

@@ -1,0 +1,270 @@
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { StreamNotFound } from '../errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  Checkpoint,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../eventStore.js';
+import { decodeCheckpoint } from '../eventStore.js';
+import { type StoreLogger, silentLogger } from '../logger.js';
+import { validateAppend, validateStreamId } from '../validateAppend.js';
+import { AppendNotifications } from './appendNotifications.js';
+import { writeBatch } from './batchWriter.js';
+import { checkpointSql, EVENT_COLUMNS, eventRowQuery, toRecordedEvent } from './eventRows.js';
+import { GroupCommit, type PendingAppend } from './groupCommit.js';
+import { loadMigrations, migrate } from './migrate.js';
+import { isConnectionError, isTransientConflict } from './pgErrors.js';
+import { RevisionCache } from './revisionCache.js';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** PostgreSQL schema holding the log; created when missing. Default: the server's search_path. */
+  schema?: string;
+  poolSize?: number;
+  /** how often a subscriber looks for new events when no notification arrives */
+  pollIntervalMs?: number;
+  /** shown in pg_stat_activity; default ampledger-event-store */
+  applicationName?: string;
+  /** upper bound of events committed in one group commit */
+  maxBatchEvents?: number;
+  /** group commits in flight at once (each on its own connection, streams disjoint) */
+  concurrentBatches?: number;
+  logger?: StoreLogger;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+const PAGE = 1_000;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The event log in PostgreSQL. Readers of the global order see only events of transactions
+ * older than the oldest one still running, ordered by (transaction id, position): sequence
+ * values commit out of order, and a reader trusting `position > checkpoint` would skip events
+ * that commit late.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly groupCommit: GroupCommit;
+  private readonly revisions = new RevisionCache();
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly notifications: AppendNotifications,
+    private readonly pollIntervalMs: number,
+    private readonly logger: StoreLogger,
+    maxBatchEvents: number,
+    concurrentBatches: number,
+  ) {
+    this.groupCommit = new GroupCommit((batch) => this.commitBatch(batch), maxBatchEvents, concurrentBatches);
+  }
+
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const logger = options.logger ?? silentLogger;
+    if (options.schema) await createSchema(options.connectionString, options.schema);
+    const config: pg.PoolConfig = {
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 8,
+      application_name: options.applicationName ?? 'ampledger-event-store',
+      ...(options.schema ? { options: `-c search_path=${pg.escapeIdentifier(options.schema)}` } : {}),
+    };
+    const pool = new pg.Pool(config);
+    pool.on('error', (error) => logger.warn({ err: error }, 'idle event-store connection failed'));
+    try {
+      await migrate(pool, 'event_store', await loadMigrations(MIGRATIONS));
+      const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+      const notifications = new AppendNotifications(config, `ampledger_events_${rows[0]!.schema}`, logger);
+      await notifications.start();
+      return new PostgresEventStore(
+        pool,
+        notifications,
+        options.pollIntervalMs ?? 200,
+        logger,
+        options.maxBatchEvents ?? 5_000,
+        options.concurrentBatches ?? 2,
+      );
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    let prepared: ReturnType<typeof validateAppend>;
+    try {
+      prepared = validateAppend(streamId, events, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) =>
+      this.groupCommit.submit({
+        streamId,
+        events: prepared,
+        expected: options.expectedRevision,
+        resolve,
+        reject,
+      }),
+    );
+  }
+
+  private async commitBatch(batch: PendingAppend[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      // A checked-out client has no listener of the pool's: a connection lost between two
+      // queries would otherwise be an uncaught 'error' event. The query in flight fails anyway.
+      const onError = (error: Error) =>
+        this.logger.warn({ err: error }, 'event-store connection lost during a commit');
+      client.on('error', onError);
+      try {
+        // a retry reads every revision and event id afresh: the failure may have been a stale
+        // cached revision, or a retried append meeting its own events
+        await writeBatch(client, batch, this.revisions, { fresh: attempt > 1 });
+        client.off('error', onError);
+        client.release();
+        return;
+      } catch (error) {
+        const connectionLost = isConnectionError(error);
+        if (!connectionLost) await client.query('ROLLBACK').catch(() => undefined);
+        client.off('error', onError);
+        client.release(connectionLost ? (error as Error) : undefined);
+        for (const append of batch) this.revisions.forget(append.streamId);
+        if (isTransientConflict(error) && attempt < MAX_ATTEMPTS) continue;
+        if (connectionLost || batch.length === 1) {
+          // the outcome is unknown (or the append itself is at fault): the caller decides
+          for (const append of batch) append.reject(error);
+          return;
+        }
+        // Something in the batch broke it: commit each alone, so only the culprit fails.
+        this.logger.warn(
+          { err: error, size: batch.length },
+          'group commit failed; retrying appends one by one',
+        );
+        for (const append of batch) await this.commitBatch([append]);
+        return;
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateStreamId(streamId);
+    const backwards = options.direction === 'backwards';
+    const limit = options.maxCount ?? null;
+    if (limit !== null && (!Number.isInteger(limit) || limit < 0))
+      throw new RangeError('maxCount must be ≥ 0');
+    const from = options.fromRevision ?? null;
+    const { rows } = await this.pool.query(
+      eventRowQuery(
+        `SELECT ${EVENT_COLUMNS} FROM events
+         WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision ${backwards ? '<=' : '>='} $2::bigint)
+         ORDER BY events.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+        [streamId, from === null ? null : from.toString(), limit],
+      ),
+    );
+    if (rows.length === 0 && !(await this.streamExists(streamId))) throw new StreamNotFound(streamId);
+    return rows.map(toRecordedEvent);
+  }
+
+  private async streamExists(streamId: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM events WHERE stream_id = $1 LIMIT 1', [streamId]);
+    return rows.length > 0;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const [transactionId, position] = options.fromCheckpoint
+      ? decodeCheckpoint(options.fromCheckpoint)
+      : [0n, 0n];
+    const limit = options.maxCount ?? PAGE;
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError('maxCount must be ≥ 0');
+    const { rows } = await this.pool.query(
+      eventRowQuery(
+        `SELECT ${EVENT_COLUMNS} FROM events
+         WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND ($3::text IS NULL OR starts_with(stream_id, $3::text))
+         ORDER BY events.transaction_id, events.position LIMIT $4`,
+        [transactionId.toString(), position.toString(), options.streamPrefix ?? null, limit],
+      ),
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
+    const { signal, streamPrefix } = options;
+    let checkpoint = options.fromCheckpoint;
+    // while the consumer works through a full page, the next one is already being read
+    let prefetched: Promise<RecordedEvent[]> | undefined;
+    while (!signal?.aborted && !this.closed) {
+      const seen = this.notifications.generation;
+      let page: RecordedEvent[];
+      try {
+        page = await (prefetched ??
+          this.readAll({ fromCheckpoint: checkpoint, maxCount: PAGE, streamPrefix }));
+      } catch (error) {
+        prefetched = undefined;
+        if (this.closed) return;
+        // A lost connection ends no subscription: it resumes from its checkpoint.
+        this.logger.warn({ err: error }, 'subscription read failed; retrying');
+        await this.notifications.waitForAppend(seen + 1, this.pollIntervalMs * 5, signal);
+        continue;
+      }
+      prefetched = undefined;
+      if (page.length === PAGE) {
+        prefetched = this.readAll({ fromCheckpoint: page.at(-1)!.position, maxCount: PAGE, streamPrefix });
+        prefetched.catch(() => undefined); // awaited (and reported) on the next turn
+      }
+      for (const event of page) {
+        yield event;
+        checkpoint = event.position;
+        if (signal?.aborted) return;
+      }
+      if (page.length < PAGE) await this.notifications.waitForAppend(seen, this.pollIntervalMs, signal);
+    }
+  }
+
+  /**
+   * The newest committed event, even one readers cannot see yet (an older transaction is still
+   * running): waiting until a subscriber reaches it is waiting for everything committed now.
+   */
+  async headCheckpoint(options: { streamPrefix?: string } = {}): Promise<Checkpoint | undefined> {
+    const { rows } = await this.pool.query<{ checkpoint: string }>(
+      `SELECT ${checkpointSql()} AS checkpoint
+       FROM events WHERE ($1::text IS NULL OR starts_with(stream_id, $1::text))
+       ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1`,
+      [options.streamPrefix ?? null],
+    );
+    return rows[0]?.checkpoint as Checkpoint | undefined;
+  }
+
+  /** Appends waiting for the next group commit (a gauge for metrics). */
+  get pendingAppends(): number {
+    return this.groupCommit.pending;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.groupCommit.idle();
+    this.notifications.stop();
+    await this.pool.end();
+  }
+}
+
+async function createSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+  } catch (error) {
+    // two stores creating the same schema at once: one wins, the other sees a duplicate
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('an empty environment gives the documented defaults: embedded database, one node', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      databaseUrl: undefined,
+      databaseSchema: undefined,
+      dataDir: './.data',
+      eventStoreUrl: undefined,
+      redisUrl: undefined,
+      adminToken: undefined,
+      tls: undefined,
+      heartbeatIntervalSeconds: 300,
+      commandTimeoutSeconds: 30,
+      autoRegister: 'off',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      DATABASE_SCHEMA: 'ampledger',
+      DATA_DIR: '/var/lib/ampledger',
+      EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      ADMIN_TOKEN: 'a-very-long-admin-token',
+      TLS_PORT: '8443',
+      TLS_CERT: 'cert.pem',
+      TLS_KEY: 'key.pem',
+      TLS_CA: 'ca.pem',
+      HEARTBEAT_INTERVAL: '60',
+      COMMAND_TIMEOUT: '10',
+      AUTO_REGISTER: 'pending',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      databaseSchema: 'ampledger',
+      tls: { port: 8443, certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem' },
+      heartbeatIntervalSeconds: 60,
+      commandTimeoutSeconds: 10,
+      autoRegister: 'pending',
+      logLevel: 'debug',
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      EVENTSTORE_URL: 'http://127.0.0.1:2113',
+      HEARTBEAT_INTERVAL: '-5',
+      AUTO_REGISTER: 'yes',
+      LOG_LEVEL: 'loud',
+      ADMIN_TOKEN: 'short',
+      DATABASE_SCHEMA: 'Robert"); DROP',
+    });
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'EVENTSTORE_URL',
+      'HEARTBEAT_INTERVAL',
+      'AUTO_REGISTER',
+      'LOG_LEVEL',
+      'ADMIN_TOKEN',
+      'DATABASE_SCHEMA',
+    ]) {
+      expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
+    }
+    expect(problems).toHaveLength(8);
+  });
+
+  it('TLS needs both a certificate and a key', () => {
+    expect(problemsOf({ TLS_CERT: 'cert.pem' })).toEqual(['TLS_CERT and TLS_KEY must be set together']);
+    expect(problemsOf({ TLS_CA: 'ca.pem' })).toEqual(['TLS_CA needs TLS_CERT and TLS_KEY']);
+    expect(problemsOf({ TLS_PORT: '70000', TLS_CERT: 'c', TLS_KEY: 'k' })[0]).toMatch(/^TLS_PORT/);
+  });
+});

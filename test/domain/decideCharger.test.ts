@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import { evolveCharger, initialChargerState } from '../../src/domain/charger/chargerState.js';
+import {
+  type ChargerCommand,
+  type DecisionContext,
+  decideCharger,
+} from '../../src/domain/charger/decideCharger.js';
+import type { RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
+
+const context: DecisionContext = { receivedAt: '2026-11-22T10:00:00.000Z', heartbeatIntervalSeconds: 300 };
+const registered: RegistryEvent = {
+  type: 'ChargerRegistered',
+  data: { identity: 'CP1', tenant: 'default', securityProfile: 0, autoRegistered: false },
+};
+const approved: RegistryEvent = { type: 'ChargerApproved', data: {} };
+const blocked: RegistryEvent = { type: 'ChargerBlocked', data: {} };
+
+function given(...history: Array<RegistryEvent | ChargingEvent>) {
+  const state = history.reduce(
+    (current, event) => evolveCharger(current, event, context.receivedAt),
+    initialChargerState(),
+  );
+  return {
+    when: (command: ChargerCommand, extra: Partial<DecisionContext> = {}) => ({
+      thenExpect: (expected: ReturnType<typeof decideCharger>) =>
+        expect(decideCharger(command, state, { ...context, ...extra })).toEqual(expected),
+    }),
+  };
+}
+
+const boot: ChargerCommand = { type: 'BootCharger', identification: { vendor: 'ACME', model: 'X1' } };
+const booted = (status: 'Accepted' | 'Pending' | 'Rejected', interval: number) => ({
+  events: [
+    {
+      type: 'ChargerBooted' as const,
+      data: { vendor: 'ACME', model: 'X1', decision: { status, interval, currentTime: context.receivedAt } },
+    },
+  ],
+  reply: { type: 'BootDecision' as const, status, interval, currentTime: context.receivedAt },
+});
+
+describe('charger decisions', () => {
+  it('an approved charger boots Accepted with the configured heartbeat interval', () =>
+    given(registered, approved).when(boot).thenExpect(booted('Accepted', 300)));
+  it('a registered, unapproved charger boots Pending and retries in 60 s', () =>
+    given(registered).when(boot).thenExpect(booted('Pending', 60)));
+  it('a charger blocked while connected boots Rejected', () =>
+    given(registered, approved, blocked).when(boot).thenExpect(booted('Rejected', 60)));
+
+  it('a heartbeat is answered with the server time it was received at', () =>
+    given(registered, approved)
+      .when({ type: 'RecordHeartbeat' })
+      .thenExpect({
+        events: [{ type: 'HeartbeatReceived', data: { currentTime: context.receivedAt } }],
+        reply: { type: 'HeartbeatAnswer', currentTime: context.receivedAt },
+      }));
+
+  it('DataTransfer for a vendor extension we do not implement is UnknownVendorId, recorded with its data', () =>
+    given(registered)
+      .when({ type: 'TransferData', vendorId: 'com.acme', messageId: 'm', data: '{"x":1}' })
+      .thenExpect({
+        events: [
+          {
+            type: 'DataTransferReceived',
+            data: {
+              vendorId: 'com.acme',
+              messageId: 'm',
+              data: '{"x":1}',
+              decision: { status: 'UnknownVendorId' },
+            },
+          },
+        ],
+        reply: { type: 'DataTransferDecision', status: 'UnknownVendorId' },
+      }));
+
+  it('a certificate signing request is Rejected, with the reason, unless a signing CA is configured', () => {
+    given(registered)
+      .when({ type: 'RequestCertificateSigning', csr: 'CSR' })
+      .thenExpect({
+        events: [
+          {
+            type: 'CertificateSigningRequested',
+            data: {
+              csr: 'CSR',
+              decision: {
+                status: 'Rejected',
+                reason: 'no certificate authority is configured to sign charger certificates',
+              },
+            },
+          },
+        ],
+        reply: { type: 'SigningDecision', status: 'Rejected' },
+      });
+    given(registered)
+      .when({ type: 'RequestCertificateSigning', csr: 'CSR' }, { certificateSigning: true })
+      .thenExpect({
+        events: [
+          { type: 'CertificateSigningRequested', data: { csr: 'CSR', decision: { status: 'Accepted' } } },
+        ],
+        reply: { type: 'SigningDecision', status: 'Accepted' },
+      });
+  });
+
+  it('status, firmware, log and security reports are recorded and acknowledged', () => {
+    given(registered)
+      .when({ type: 'ReportFirmwareStatus', status: 'Installed', requestId: 7, signed: true })
+      .thenExpect({
+        events: [
+          { type: 'FirmwareStatusReported', data: { status: 'Installed', requestId: 7, signed: true } },
+        ],
+        reply: { type: 'Acknowledged' },
+      });
+    given(registered)
+      .when({
+        type: 'ReportSecurityEvent',
+        eventType: 'TamperDetectionActivated',
+        chargerTime: '2026-11-22T09:59:00Z',
+      })
+      .thenExpect({
+        events: [
+          {
+            type: 'SecurityEventReported',
+            data: { eventType: 'TamperDetectionActivated', chargerTime: '2026-11-22T09:59:00Z' },
+          },
+        ],
+        reply: { type: 'Acknowledged' },
+      });
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { TokenEvent } from '../../src/domain/tokens/tokenEvents.js';
+import {
+  authorizeToken,
+  decideToken,
+  evolveToken,
+  type Token,
+  TokenRefusal,
+} from '../../src/domain/tokens/tokens.js';
+
+const issued = (data: Partial<Extract<TokenEvent, { type: 'TokenIssued' }>['data']> = {}): TokenEvent => ({
+  type: 'TokenIssued',
+  data: { idTag: 'TAG-1', tenant: 'default', ...data },
+});
+const fold = (...events: TokenEvent[]) => events.reduce<Token | undefined>(evolveToken, undefined);
+const now = '2026-11-22T10:00:00.000Z';
+
+describe('tokens', () => {
+  it('are issued once, blocked and unblocked idempotently, and their expiry and parent can change', () => {
+    expect(
+      decideToken({ type: 'IssueToken', idTag: 'TAG-1', expiryDate: '2027-01-01T00:00:00Z' }, undefined),
+    ).toEqual([issued({ expiryDate: '2027-01-01T00:00:00Z' })]);
+    expect(() => decideToken({ type: 'IssueToken', idTag: 'TAG-1' }, fold(issued()))).toThrow(TokenRefusal);
+    expect(() => decideToken({ type: 'BlockToken' }, undefined)).toThrow(TokenRefusal);
+    expect(decideToken({ type: 'BlockToken' }, fold(issued(), { type: 'TokenBlocked', data: {} }))).toEqual(
+      [],
+    );
+    expect(decideToken({ type: 'UnblockToken' }, fold(issued()))).toEqual([]);
+    expect(decideToken({ type: 'SetTokenParent', parentIdTag: 'GROUP' }, fold(issued()))).toEqual([
+      { type: 'TokenParentSet', data: { parentIdTag: 'GROUP' } },
+    ]);
+    expect(fold(issued({ expiryDate: 'x' }), { type: 'TokenExpirySet', data: { expiryDate: null } })).toEqual(
+      {
+        idTag: 'TAG-1',
+        tenant: 'default',
+        blocked: false,
+      },
+    );
+  });
+
+  it('authorize: unknown Invalid, blocked Blocked, expired by the time of receipt Expired, else Accepted with its details', () => {
+    expect(authorizeToken(undefined, now).status).toBe('Invalid');
+    expect(authorizeToken(fold(issued(), { type: 'TokenBlocked', data: {} }), now).status).toBe('Blocked');
+    expect(authorizeToken(fold(issued({ expiryDate: now })), now)).toMatchObject({
+      status: 'Expired',
+      expiryDate: now,
+    });
+    expect(
+      authorizeToken(fold(issued({ expiryDate: '2027-01-01T00:00:00Z', parentIdTag: 'GROUP' })), now),
+    ).toEqual({
+      status: 'Accepted',
+      reason: 'token is valid',
+      expiryDate: '2027-01-01T00:00:00Z',
+      parentIdTag: 'GROUP',
+    });
+  });
+});

@@ -1,0 +1,253 @@
+import { connect as connectTcp } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE_REPLACED } from '../../../src/ocpp/gateway/ocppGateway.js';
+import { CallErrorResponse, CallTimeout } from '../../../src/ocpp/rpc/rpcErrors.js';
+import {
+  type GatewayHarness,
+  refusedStatus,
+  startGateway,
+  TestCharger,
+} from '../../support/gatewayHarness.js';
+
+let harness: GatewayHarness | undefined;
+const chargers: TestCharger[] = [];
+afterEach(async () => {
+  for (const charger of chargers.splice(0)) charger.ws.terminate();
+  await harness?.close();
+  harness = undefined;
+});
+
+async function connect(path: string, protocols: string | string[] = 'ocpp1.6', options = {}) {
+  const charger = await TestCharger.connect(`${harness!.url}${path}`, protocols, options);
+  chargers.push(charger);
+  return charger;
+}
+
+describe('the OCPP endpoint', () => {
+  it('upgrades /ocpp/{identity}, percent-decoding the identity', async () => {
+    harness = await startGateway();
+    await connect('/ocpp/RDAM%7C123');
+    expect(harness.gateway.session('RDAM|123')?.version).toBe('1.6');
+    expect(harness.attempts[0]?.identity).toBe('RDAM|123');
+  });
+
+  it('answers 404 and does not upgrade any other path or a bad identity', async () => {
+    harness = await startGateway();
+    for (const path of [
+      '/',
+      '/ocpp',
+      '/ocpp/',
+      '/api/ocpp/CP1',
+      '/ocpp/a:b',
+      `/ocpp/${'x'.repeat(49)}`,
+      '/ocpp/%E0%A4%A',
+      '/ocpp/a/b',
+    ]) {
+      expect(await refusedStatus(`${harness.url}${path}`), path).toBe(404);
+    }
+    expect(harness.attempts).toHaveLength(0);
+  });
+
+  it('passes admission refusals on as HTTP statuses, before any upgrade', async () => {
+    for (const status of [401, 403, 404, 429] as const) {
+      harness = await startGateway({
+        admission: { admit: async () => ({ ok: false, status, reason: 'no' }) },
+      });
+      expect(await refusedStatus(`${harness.url}/ocpp/CP1`)).toBe(status);
+      await harness.close();
+      harness = undefined;
+    }
+  });
+});
+
+describe('subprotocol negotiation', () => {
+  it('echoes the first offered protocol we speak', async () => {
+    harness = await startGateway();
+    expect((await connect('/ocpp/A', 'ocpp1.6')).ws.protocol).toBe('ocpp1.6');
+    expect((await connect('/ocpp/B', ['ocpp2.0.1', 'ocpp1.6'])).ws.protocol).toBe('ocpp2.0.1');
+    expect((await connect('/ocpp/C', ['ocpp1.5', 'ocpp2.1', 'ocpp1.6'])).ws.protocol).toBe('ocpp2.1');
+    expect(harness.gateway.session('C')?.version).toBe('2.1');
+  });
+
+  it('with a version disabled, or a charger held to its version, picks among the rest', async () => {
+    harness = await startGateway({
+      versions: ['1.6', '2.0.1'],
+      admission: {
+        admit: async (attempt) => ({ ok: true, versions: attempt.identity === 'HELD' ? ['1.6'] : undefined }),
+      },
+    });
+    expect((await connect('/ocpp/FREE', ['ocpp2.1', 'ocpp2.0.1'])).ws.protocol).toBe('ocpp2.0.1');
+    expect((await connect('/ocpp/HELD', ['ocpp2.0.1', 'ocpp1.6'])).ws.protocol).toBe('ocpp1.6');
+  });
+
+  it('when nothing fits, completes the handshake without Sec-WebSocket-Protocol and closes with 1002', async () => {
+    harness = await startGateway();
+    const response = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connectTcp(Number(new URL(harness!.url).port), '127.0.0.1');
+      let received = Buffer.alloc(0);
+      socket.on('data', (data) => {
+        received = Buffer.concat([received, data]);
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+      socket.write(
+        'GET /ocpp/OLD HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n' +
+          'Sec-WebSocket-Protocol: ocpp1.5, ocpp1.2\r\n\r\n',
+      );
+      setTimeout(() => socket.destroy(), 1_000);
+    });
+    const headerEnd = response.indexOf('\r\n\r\n');
+    const headers = response.subarray(0, headerEnd).toString('latin1');
+    const frame = response.subarray(headerEnd + 4);
+    const result = {
+      status: Number(headers.split(' ')[1]),
+      protocol: /sec-websocket-protocol/i.test(headers) ? 'present' : undefined,
+      // a server close frame: 0x88, payload length, then the 2-byte close code
+      closeCode: frame[0] === 0x88 ? frame.readUInt16BE(2) : -1,
+    };
+    expect(result).toEqual({ status: 101, protocol: undefined, closeCode: 1002 });
+    expect(harness.gateway.connectedCount).toBe(0);
+  });
+});
+
+describe('calls over a real socket', () => {
+  it('a CALL is answered, and every frame is journalled with identity, connection and protocol', async () => {
+    harness = await startGateway();
+    const charger = await connect('/ocpp/CP1');
+    expect(await charger.call('h1', 'Heartbeat')).toEqual([
+      3,
+      'h1',
+      { currentTime: '2026-11-22T10:00:00.000Z' },
+    ]);
+    expect(harness.journal.map((entry) => [entry.direction, entry.text])).toEqual([
+      ['in', '[2,"h1","Heartbeat",{}]'],
+      ['out', '[3,"h1",{"currentTime":"2026-11-22T10:00:00.000Z"}]'],
+    ]);
+    expect(harness.journal[0]).toMatchObject({ identity: 'CP1', version: '1.6' });
+  });
+
+  const errorMatrix: Array<[string, string, unknown[]]> = [
+    ['ocpp1.6', '[2,"e1","Heartbeat",{', [4, 'e1', 'FormationViolation']],
+    ['ocpp2.0.1', '[2,"e1","Heartbeat",{', [4, '-1', 'RpcFrameworkError']],
+    ['ocpp1.6', '[2,"e2","Rocket",{}]', [4, 'e2', 'NotImplemented']],
+    ['ocpp2.1', '[2,"e3","Reset",{"type":"Immediate"}]', [4, 'e3', 'NotSupported']],
+    ['ocpp1.6', '[2,"e4","Authorize",{}]', [4, 'e4', 'OccurenceConstraintViolation']],
+    ['ocpp2.0.1', '[2,"e4","Authorize",{}]', [4, 'e4', 'OccurenceConstraintViolation']],
+    ['ocpp2.1', '[2,"e4","Authorize",{}]', [4, 'e4', 'OccurrenceConstraintViolation']],
+    [
+      'ocpp2.0.1',
+      '[2,"e5","BootNotification",{"reason":7,"chargingStation":{"model":"m","vendorName":"v"}}]',
+      [4, 'e5', 'TypeConstraintViolation'],
+    ],
+  ];
+  for (const [protocol, frame, expected] of errorMatrix) {
+    it(`${protocol}: ${frame} → ${expected.join(' ')}`, async () => {
+      harness = await startGateway();
+      const charger = await connect('/ocpp/ERR', protocol);
+      charger.send(frame);
+      const [answer] = await charger.waitFor(1);
+      expect(answer!.slice(0, 3)).toEqual(expected);
+      expect(typeof answer![3]).toBe('string');
+      expect(answer![4]).toEqual({});
+    });
+  }
+
+  it('answers and errors from the charger are never answered; answers matching nothing are dropped', async () => {
+    harness = await startGateway();
+    const charger = await connect('/ocpp/QUIET');
+    charger.send('[3,"nobody","hello"]');
+    charger.send('[4,"nobody","GenericError","",{}]');
+    charger.send('[3,"nobody",{}]');
+    expect((await charger.call('h', 'Heartbeat')).slice(0, 2)).toEqual([3, 'h']);
+    expect(charger.received).toHaveLength(1);
+  });
+});
+
+describe('calls to a charger', () => {
+  it('are correlated by id, one at a time, and a CALLERROR comes back as a typed error', async () => {
+    harness = await startGateway();
+    const charger = await connect('/ocpp/CMD');
+    const first = harness.gateway.call('CMD', 'Reset', { type: 'Soft' });
+    const second = harness.gateway.call('CMD', 'ClearCache', {}).catch((error) => error);
+    const [call] = await charger.waitFor(1);
+    expect(call!.slice(0, 3)).toEqual([2, call![1], 'Reset']);
+    await new Promise((done) => setTimeout(done, 50));
+    expect(charger.received).toHaveLength(1); // ClearCache waits for Reset's answer
+    charger.send([3, call![1], { status: 'Accepted' }]);
+    await expect(first).resolves.toEqual({ status: 'Accepted' });
+    const [, clear] = await charger.waitFor(2);
+    charger.send([4, clear![1], 'NotSupported', 'no cache here', {}]);
+    expect(await second).toBeInstanceOf(CallErrorResponse);
+  });
+
+  it('time out when the charger does not answer', async () => {
+    harness = await startGateway({ callTimeoutMs: 200 });
+    await connect('/ocpp/SLOW');
+    await expect(harness.gateway.call('SLOW', 'ClearCache', {})).rejects.toBeInstanceOf(CallTimeout);
+  });
+});
+
+describe('connections', () => {
+  it('a new connection for an identity replaces the old one, which is closed', async () => {
+    harness = await startGateway();
+    const old = await connect('/ocpp/TWIN');
+    const oldClosed = old.closed();
+    const fresh = await connect('/ocpp/TWIN');
+    expect((await oldClosed).code).toBe(CLOSE_REPLACED);
+    expect(harness.gateway.connectedCount).toBe(1);
+    expect((await fresh.call('h', 'Heartbeat')).slice(0, 2)).toEqual([3, 'h']);
+  });
+
+  it('a socket that stops answering pings is terminated', async () => {
+    harness = await startGateway({ pingIntervalMs: 100 });
+    const silent = await connect('/ocpp/GHOST', 'ocpp1.6', { autoPong: false });
+    const alive = await connect('/ocpp/ALIVE');
+    const { code } = await silent.closed();
+    expect(code).toBe(1006); // terminated: no close handshake
+    await expect.poll(() => harness!.gateway.session('GHOST')).toBeUndefined();
+    expect(harness.gateway.session('ALIVE')).toBeDefined();
+    expect(alive.ws.readyState).toBe(alive.ws.OPEN);
+  });
+
+  it('a frame over the payload cap closes the socket with 1009', async () => {
+    harness = await startGateway({ maxPayloadBytes: 64 * 1024 });
+    const charger = await connect('/ocpp/BIG');
+    const closed = charger.closed();
+    charger.send(`[2,"b","DataTransfer",{"vendorId":"x","data":"${'y'.repeat(100_000)}"}]`);
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('a flood is answered with RpcFrameworkError beyond the burst, and a charger that keeps flooding is closed', async () => {
+    harness = await startGateway({ inboundBurst: 5, inboundPerSecond: 1 });
+    const charger = await connect('/ocpp/FLOOD', 'ocpp2.0.1');
+    for (let i = 0; i < 10; i++) charger.send([2, `f${i}`, 'Heartbeat', {}]);
+    const answers = await charger.waitFor(10);
+    expect(answers.filter((frame) => frame[0] === 3)).toHaveLength(5);
+    expect(answers.filter((frame) => frame[0] === 4).map((frame) => frame[2])).toEqual(
+      Array(5).fill('RpcFrameworkError'),
+    );
+    const closed = charger.closed();
+    for (let i = 0; i < 150; i++) charger.send([2, `g${i}`, 'Heartbeat', {}]);
+    expect((await closed).code).toBe(1008);
+  });
+
+  it('2.0.1: while the boot is Pending, calls other than BootNotification get SecurityError unless we triggered them', async () => {
+    harness = await startGateway({
+      handlerFor: () => async (call) =>
+        call.action === 'BootNotification'
+          ? { status: 'Pending', currentTime: '2026-11-22T10:00:00.000Z', interval: 60 }
+          : { currentTime: '2026-11-22T10:00:00.000Z' },
+    });
+    const charger = await connect('/ocpp/PENDING', 'ocpp2.0.1');
+    const boot = { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } };
+    expect((await charger.call('b', 'BootNotification', boot))[2]).toMatchObject({ status: 'Pending' });
+    expect((await charger.call('h1', 'Heartbeat')).slice(0, 3)).toEqual([4, 'h1', 'SecurityError']);
+    const trigger = harness.gateway.call('PENDING', 'TriggerMessage', { requestedMessage: 'Heartbeat' });
+    const frames = await charger.waitFor(3);
+    charger.send([3, frames[2]![1], { status: 'Accepted' }]);
+    await trigger;
+    expect((await charger.call('h2', 'Heartbeat')).slice(0, 2)).toEqual([3, 'h2']);
+    expect((await charger.call('h3', 'Heartbeat')).slice(0, 3)).toEqual([4, 'h3', 'SecurityError']);
+  });
+});

@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProjectionRunner } from '../../projections/projectionRunner.js';
+import type { Projector } from '../../projections/projector.js';
+import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+
+let schema: string;
+let store: PostgresEventStore;
+let pool: pg.Pool;
+const logger = { debug() {}, warn() {}, error() {} };
+
+/** Counts Counted events per stream; any other type is skipped by the runner. */
+const counter: Projector = {
+  name: 'counter',
+  streamPrefix: 'counted-',
+  eventTypes: new Set(['Counted']),
+  migrations: [
+    {
+      version: 1,
+      name: '001_counts',
+      sql: 'CREATE TABLE counts (stream_id text PRIMARY KEY, n int NOT NULL)',
+    },
+  ],
+  async apply(event, tx) {
+    await tx.query(
+      `INSERT INTO counts (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + 1`,
+      [event.streamId],
+    );
+  },
+};
+
+const runnerFor = () =>
+  new ProjectionRunner({
+    store,
+    pool,
+    lockConnection: { connectionString: databaseUrl(), options: `-c search_path=${schema}` },
+    projector: counter,
+    logger,
+    maxBatchDelayMs: 5,
+    standbyRetryMs: 100,
+  });
+const counts = async () =>
+  Object.fromEntries(
+    (await pool.query('SELECT stream_id, n FROM counts ORDER BY 1')).rows.map((r) => [r.stream_id, r.n]),
+  );
+
+beforeAll(async () => {
+  schema = freshSchemaName('runner');
+  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema, pollIntervalMs: 50 });
+  pool = new pg.Pool({ connectionString: databaseUrl(), options: `-c search_path=${schema}` });
+});
+afterAll(async () => {
+  await pool?.end();
+  await store?.close();
+  await dropSchema(schema);
+});
+
+describe('projection runner', () => {
+  it('applies each event once, skips other types and streams, and resumes from its checkpoint after a restart', async () => {
+    await store.append(
+      'counted-a',
+      [
+        { type: 'Counted', data: {} },
+        { type: 'Ignored', data: {} },
+      ],
+      { expectedRevision: 'any' },
+    );
+    await store.append('other-a', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    const first = runnerFor();
+    await first.start();
+    expect(await first.catchUp()).toBe(true);
+    expect(await counts()).toEqual({ 'counted-a': 1 });
+    await first.stop();
+
+    await store.append('counted-a', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    await store.append('counted-b', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    const second = runnerFor();
+    await second.start();
+    expect(await second.catchUp()).toBe(true);
+    expect(await counts()).toEqual({ 'counted-a': 2, 'counted-b': 1 });
+    await second.stop();
+  });
+
+  it('runs as one active instance; a standby takes over when the active one stops', async () => {
+    const one = runnerFor();
+    const two = runnerFor();
+    await one.start();
+    await two.start();
+    await expect.poll(() => one.isActive || two.isActive).toBe(true);
+    await new Promise((done) => setTimeout(done, 300));
+    expect([one.isActive, two.isActive].filter(Boolean)).toHaveLength(1);
+    const [active, standby] = one.isActive ? [one, two] : [two, one];
+    await active.stop();
+    await store.append('counted-c', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    await expect.poll(() => standby.isActive, { timeout: 5_000 }).toBe(true);
+    expect(await standby.catchUp()).toBe(true);
+    expect((await counts())['counted-c']).toBe(1);
+    await standby.stop();
+  });
+
+  it('waitFor resolves once an appended event is in the read model (read-your-writes)', async () => {
+    const runner = runnerFor();
+    await runner.start();
+    const { position } = await store.append('counted-d', [{ type: 'Counted', data: {} }], {
+      expectedRevision: 'any',
+    });
+    expect(await runner.waitFor(position)).toBe(true);
+    expect((await counts())['counted-d']).toBe(1);
+    await runner.stop();
+  });
+});
