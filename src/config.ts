@@ -1,3 +1,5 @@
+import type { Tariff } from './policies/tariff.js';
+
 /**
  * Configuration from the environment (ARCHITECTURE §8), validated at start: a bad value stops
  * start-up with a message naming the variable.
@@ -19,6 +21,10 @@ export interface Config {
   commandTimeoutSeconds: number;
   autoRegister: 'off' | 'pending' | 'accept';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** what a CDR costs (ARCHITECTURE §5): prices in the currency's units */
+  tariff: Tariff;
+  /** meter_values keeps this many whole months besides the current one (0: keep everything) */
+  meterValuesRetentionMonths: number;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +64,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
       return undefined;
     }
+  };
+  const price = (name: string): number => {
+    const raw = value(name);
+    if (raw === undefined) return 0;
+    const parsed = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(parsed)) {
+      problems.push(`${name} must be a price ≥ 0 such as 0.35 (got ${JSON.stringify(raw)})`);
+      return 0;
+    }
+    return parsed;
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = value(name);
@@ -102,7 +118,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
     autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    tariff: {
+      currency: value('TARIFF_CURRENCY') ?? 'EUR',
+      perKwh: price('TARIFF_PER_KWH'),
+      perMinute: price('TARIFF_PER_MINUTE'),
+      perSession: price('TARIFF_PER_SESSION'),
+    },
+    meterValuesRetentionMonths: integer('METER_VALUES_RETENTION_MONTHS', 0, 0, 1200),
   };
+  if (!/^[A-Z]{3}$/.test(config.tariff.currency)) {
+    problems.push(
+      `TARIFF_CURRENCY must be an ISO 4217 code such as EUR (got ${JSON.stringify(config.tariff.currency)})`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

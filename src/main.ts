@@ -5,9 +5,10 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { chargerRegistryProjector } from '../projections/chargerRegistry/chargerRegistryProjector.js';
 import { ChargerRegistryQueries } from '../projections/chargerRegistry/chargerRegistryQueries.js';
+import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesProjector.js';
 import { ProjectionRunner } from '../projections/projectionRunner.js';
+import { READ_MODELS } from '../projections/readModels.js';
 import { buildHttpServer } from './api/httpServer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
@@ -22,11 +23,15 @@ import { startEmbeddedPostgres } from './store/embedded/embeddedPostgres.js';
 import type { EventStore } from './store/eventStore.js';
 import { EventStoreDbEventStore } from './store/eventstoredb/eventStoreDbEventStore.js';
 import { PostgresEventStore } from './store/postgres/postgresEventStore.js';
+import { TransactionIdBlocks } from './store/postgres/transactionIdBlocks.js';
 
 export interface RunningAmpledger {
   /** http://127.0.0.1:PORT */
   url: string;
   eventStore: EventStore;
+  /** the read models' database, and each read model's projection */
+  readModels: pg.Pool;
+  projections: ReadonlyMap<string, ProjectionRunner>;
   /** drains and stops everything started, in reverse order; safe to call twice */
   stop(): Promise<void>;
 }
@@ -69,20 +74,39 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     };
     const readModels = new pg.Pool({
       ...readModelConnection,
-      max: 8,
+      max: 12,
       application_name: 'ampledger-read-models',
     });
     readModels.on('error', (error) => logger.warn({ err: error }, 'idle read-model connection failed'));
     stops.push(() => readModels.end());
-    const registryProjection = new ProjectionRunner({
-      store: eventStore,
-      pool: readModels,
-      lockConnection: readModelConnection,
-      projector: await chargerRegistryProjector(),
-      logger: logger.child({ part: 'projection', projection: 'charger_registry' }),
-    });
-    await registryProjection.start();
-    stops.push(() => registryProjection.stop());
+    const projections = new Map<string, ProjectionRunner>();
+    for (const [name, projector] of Object.entries(READ_MODELS)) {
+      const runner = new ProjectionRunner({
+        store: eventStore,
+        pool: readModels,
+        lockConnection: readModelConnection,
+        projector: await projector({ tariff: config.tariff }),
+        logger: logger.child({ part: 'projection', projection: name }),
+      });
+      await runner.start();
+      stops.push(() => runner.stop());
+      projections.set(name, runner);
+    }
+    const registryProjection = projections.get('charger_registry')!;
+    if (config.meterValuesRetentionMonths > 0) {
+      const months = config.meterValuesRetentionMonths;
+      const retention = () =>
+        dropExpiredMeterValues(readModels, months, new Date())
+          .then(
+            (dropped) =>
+              dropped.length > 0 && logger.info({ dropped }, 'meter values past retention dropped'),
+          )
+          .catch((error) => logger.warn({ err: error }, 'meter value retention failed'));
+      void retention();
+      const daily = setInterval(retention, 24 * 3_600_000);
+      daily.unref();
+      stops.push(async () => clearInterval(daily));
+    }
 
     const clock = () => new Date();
     const registry = new ChargerRegistryService(eventStore, clock);
@@ -92,6 +116,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     const chargers = new ChargerCallHandler({
       store: eventStore,
       tokens,
+      // the sequence lives in PostgreSQL whichever store holds the log
+      transactionIds: await TransactionIdBlocks.open(readModels),
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
       nodeId: `${hostname()}-${process.pid}`,
       logger: logger.child({ part: 'chargers' }),
@@ -159,7 +185,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       },
       'Ampledger is running',
     );
-    return { url, eventStore, stop };
+    return { url, eventStore, readModels, projections, stop };
   } catch (error) {
     await stop();
     throw error;

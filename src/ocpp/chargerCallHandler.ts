@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { type ChargerState, evolveCharger, initialChargerState } from '../domain/charger/chargerState.js';
-import { decideCharger } from '../domain/charger/decideCharger.js';
+import { type ChargerCommand, type ChargerDecision, decideCharger } from '../domain/charger/decideCharger.js';
+import type { TransactionIdIssuer } from '../domain/charger/transactionIds.js';
 import { chargerStream } from '../domain/chargers/registryEvents.js';
+import { receivedAtOf } from '../domain/eventMetadata.js';
+import type { TokenLock } from '../domain/tokens/tokenEvents.js';
 import type { Token } from '../domain/tokens/tokens.js';
 import { visible } from '../policies/idTag.js';
 import { StreamNotFound, WrongExpectedRevision } from '../store/errors.js';
@@ -17,11 +20,22 @@ import type { OcppVersion } from './versions.js';
 
 export interface ChargerCallHandlerOptions {
   store: EventStore;
-  /** where tokens are looked up before an authorization is decided */
-  tokens: { find(idTag: string): Promise<Token | undefined> };
+  /** where tokens are looked up before an authorization is decided, and their locks kept */
+  tokens: TokenLocks;
+  transactionIds: TransactionIdIssuer;
   heartbeatIntervalSeconds: number;
   nodeId: string;
   logger: { warn(detail: object, message?: string): void };
+}
+
+export interface TokenLocks {
+  load(idTag: string): Promise<{ token: Token | undefined; revision: ExpectedRevision }>;
+  lock(idTag: string, lock: TokenLock, revision: ExpectedRevision, metadata: object): Promise<void>;
+  release(
+    idTag: string,
+    holder: { chargerId: string; transactionKey: string },
+    metadata: object,
+  ): Promise<void>;
 }
 
 interface SessionInfo {
@@ -68,23 +82,40 @@ export class ChargerCallHandler {
       }
       state ??= initialChargerState();
       for (const event of events) {
-        state = evolveCharger(state, event, event.recordedAt.toISOString());
+        state = evolveCharger(state, event, receivedAtOf(event));
         revision = event.revision;
       }
     };
     return async (call: InboundCall): Promise<Payload> => {
       const translator = TRANSLATORS[session.version][call.action]!;
-      let command = translator.toCommand(call.payload);
-      if (command.type === 'AuthorizeToken')
-        command = { ...command, token: await this.options.tokens.find(command.idTag) };
+      const request = translator.toCommand(call.payload);
       const receivedAt = call.receivedAt.toISOString();
       if (!state) await catchUp();
+      // a new 1.6 transaction's id is taken before deciding (a repeated start leaves it unused)
+      const newTransactionKey =
+        request.type === 'StartTransaction' && request.transactionKey === undefined
+          ? String(await this.options.transactionIds.next())
+          : undefined;
+      const cause = {
+        chargerId: session.identity,
+        connectionId: session.connectionId,
+        messageId: call.messageId,
+      };
       for (let attempt = 1; ; attempt++) {
-        const { events, reply } = decideCharger(command, state!, {
+        const { command, tokenRevision } = await this.withToken(request);
+        const decision: ChargerDecision = decideCharger(command, state!, {
+          chargerId: session.identity,
           receivedAt,
           heartbeatIntervalSeconds: this.options.heartbeatIntervalSeconds,
+          ...(newTransactionKey !== undefined ? { newTransactionKey } : {}),
         });
+        const { events, reply, effects } = decision;
         try {
+          // the tag's fleet-wide lock first: a start is recorded only once its tag is ours
+          if (effects?.lockToken) {
+            const { normalisedIdTag, lock } = effects.lockToken;
+            await this.options.tokens.lock(normalisedIdTag, lock, tokenRevision, { causedBy: cause });
+          }
           const result = await this.options.store.append(
             stream,
             events.map((event) => this.toNewEvent(event, session, receivedAt, call)),
@@ -92,14 +123,40 @@ export class ChargerCallHandler {
           );
           for (const event of events) state = evolveCharger(state!, event, receivedAt);
           revision = result.nextRevision;
+          for (const release of effects?.releaseTokens ?? []) {
+            await this.options.tokens
+              .release(release.normalisedIdTag, release, { causedBy: cause })
+              .catch((error) =>
+                this.options.logger.warn(
+                  { err: error, identity: session.identity, idTag: release.normalisedIdTag },
+                  'could not release a tag; the next stop or start of that transaction retries',
+                ),
+              );
+          }
           return translator.toReply(reply);
         } catch (error) {
-          // someone else wrote to the stream (an operator, a connection fact): catch up, decide again
+          // someone else wrote to the stream (an operator, a connection fact, another charger
+          // taking the tag): catch up, decide again
           if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_DECISIONS) throw error;
           await catchUp();
         }
       }
     };
+  }
+
+  /** The token a command names, looked up (with its stream's revision) before deciding. */
+  private async withToken(
+    command: ChargerCommand,
+  ): Promise<{ command: ChargerCommand; tokenRevision: ExpectedRevision }> {
+    const idTag =
+      command.type === 'AuthorizeToken' ||
+      command.type === 'StartTransaction' ||
+      command.type === 'StopTransaction'
+        ? command.idTag
+        : undefined;
+    if (idTag === undefined || idTag === '') return { command, tokenRevision: 'any' };
+    const { token, revision } = await this.options.tokens.load(idTag);
+    return { command: { ...command, token } as ChargerCommand, tokenRevision: revision };
   }
 
   /** Connection facts: recorded whatever the charger's state, so they need no decision. */

@@ -26,6 +26,8 @@ describe('configuration', () => {
       commandTimeoutSeconds: 30,
       autoRegister: 'off',
       logLevel: 'info',
+      tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 },
+      meterValuesRetentionMonths: 0,
     });
   });
 
@@ -46,8 +48,15 @@ describe('configuration', () => {
       COMMAND_TIMEOUT: '10',
       AUTO_REGISTER: 'pending',
       LOG_LEVEL: 'debug',
+      TARIFF_CURRENCY: 'CHF',
+      TARIFF_PER_KWH: '0.45',
+      TARIFF_PER_MINUTE: '0.05',
+      TARIFF_PER_SESSION: '1.5',
+      METER_VALUES_RETENTION_MONTHS: '24',
     });
     expect(config).toMatchObject({
+      tariff: { currency: 'CHF', perKwh: 0.45, perMinute: 0.05, perSession: 1.5 },
+      meterValuesRetentionMonths: 24,
       port: 9000,
       databaseSchema: 'ampledger',
       tls: { port: 8443, certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem' },
@@ -68,8 +77,14 @@ describe('configuration', () => {
       LOG_LEVEL: 'loud',
       ADMIN_TOKEN: 'short',
       DATABASE_SCHEMA: 'Robert"); DROP',
+      TARIFF_PER_KWH: '-1',
+      TARIFF_CURRENCY: 'euro',
+      METER_VALUES_RETENTION_MONTHS: 'forever',
     });
     for (const name of [
+      'TARIFF_PER_KWH',
+      'TARIFF_CURRENCY',
+      'METER_VALUES_RETENTION_MONTHS',
       'PORT',
       'DATABASE_URL',
       'EVENTSTORE_URL',
@@ -81,7 +96,7 @@ describe('configuration', () => {
     ]) {
       expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
     }
-    expect(problems).toHaveLength(8);
+    expect(problems).toHaveLength(11);
   });
 
   it('TLS needs both a certificate and a key', () => {

@@ -8,7 +8,11 @@ import {
 } from '../../src/domain/charger/decideCharger.js';
 import type { RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
 
-const context: DecisionContext = { receivedAt: '2026-11-22T10:00:00.000Z', heartbeatIntervalSeconds: 300 };
+const context: DecisionContext = {
+  chargerId: 'CP1',
+  receivedAt: '2026-11-22T10:00:00.000Z',
+  heartbeatIntervalSeconds: 300,
+};
 const registered: RegistryEvent = {
   type: 'ChargerRegistered',
   data: { identity: 'CP1', tenant: 'default', securityProfile: 0, autoRegistered: false },

@@ -1,3 +1,5 @@
+import type { TransactionEvent } from './transactionEvents.js';
+
 /** Charging facts in the charger's stream, charger-{identity}: past tense, version-agnostic. */
 export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
 export type DataTransferStatus = 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
@@ -31,6 +33,8 @@ export interface ConnectorStatus {
   vendorErrorCode?: string;
   /** the charger's own timestamp, as sent */
   chargerTime?: string;
+  /** a vendor quirk's echo of another connector's report ("evse/connector"): not a change */
+  collapsedInto?: string;
 }
 
 export type ChargingEvent =
@@ -41,6 +45,10 @@ export type ChargingEvent =
         reason?: string;
         /** what we answered */
         decision: { status: BootStatus; interval: number; currentTime: string };
+        /** the vendor quirks its vendor and firmware switch on */
+        quirks?: string[];
+        /** how often heartbeats are due (a quirk may fix it whatever we answered) */
+        expectedHeartbeatSeconds?: number;
       };
     }
   | { type: 'HeartbeatReceived'; data: { currentTime: string } }
@@ -70,14 +78,17 @@ export type ChargingEvent =
       type: 'AuthorizationDecided';
       data: {
         /** the tag as the charger sent it, and its normal form (the token's stream) */
+        tenant: string;
         idTag: string;
         normalisedIdTag: string;
-        status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+        status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
         reason: string;
         expiryDate?: string;
         parentIdTag?: string;
+        quirks?: string[];
       };
     }
   | { type: 'ChargerConnected'; data: { connectionId: string; protocol: string; remoteAddress: string } }
   | { type: 'ChargerDisconnected'; data: { connectionId: string; code: number; reason: string } }
-  | { type: 'FrameRejected'; data: { reason: string; answeredWith?: string } };
+  | { type: 'FrameRejected'; data: { reason: string; answeredWith?: string } }
+  | TransactionEvent;

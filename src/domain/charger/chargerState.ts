@@ -1,19 +1,59 @@
+import { parseChargerTime } from '../../policies/chargerTime.js';
+import { type ClockModel, observeClock } from '../../policies/clockSkew.js';
+import { sampleTimeKey } from '../../policies/dedup.js';
+import { addReading, type Flag, type RegisterReading } from '../../policies/energyReconciliation.js';
+import { energyRegisterWh } from '../../policies/meterValues.js';
 import type { Registration } from '../chargers/chargerRegistry.js';
 import { evolveRegistration } from '../chargers/chargerRegistry.js';
 import type { RegistryEvent } from '../chargers/registryEvents.js';
 import { REGISTRY_EVENT_TYPES } from '../chargers/registryEvents.js';
 import type { BootStatus, ChargerIdentification, ChargingEvent } from './chargerEvents.js';
+import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactionEvents.js';
 
-/** What the decider needs to know of a charger, folded from its stream. */
-export interface ChargerState {
-  registration?: Registration;
-  boot?: { status: BootStatus; identification: ChargerIdentification; at: string };
-  lastHeartbeatAt?: string;
-  connectors: Record<string, { status: string; availability: string; at: string }>;
+/** What the decider remembers of one transaction. */
+export interface TransactionState extends ConnectorRef {
+  key: string;
+  normalisedIdTag: string;
+  authorization: AuthorizationOutcome['status'];
+  meterStartWh: number;
+  chargerTime: string;
+  /** corrected start, epoch ms (undefined: unreadable) */
+  startedMs?: number;
+  /** server time of the start */
+  receivedAt: string;
+  /** the start's flags (the stop adds its own) */
+  flags: Flag[];
+  /** energy register readings so far, in sample-time order */
+  readings: RegisterReading[];
+  /** instants of the samples recorded so far (dedup) */
+  sampleKeys: string[];
+  stopped?: { meterStopWh: number; stoppedMs?: number; energyWh: number; flags: Flag[] };
 }
 
-export const initialChargerState = (): ChargerState => ({ connectors: {} });
+/** What the decider needs to know of a charger, folded from its stream. JSON-safe (snapshots). */
+export interface ChargerState {
+  registration?: Registration;
+  boot?: { status: BootStatus; identification: ChargerIdentification; at: string; quirks: string[] };
+  /** server time of the first boot we saw */
+  firstBootAt?: string;
+  lastHeartbeatAt?: string;
+  connectors: Record<string, { status: string; availability: string; at: string }>;
+  clock?: ClockModel;
+  /** active transactions and the most recent stopped ones, by key, oldest first */
+  transactions: Record<string, TransactionState>;
+}
 
+/** Stopped transactions kept for dedup and late samples; older ones fall out of the state. */
+export const KEPT_STOPPED_TRANSACTIONS = 50;
+
+export const initialChargerState = (): ChargerState => ({ connectors: {}, transactions: {} });
+
+/** The tenant every fact of this charger belongs to (ARCHITECTURE §5). */
+export const tenantOf = (state: ChargerState) => state.registration?.tenant ?? 'default';
+
+export const connectorKey = (ref: ConnectorRef) => `${ref.evseId}/${ref.connectorId}`;
+
+/** `at`: the server time the event was received (its metadata's receivedAt). */
 export function evolveCharger(
   state: ChargerState,
   event: { type: string; data: unknown },
@@ -25,17 +65,137 @@ export function evolveCharger(
   const charging = event as ChargingEvent;
   switch (charging.type) {
     case 'ChargerBooted': {
-      const { decision, reason: _reason, ...identification } = charging.data;
-      return { ...state, boot: { status: decision.status, identification, at } };
+      const {
+        decision,
+        reason: _reason,
+        quirks = [],
+        expectedHeartbeatSeconds: _e,
+        ...identification
+      } = charging.data;
+      return {
+        ...state,
+        boot: { status: decision.status, identification, at, quirks },
+        firstBootAt: state.firstBootAt ?? at,
+      };
     }
     case 'HeartbeatReceived':
       return { ...state, lastHeartbeatAt: at };
     case 'ConnectorStatusReported': {
-      const key = `${charging.data.evseId}/${charging.data.connectorId}`;
-      const { status, availability } = charging.data;
-      return { ...state, connectors: { ...state.connectors, [key]: { status, availability, at } } };
+      const { status, availability, chargerTime } = charging.data;
+      const chargerMs = parseChargerTime(chargerTime);
+      return {
+        ...state,
+        connectors: { ...state.connectors, [connectorKey(charging.data)]: { status, availability, at } },
+        // status is never queued offline: its timestamp shows the charger's clock
+        ...(chargerMs !== undefined ? { clock: observeClock(state.clock, chargerMs, Date.parse(at)) } : {}),
+      };
     }
+    case 'SecurityEventReported': {
+      const chargerMs = parseChargerTime(charging.data.chargerTime);
+      return chargerMs === undefined
+        ? state
+        : { ...state, clock: observeClock(state.clock, chargerMs, Date.parse(at)) };
+    }
+    case 'TransactionStarted': {
+      const { data } = charging;
+      const transaction: TransactionState = {
+        key: data.transactionKey,
+        evseId: data.evseId,
+        connectorId: data.connectorId,
+        normalisedIdTag: data.normalisedIdTag,
+        authorization: data.authorization.status,
+        meterStartWh: data.meterStartWh,
+        chargerTime: data.chargerTime,
+        ...withMs('startedMs', data.correctedTime),
+        receivedAt: at,
+        flags: data.flags,
+        sampleKeys: [],
+        readings: [],
+      };
+      return {
+        ...state,
+        transactions: keepRecent({ ...state.transactions, [data.transactionKey]: transaction }),
+      };
+    }
+    case 'TransactionAbandoned':
+      return updateTransaction(state, charging.data.transactionKey, (transaction) => ({
+        ...transaction,
+        stopped: { meterStopWh: transaction.meterStartWh, energyWh: 0, flags: transaction.flags },
+      }));
+    case 'MeterValuesReported': {
+      const { transactionKey, samples, duplicateSamples } = charging.data;
+      if (transactionKey === undefined) return state;
+      return updateTransaction(state, transactionKey, (transaction) =>
+        withSamples(transaction, samples, duplicateSamples),
+      );
+    }
+    case 'TransactionStopped': {
+      const { data } = charging;
+      return updateTransaction(state, data.transactionKey, (transaction) => ({
+        ...withSamples(transaction, data.samples, data.duplicateSamples),
+        stopped: {
+          meterStopWh: data.meterStopWh,
+          ...withMs('stoppedMs', data.correctedTime),
+          energyWh: data.energyWh,
+          flags: data.flags,
+        },
+      }));
+    }
+    case 'SessionFlagsAmended':
+      return updateTransaction(state, charging.data.transactionKey, (transaction) =>
+        transaction.stopped
+          ? { ...transaction, stopped: { ...transaction.stopped, flags: charging.data.flags } }
+          : transaction,
+      );
     default:
       return state;
   }
+}
+
+const withMs = <K extends string>(key: K, time: string): Partial<Record<K, number>> => {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? {} : ({ [key]: ms } as Record<K, number>);
+};
+
+/** New samples (normalised by the decider; duplicates left out) join the transaction's readings. */
+function withSamples(
+  transaction: TransactionState,
+  samples: readonly RecordedSample[],
+  duplicates: readonly number[],
+): TransactionState {
+  let { readings } = transaction;
+  const sampleKeys = [...transaction.sampleKeys];
+  samples.forEach((sample, index) => {
+    if (duplicates.includes(index)) return;
+    sampleKeys.push(sampleTimeKey(sample.chargerTime));
+    const reading = registerReadingOf(sample);
+    if (reading) readings = addReading(readings, reading);
+  });
+  return { ...transaction, sampleKeys, readings };
+}
+
+/** A sample's energy register reading at its (corrected) time; unreadable times sort last. */
+export function registerReadingOf(sample: RecordedSample): RegisterReading | undefined {
+  const wh = energyRegisterWh(sample);
+  if (wh === undefined) return undefined;
+  const time = parseChargerTime(sample.correctedTime) ?? parseChargerTime(sample.chargerTime);
+  return [time ?? Number.MAX_SAFE_INTEGER, wh];
+}
+
+function updateTransaction(
+  state: ChargerState,
+  key: string,
+  change: (transaction: TransactionState) => TransactionState,
+): ChargerState {
+  const transaction = state.transactions[key];
+  if (!transaction) return state;
+  return { ...state, transactions: { ...state.transactions, [key]: change(transaction) } };
+}
+
+/** Every active transaction, and the most recent stopped ones. */
+function keepRecent(transactions: Record<string, TransactionState>): Record<string, TransactionState> {
+  const stopped = Object.values(transactions).filter((transaction) => transaction.stopped);
+  if (stopped.length <= KEPT_STOPPED_TRANSACTIONS) return transactions;
+  const dropped = new Set(stopped.slice(0, stopped.length - KEPT_STOPPED_TRANSACTIONS).map((t) => t.key));
+  return Object.fromEntries(Object.entries(transactions).filter(([key]) => !dropped.has(key)));
 }

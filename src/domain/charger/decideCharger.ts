@@ -1,5 +1,6 @@
 import { normaliseIdTag, visible } from '../../policies/idTag.js';
-import { type AuthorizationStatus, authorizeToken, type Token } from '../tokens/tokens.js';
+import { quirksOf, quirkWith } from '../../policies/vendorQuirks.js';
+import { type AuthorizationStatus, authorizeTokenFor, type Token } from '../tokens/tokens.js';
 import type {
   BootStatus,
   ChargerIdentification,
@@ -7,7 +8,13 @@ import type {
   ConnectorStatus,
   DataTransferStatus,
 } from './chargerEvents.js';
-import type { ChargerState } from './chargerState.js';
+import { type ChargerState, connectorKey, tenantOf } from './chargerState.js';
+import {
+  decideTransaction,
+  type TransactionCommand,
+  type TransactionEffects,
+  type TransactionReply,
+} from './decideTransaction.js';
 
 /** What a charger's call asks of the CSMS, in the domain's words. */
 export type ChargerCommand =
@@ -21,11 +28,16 @@ export type ChargerCommand =
   | { type: 'ReportSecurityEvent'; eventType: string; chargerTime: string; techInfo?: string }
   | { type: 'RequestCertificateSigning'; csr: string; certificateType?: string }
   /** the token as its stream has it (undefined: unknown), looked up before deciding */
-  | { type: 'AuthorizeToken'; idTag: string; token: Token | undefined };
+  | { type: 'AuthorizeToken'; idTag: string; token: Token | undefined }
+  | TransactionCommand;
 
 export interface DecisionContext {
+  /** the charger's identity */
+  chargerId: string;
   /** server time at receipt, ISO UTC with milliseconds */
   receivedAt: string;
+  /** the key a new transaction gets when the charger does not bring its own (1.6) */
+  newTransactionKey?: string;
   heartbeatIntervalSeconds: number;
   /** vendor extensions we answer DataTransfer for (none yet: every vendor is unknown) */
   knownDataTransferVendors?: ReadonlySet<string>;
@@ -39,7 +51,18 @@ export type ChargerReply =
   | { type: 'DataTransferDecision'; status: DataTransferStatus }
   | { type: 'SigningDecision'; status: 'Accepted' | 'Rejected' }
   | { type: 'AuthorizationDecision'; status: AuthorizationStatus; expiryDate?: string; parentIdTag?: string }
+  | TransactionReply
   | { type: 'Acknowledged' };
+
+export interface ChargerDecision {
+  events: ChargingEvent[];
+  reply: ChargerReply;
+  /** writes to other streams the decision needs (a tag's fleet-wide lock) */
+  effects?: TransactionEffects;
+}
+
+/** Two reports of one change this close together are a vendor's echo, not two changes. */
+const STATUS_ECHO_MS = 5_000;
 
 const acknowledge = (event: ChargingEvent): { events: ChargingEvent[]; reply: ChargerReply } => ({
   events: [event],
@@ -54,8 +77,12 @@ export function decideCharger(
   command: ChargerCommand,
   state: ChargerState,
   context: DecisionContext,
-): { events: ChargingEvent[]; reply: ChargerReply } {
+): ChargerDecision {
   switch (command.type) {
+    case 'StartTransaction':
+    case 'StopTransaction':
+    case 'ReportMeterValues':
+      return decideTransaction(command, state, context);
     case 'BootCharger': {
       const registration = state.registration?.status;
       const status: BootStatus =
@@ -65,6 +92,8 @@ export function decideCharger(
         interval: status === 'Accepted' ? context.heartbeatIntervalSeconds : PENDING_BOOT_INTERVAL_SECONDS,
         currentTime: context.receivedAt,
       };
+      const quirks = quirksOf(command.identification);
+      const fixedHeartbeat = quirkWith(quirks, 'fixedHeartbeat60s');
       return {
         events: [
           {
@@ -73,6 +102,8 @@ export function decideCharger(
               ...command.identification,
               ...(command.reason ? { reason: command.reason } : {}),
               decision,
+              ...(quirks.length > 0 ? { quirks: quirks.map((quirk) => quirk.id) } : {}),
+              ...(fixedHeartbeat ? { expectedHeartbeatSeconds: 60 } : {}),
             },
           },
         ],
@@ -86,7 +117,13 @@ export function decideCharger(
       };
     case 'ReportConnectorStatus': {
       const { type: _type, ...data } = command;
-      return { events: [{ type: 'ConnectorStatusReported', data }], reply: { type: 'Acknowledged' } };
+      const echoOf = statusEchoOf(command, state, context);
+      return {
+        events: [
+          { type: 'ConnectorStatusReported', data: echoOf ? { ...data, collapsedInto: echoOf } : data },
+        ],
+        reply: { type: 'Acknowledged' },
+      };
     }
     case 'TransferData': {
       const { type: _type, ...data } = command;
@@ -114,17 +151,26 @@ export function decideCharger(
       return acknowledge({ type: 'SecurityEventReported', data });
     }
     case 'AuthorizeToken': {
-      const { status, reason, ...details } = authorizeToken(command.token, context.receivedAt);
+      const { status, reason, ...details } = authorizeTokenFor(
+        command.token,
+        context.chargerId,
+        context.receivedAt,
+      );
+      const nulQuirk = command.idTag.startsWith('\u0000')
+        ? quirkWith(quirksOf(state.boot?.identification), 'idTagLeadingNul')
+        : undefined;
       return {
         events: [
           {
             type: 'AuthorizationDecided',
             data: {
+              tenant: tenantOf(state),
               idTag: visible(command.idTag),
               normalisedIdTag: normaliseIdTag(command.idTag),
               status,
               reason,
               ...details,
+              ...(nulQuirk ? { quirks: [nulQuirk.id] } : {}),
             },
           },
         ],
@@ -145,4 +191,21 @@ export function decideCharger(
       };
     }
   }
+}
+
+/**
+ * With the vendor quirk that echoes a change on connector 0, a connector-0 report of the status
+ * connector 1 reported a moment ago is that echo: the connector it copies ("evse/connector").
+ */
+function statusEchoOf(
+  report: ConnectorStatus,
+  state: ChargerState,
+  context: DecisionContext,
+): string | undefined {
+  if (report.evseId !== 0) return undefined;
+  if (!quirkWith(quirksOf(state.boot?.identification), 'duplicateConnectorZeroStatus')) return undefined;
+  const first = connectorKey({ evseId: 1, connectorId: 1 });
+  const previous = state.connectors[first];
+  if (!previous || previous.status !== report.status) return undefined;
+  return Date.parse(context.receivedAt) - Date.parse(previous.at) <= STATUS_ECHO_MS ? first : undefined;
 }

@@ -1,4 +1,17 @@
-/** A token's lifecycle in its stream, idtag-{normalised tag}. */
+/**
+ * The fleet-wide lock that keeps a tag in one transaction at a time: which charger's
+ * transaction holds it, and the start that took it (so a retried start finds its own lock).
+ */
+export interface TokenLock {
+  chargerId: string;
+  transactionKey: string;
+  evseId: number;
+  connectorId: number;
+  meterStartWh: number;
+  chargerTime: string;
+}
+
+/** A token's lifecycle in its stream, idtag-{normalised tag}, and the lock of its transaction. */
 export type TokenEvent =
   | {
       type: 'TokenIssued';
@@ -7,7 +20,9 @@ export type TokenEvent =
   | { type: 'TokenBlocked'; data: { reason?: string } }
   | { type: 'TokenUnblocked'; data: Record<string, never> }
   | { type: 'TokenExpirySet'; data: { expiryDate: string | null } }
-  | { type: 'TokenParentSet'; data: { parentIdTag: string | null } };
+  | { type: 'TokenParentSet'; data: { parentIdTag: string | null } }
+  | { type: 'TokenLocked'; data: TokenLock }
+  | { type: 'TokenReleased'; data: { chargerId: string; transactionKey: string } };
 
 export const TOKEN_EVENT_TYPES: ReadonlySet<string> = new Set<TokenEvent['type']>([
   'TokenIssued',
@@ -15,4 +30,6 @@ export const TOKEN_EVENT_TYPES: ReadonlySet<string> = new Set<TokenEvent['type']
   'TokenUnblocked',
   'TokenExpirySet',
   'TokenParentSet',
+  'TokenLocked',
+  'TokenReleased',
 ]);

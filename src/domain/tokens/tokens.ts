@@ -1,4 +1,4 @@
-import type { TokenEvent } from './tokenEvents.js';
+import type { TokenEvent, TokenLock } from './tokenEvents.js';
 
 export interface Token {
   idTag: string;
@@ -6,6 +6,8 @@ export interface Token {
   blocked: boolean;
   expiryDate?: string;
   parentIdTag?: string;
+  /** the transaction the tag is in, anywhere in the fleet */
+  lock?: TokenLock;
 }
 
 export type TokenCommand =
@@ -57,6 +59,14 @@ export function evolveToken(token: Token | undefined, event: TokenEvent): Token 
       const { parentIdTag: _previous, ...rest } = token;
       return event.data.parentIdTag ? { ...rest, parentIdTag: event.data.parentIdTag } : rest;
     }
+    case 'TokenLocked':
+      return token && { ...token, lock: event.data };
+    case 'TokenReleased': {
+      if (!token || token.lock?.transactionKey !== event.data.transactionKey) return token;
+      if (token.lock.chargerId !== event.data.chargerId) return token;
+      const { lock: _released, ...rest } = token;
+      return rest;
+    }
   }
 }
 
@@ -96,7 +106,7 @@ export function decideToken(command: TokenCommand, token: Token | undefined): To
   }
 }
 
-export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 
 /**
  * Whether a token may charge now, and why not: unknown Invalid, blocked Blocked, an expiry
@@ -116,4 +126,23 @@ export function authorizeToken(
     return { status: 'Expired', reason: `token expired at ${token.expiryDate}`, ...details };
   }
   return { status: 'Accepted', reason: 'token is valid', ...details };
+}
+
+/**
+ * Authorize for a charger: as authorizeToken, and ConcurrentTx while the tag is in a transaction
+ * on another charger (the same charger may see the tag again: that is how a driver stops).
+ */
+export function authorizeTokenFor(
+  token: Token | undefined,
+  chargerId: string,
+  receivedAt: string,
+): ReturnType<typeof authorizeToken> {
+  const decision = authorizeToken(token, receivedAt);
+  const lock = token?.lock;
+  if (decision.status !== 'Accepted' || !lock || lock.chargerId === chargerId) return decision;
+  return {
+    ...decision,
+    status: 'ConcurrentTx',
+    reason: `token is in transaction ${lock.transactionKey} on charger ${lock.chargerId}`,
+  };
 }

@@ -1,6 +1,9 @@
 import type { Availability } from '../../domain/charger/chargerEvents.js';
 import type { ChargerReply } from '../../domain/charger/decideCharger.js';
+import type { RawMeterSample } from '../../domain/charger/decideTransaction.js';
+import type { AuthorizationOutcome } from '../../domain/charger/transactionEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
+import type { Payload } from '../rpc/frames.js';
 
 const AVAILABILITY: Record<string, Availability> = {
   Available: 'Available',
@@ -14,26 +17,85 @@ const AVAILABILITY: Record<string, Availability> = {
   Faulted: 'Faulted',
 };
 
+/** 1.6 numbers connectors 1..N (0: the charger): each is read as an EVSE with one connector. */
+const connectorRef16 = (connectorId: unknown) => {
+  const connector = Number(connectorId);
+  return { evseId: connector, connectorId: connector === 0 ? 0 : 1 };
+};
+
+const idTagInfo16 = (decision: Omit<AuthorizationOutcome, 'reason'>) => ({
+  status: decision.status,
+  ...(decision.expiryDate ? { expiryDate: decision.expiryDate } : {}),
+  ...(decision.parentIdTag ? { parentIdTag: decision.parentIdTag } : {}),
+});
+
+type MeterValue16 = { timestamp: string; sampledValue: Array<Record<string, string>> };
+const samples16 = (meterValues: unknown): RawMeterSample[] =>
+  ((meterValues as MeterValue16[] | undefined) ?? []).map((meterValue) => ({
+    chargerTime: meterValue.timestamp,
+    values: meterValue.sampledValue.map((sampled) => ({
+      value: sampled.value!,
+      ...(sampled.measurand ? { measurand: sampled.measurand } : {}),
+      ...(sampled.unit ? { unit: sampled.unit } : {}),
+      ...(sampled.context ? { context: sampled.context } : {}),
+      ...(sampled.format ? { format: sampled.format } : {}),
+      ...(sampled.phase ? { phase: sampled.phase } : {}),
+      ...(sampled.location ? { location: sampled.location } : {}),
+    })),
+  }));
+
 const bootReply = (reply: ChargerReply) =>
   reply.type === 'BootDecision'
     ? { status: reply.status, currentTime: reply.currentTime, interval: reply.interval }
     : {};
 
-/** OCPP 1.6 charger→CSMS actions handled so far (the charging domain grows them). */
+/** Every OCPP 1.6 charger→CSMS action (core and the security extension), onto domain commands. */
 export const inbound16: Record<string, InboundTranslator> = {
   ...sharedReports,
   Authorize: {
     toCommand: (request) => ({ type: 'AuthorizeToken', idTag: String(request.idTag), token: undefined }),
-    toReply: (reply) =>
-      reply.type === 'AuthorizationDecision'
-        ? {
-            idTagInfo: {
-              status: reply.status,
-              ...(reply.expiryDate ? { expiryDate: reply.expiryDate } : {}),
-              ...(reply.parentIdTag ? { parentIdTag: reply.parentIdTag } : {}),
-            },
-          }
+    toReply: (reply) => (reply.type === 'AuthorizationDecision' ? { idTagInfo: idTagInfo16(reply) } : {}),
+  },
+  StartTransaction: {
+    toCommand: (request) => ({
+      type: 'StartTransaction',
+      ...connectorRef16(request.connectorId),
+      idTag: String(request.idTag),
+      meterStartWh: Number(request.meterStart),
+      chargerTime: String(request.timestamp),
+      ...(typeof request.reservationId === 'number' ? { reservationId: request.reservationId } : {}),
+      token: undefined,
+    }),
+    // the key is the id we issued: a positive 32-bit integer
+    toReply: (reply): Payload =>
+      reply.type === 'TransactionStartDecision'
+        ? { transactionId: Number(reply.transactionKey), idTagInfo: idTagInfo16(reply.authorization) }
         : {},
+  },
+  StopTransaction: {
+    toCommand: (request) => ({
+      type: 'StopTransaction',
+      transactionKey: String(request.transactionId),
+      meterStopWh: Number(request.meterStop),
+      chargerTime: String(request.timestamp),
+      ...optional('reason', request.reason),
+      ...(typeof request.idTag === 'string' ? { idTag: request.idTag } : {}),
+      token: undefined,
+      samples: samples16(request.transactionData),
+    }),
+    toReply: (reply): Payload =>
+      reply.type === 'TransactionStopDecision' && reply.authorization
+        ? { idTagInfo: idTagInfo16(reply.authorization) }
+        : {},
+  },
+  MeterValues: {
+    toCommand: (request) => ({
+      type: 'ReportMeterValues',
+      ...connectorRef16(request.connectorId),
+      ...(typeof request.transactionId === 'number' ? { transactionKey: String(request.transactionId) } : {}),
+      samples: samples16(request.meterValue),
+    }),
+    toReply: () => ({}),
   },
   DiagnosticsStatusNotification: {
     toCommand: (request) => ({ type: 'ReportDiagnosticsStatus', status: String(request.status) }),
@@ -63,13 +125,10 @@ export const inbound16: Record<string, InboundTranslator> = {
     toReply: (reply) => (reply.type === 'HeartbeatAnswer' ? { currentTime: reply.currentTime } : {}),
   },
   StatusNotification: {
-    // 1.6 numbers connectors 1..N (0 the charger); each is read as an EVSE with one connector
     toCommand: (request) => {
-      const connector = Number(request.connectorId);
       return {
         type: 'ReportConnectorStatus',
-        evseId: connector,
-        connectorId: connector === 0 ? 0 : 1,
+        ...connectorRef16(request.connectorId),
         status: String(request.status),
         availability: AVAILABILITY[String(request.status)] ?? 'Unavailable',
         errorCode: String(request.errorCode),

@@ -1,0 +1,24 @@
+import type { Tariff } from '../src/policies/tariff.js';
+import { authorizationLogProjector } from './authorizationLog/authorizationLogProjector.js';
+import { cdrsProjector } from './cdrs/cdrsProjector.js';
+import { chargerRegistryProjector } from './chargerRegistry/chargerRegistryProjector.js';
+import { connectorStatusProjector } from './connectorStatus/connectorStatusProjector.js';
+import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
+import type { Projector } from './projector.js';
+import { sessionsProjector } from './sessions/sessionsProjector.js';
+
+export interface ReadModelOptions {
+  tariff: Tariff;
+}
+
+/** Every read model, by name: what the server runs and what `npm run rebuild` can rebuild. */
+export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<Projector>> = {
+  charger_registry: () => chargerRegistryProjector(),
+  connector_status: () => connectorStatusProjector(),
+  sessions: () => sessionsProjector(),
+  cdrs: (options) => cdrsProjector(options.tariff),
+  meter_values: () => meterValuesProjector(),
+  authorization_log: () => authorizationLogProjector(),
+};
+
+export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

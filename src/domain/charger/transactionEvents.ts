@@ -1,0 +1,128 @@
+import type { Flag } from '../../policies/energyReconciliation.js';
+import type { MeterSample } from '../../policies/meterValues.js';
+
+/** An authorization decision as recorded with the event that asked for it. */
+export interface AuthorizationOutcome {
+  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+  reason: string;
+  expiryDate?: string;
+  parentIdTag?: string;
+}
+
+/** Where a connector is: 1.6 numbers connectors (read as EVSE n, connector 1), 2.x names both. */
+export interface ConnectorRef {
+  evseId: number;
+  connectorId: number;
+}
+
+/** A meter sample with its time corrected by the charger's clock offset (when one is known). */
+export interface RecordedSample extends MeterSample {
+  correctedTime: string;
+}
+
+/**
+ * Transaction facts in the charger's stream. A transaction's key is a string: the id we issued
+ * (1.6) or the charger's own (2.x). Times: `chargerTime` as sent, `correctedTime` by the
+ * charger's estimated clock offset, and the event's receivedAt (in its metadata) as server time.
+ */
+export type TransactionEvent =
+  | {
+      type: 'TransactionStarted';
+      data: ConnectorRef & {
+        transactionKey: string;
+        tenant: string;
+        idTag: string;
+        normalisedIdTag: string;
+        meterStartWh: number;
+        chargerTime: string;
+        correctedTime: string;
+        clockOffsetMs?: number;
+        reservationId?: number;
+        authorization: AuthorizationOutcome;
+        flags: Flag[];
+        quirks?: string[];
+      };
+    }
+  | {
+      /** a StartTransaction sent again: answered with the transaction it repeats */
+      type: 'TransactionStartRepeated';
+      data: ConnectorRef & { transactionKey: string; meterStartWh: number; chargerTime: string };
+    }
+  | {
+      /** a new transaction began on a connector whose previous one never stopped */
+      type: 'TransactionAbandoned';
+      data: ConnectorRef & { transactionKey: string; supersededBy: string };
+    }
+  | {
+      type: 'TransactionStopped';
+      data: {
+        transactionKey: string;
+        tenant: string;
+        meterStopWh: number;
+        chargerTime: string;
+        correctedTime: string;
+        reason: string;
+        stopKind: 'normal' | 'failure';
+        idTag?: string;
+        normalisedIdTag?: string;
+        authorization?: AuthorizationOutcome;
+        samples: RecordedSample[];
+        /** indexes of samples already recorded for this transaction: kept, but not counted again */
+        duplicateSamples: number[];
+        energyWh: number;
+        /** every flag the session carries once stopped (its start's included) */
+        flags: Flag[];
+      };
+    }
+  | {
+      /** a StopTransaction for a transaction already stopped: changes nothing */
+      type: 'TransactionStopRepeated';
+      data: { transactionKey: string; meterStopWh: number; chargerTime: string };
+    }
+  | {
+      /** a StopTransaction for a transaction we do not know (also −1 and 0): kept for operations */
+      type: 'TransactionStopOrphaned';
+      data: {
+        transactionKey: string;
+        tenant: string;
+        meterStopWh: number;
+        chargerTime: string;
+        correctedTime: string;
+        reason: string;
+        idTag?: string;
+        normalisedIdTag?: string;
+        authorization?: AuthorizationOutcome;
+        samples: RecordedSample[];
+        flags: Flag[];
+      };
+    }
+  | {
+      type: 'MeterValuesReported';
+      data: ConnectorRef & {
+        tenant: string;
+        /** the transaction the samples belong to, and how we know */
+        transactionKey?: string;
+        link: 'reported' | 'connector' | 'time' | 'none';
+        /** the transaction id the charger sent, when it differs from the link (−1, 0, unknown) */
+        reportedTransactionKey?: string;
+        samples: RecordedSample[];
+        /** indexes of samples already recorded for this transaction: kept, skipped by projections */
+        duplicateSamples: number[];
+      };
+    }
+  | {
+      /** samples that arrived after the stop changed the session's flags */
+      type: 'SessionFlagsAmended';
+      data: { transactionKey: string; flags: Flag[] };
+    };
+
+export const TRANSACTION_EVENT_TYPES: ReadonlySet<string> = new Set<TransactionEvent['type']>([
+  'TransactionStarted',
+  'TransactionStartRepeated',
+  'TransactionAbandoned',
+  'TransactionStopped',
+  'TransactionStopRepeated',
+  'TransactionStopOrphaned',
+  'MeterValuesReported',
+  'SessionFlagsAmended',
+]);

@@ -1,0 +1,395 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { createLogger } from '../../src/logging.js';
+import { type RunningAmpledger, startAmpledger } from '../../src/main.js';
+import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { TestCharger } from '../support/gatewayHarness.js';
+
+const schema = freshSchemaName('transactions');
+let server: RunningAmpledger;
+let tokens: TokenRegistryService;
+
+beforeAll(async () => {
+  server = await startAmpledger(
+    loadConfig({
+      PORT: '0',
+      DATABASE_URL: databaseUrl(),
+      DATABASE_SCHEMA: schema,
+      AUTO_REGISTER: 'accept',
+      TARIFF_PER_KWH: '0.30',
+      TARIFF_PER_SESSION: '1',
+      LOG_LEVEL: 'silent',
+    }),
+    createLogger('silent'),
+  );
+  tokens = new TokenRegistryService(server.eventStore, () => new Date());
+  for (const idTag of ['TAG-A', 'TAG-B', 'TAG-C', 'TAG-D', 'TAG-E', 'TAG-SHARED']) {
+    await tokens.execute(idTag, { type: 'IssueToken', idTag });
+  }
+});
+afterAll(async () => {
+  await server?.stop();
+  await dropSchema(schema);
+});
+
+const minutesAgo = (minutes: number, from = Date.now()) => new Date(from - minutes * 60_000).toISOString();
+
+async function connect(identity: string, vendor = 'ACME', firmwareVersion = '1.0') {
+  const charger = await TestCharger.connect(
+    `${server.url.replace('http', 'ws')}/ocpp/${identity}`,
+    'ocpp1.6',
+  );
+  const [, , boot] = await charger.call('boot', 'BootNotification', {
+    chargePointVendor: vendor,
+    chargePointModel: 'E2E',
+    firmwareVersion,
+  });
+  expect(boot).toMatchObject({ status: 'Accepted' });
+  return charger;
+}
+
+let messages = 0;
+async function call(charger: TestCharger, action: string, payload: object) {
+  const [type, , answer] = await charger.call(`m${++messages}`, action, payload);
+  expect(type).toBe(3); // never a CALLERROR
+  return answer as Record<string, unknown>;
+}
+
+/** Every read model has caught up with everything written so far. */
+async function caughtUp() {
+  for (const runner of server.projections.values()) expect(await runner.catchUp(10_000)).toBe(true);
+}
+
+async function rows<T = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = await server.readModels.connect();
+  try {
+    await client.query(`SET search_path TO "${schema}"`);
+    return (await client.query(sql, values)).rows as T[];
+  } finally {
+    client.release();
+  }
+}
+
+const energy = (wh: number, timestamp: string, unit = 'Wh') => ({
+  timestamp,
+  sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit }],
+});
+
+describe('transactions over OCPP 1.6', () => {
+  it('a complete session: authorize, start, samples, stop; session, CDR, status, samples and log agree', async () => {
+    const charger = await connect('TX-FULL');
+    const now = Date.now();
+    await call(charger, 'StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: 'Preparing',
+      timestamp: minutesAgo(0),
+    });
+    expect(await call(charger, 'Authorize', { idTag: 'tag-a' })).toEqual({
+      idTagInfo: { status: 'Accepted' },
+    });
+    const started = await call(charger, 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'tag-a',
+      meterStart: 1000,
+      timestamp: minutesAgo(30, now),
+    });
+    const transactionId = started.transactionId as number;
+    expect(Number.isInteger(transactionId) && transactionId > 0 && transactionId <= 2 ** 31 - 1).toBe(true);
+    expect(started.idTagInfo).toEqual({ status: 'Accepted' });
+    await call(charger, 'MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [
+        {
+          timestamp: minutesAgo(20, now),
+          sampledValue: [
+            { value: '4.5', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
+            { value: '11', measurand: 'Power.Active.Import', unit: 'kW' },
+            { value: '55', measurand: 'SoC', unit: 'Percent' },
+          ],
+        },
+      ],
+    });
+    expect(
+      await call(charger, 'StopTransaction', {
+        transactionId,
+        meterStop: 11_000,
+        timestamp: minutesAgo(0, now),
+        idTag: 'TAG-A',
+        reason: 'Local',
+        transactionData: [energy(1000, minutesAgo(30, now)), energy(11_000, minutesAgo(0, now))],
+      }),
+    ).toEqual({ idTagInfo: { status: 'Accepted' } });
+    await caughtUp();
+
+    const [session] = await rows('SELECT * FROM sessions WHERE transaction_key = $1', [
+      String(transactionId),
+    ]);
+    expect(session).toMatchObject({
+      id: `TX-FULL:${transactionId}`,
+      charger_id: 'TX-FULL',
+      tenant: 'default',
+      status: 'stopped',
+      evse_id: 1,
+      id_tag: 'tag-a',
+      authorization_status: 'Accepted',
+      energy_wh: '10000',
+      stop_reason: 'Local',
+      stop_kind: 'normal',
+      flags: [],
+    });
+    expect((session!.revisions as string[]).length).toBe(3); // start, samples, stop
+
+    const [cdr] = await rows('SELECT * FROM cdrs WHERE transaction_key = $1', [String(transactionId)]);
+    expect(cdr).toMatchObject({
+      session_id: `TX-FULL:${transactionId}`,
+      version: 1,
+      energy_wh: '10000',
+      duration_seconds: 1800,
+      currency: 'EUR',
+      cost_energy: '3',
+      cost_session: '1',
+      cost_total: '4',
+    });
+
+    const samples = await rows<{ measurand: string; value: string; raw_value: string; unit: string }>(
+      `SELECT measurand, value::text, raw_value, unit FROM meter_values WHERE charger_id = 'TX-FULL'
+       ORDER BY revision, sample_index, value_index`,
+    );
+    expect(samples[0]).toEqual({
+      measurand: 'Energy.Active.Import.Register',
+      value: '4500',
+      raw_value: '4.5',
+      unit: 'Wh',
+    });
+    expect(samples[1]).toEqual({
+      measurand: 'Power.Active.Import',
+      value: '11000',
+      raw_value: '11',
+      unit: 'W',
+    });
+    expect(samples).toHaveLength(5);
+
+    const log = await rows<{ action: string; status: string }>(
+      `SELECT action, status FROM authorization_log WHERE charger_id = 'TX-FULL' ORDER BY revision`,
+    );
+    expect(log).toEqual([
+      { action: 'Authorize', status: 'Accepted' },
+      { action: 'StartTransaction', status: 'Accepted' },
+      { action: 'StopTransaction', status: 'Accepted' },
+    ]);
+    const [connector] = await rows(`SELECT status FROM connector_status WHERE charger_id = 'TX-FULL'`);
+    expect(connector).toEqual({ status: 'Preparing' });
+    const [presence] = await rows(
+      `SELECT online, protocol FROM charger_liveness WHERE charger_id = 'TX-FULL'`,
+    );
+    expect(presence).toEqual({ online: true, protocol: 'ocpp1.6' });
+    charger.close();
+  });
+
+  it('repeated Start, MeterValues and Stop: same transaction id, one session, samples counted once', async () => {
+    const charger = await connect('TX-REPEAT');
+    const start = { connectorId: 1, idTag: 'TAG-B', meterStart: 0, timestamp: minutesAgo(10) };
+    const first = await call(charger, 'StartTransaction', start);
+    const again = await call(charger, 'StartTransaction', start);
+    expect(again.transactionId).toBe(first.transactionId);
+    const samples = {
+      connectorId: 1,
+      transactionId: first.transactionId,
+      meterValue: [energy(500, minutesAgo(5))],
+    };
+    await call(charger, 'MeterValues', samples);
+    await call(charger, 'MeterValues', samples);
+    const stop = { transactionId: first.transactionId, meterStop: 800, timestamp: minutesAgo(1) };
+    await call(charger, 'StopTransaction', stop);
+    await call(charger, 'StopTransaction', { ...stop, meterStop: 999 });
+    await caughtUp();
+    const sessions = await rows(`SELECT energy_wh, revisions FROM sessions WHERE charger_id = 'TX-REPEAT'`);
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ energy_wh: '800' });
+    expect((sessions[0]!.revisions as string[]).length).toBe(6);
+    const counted = await rows(
+      `SELECT count(*)::int AS n FROM meter_values WHERE charger_id = 'TX-REPEAT' AND NOT duplicate`,
+    );
+    expect(counted).toEqual([{ n: 1 }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM cdrs WHERE charger_id = 'TX-REPEAT'`)).toEqual([
+      { n: 1 },
+    ]);
+    charger.close();
+  });
+
+  it('unknown, −1 and 0 transaction ids: acknowledged, recorded as orphan stops', async () => {
+    const charger = await connect('TX-ORPHAN');
+    for (const transactionId of [-1, 0, 987_654]) {
+      expect(
+        await call(charger, 'StopTransaction', { transactionId, meterStop: 5, timestamp: minutesAgo(1) }),
+      ).toEqual({});
+    }
+    expect(
+      await call(charger, 'MeterValues', {
+        connectorId: 1,
+        transactionId: -1,
+        meterValue: [energy(5, minutesAgo(1))],
+      }),
+    ).toEqual({});
+    await caughtUp();
+    const orphans = await rows<{ transaction_key: string }>(
+      `SELECT transaction_key FROM orphan_stops WHERE charger_id = 'TX-ORPHAN' ORDER BY revision`,
+    );
+    expect(orphans.map((orphan) => orphan.transaction_key)).toEqual(['-1', '0', '987654']);
+    charger.close();
+  });
+
+  it('a tag in a transaction on one charger is ConcurrentTx on another until that transaction stops', async () => {
+    const one = await connect('TX-CONC-1');
+    const two = await connect('TX-CONC-2');
+    const started = await call(one, 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'TAG-SHARED',
+      meterStart: 0,
+      timestamp: minutesAgo(2),
+    });
+    expect(started.idTagInfo).toEqual({ status: 'Accepted' });
+    expect(await call(two, 'Authorize', { idTag: 'tag-shared' })).toEqual({
+      idTagInfo: { status: 'ConcurrentTx' },
+    });
+    const refused = await call(two, 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'TAG-SHARED',
+      meterStart: 0,
+      timestamp: minutesAgo(1),
+    });
+    expect(refused.idTagInfo).toEqual({ status: 'ConcurrentTx' });
+    expect(refused.transactionId).not.toBe(started.transactionId); // an id always, whatever the status
+    await call(one, 'StopTransaction', {
+      transactionId: started.transactionId,
+      meterStop: 10,
+      timestamp: minutesAgo(0),
+    });
+    expect(await call(two, 'Authorize', { idTag: 'TAG-SHARED' })).toEqual({
+      idTagInfo: { status: 'Accepted' },
+    });
+    one.close();
+    two.close();
+  });
+
+  it('two chargers starting with one tag at the same moment: exactly one is Accepted', async () => {
+    const chargers = await Promise.all([connect('TX-RACE-1'), connect('TX-RACE-2'), connect('TX-RACE-3')]);
+    const answers = await Promise.all(
+      chargers.map((charger) =>
+        call(charger, 'StartTransaction', {
+          connectorId: 1,
+          idTag: 'TAG-E',
+          meterStart: 0,
+          timestamp: minutesAgo(0),
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => (answer.idTagInfo as { status: string }).status).sort();
+    expect(statuses).toEqual(['Accepted', 'ConcurrentTx', 'ConcurrentTx']);
+    expect(new Set(answers.map((answer) => answer.transactionId)).size).toBe(3);
+    for (const charger of chargers) charger.close();
+  });
+
+  it('an offline backlog (hours-old messages in a burst) keeps its times; a clock two hours off is corrected and flagged', async () => {
+    const backlog = await connect('TX-BACKLOG');
+    await call(backlog, 'StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: 'Available',
+      timestamp: minutesAgo(0),
+    });
+    const old = await call(backlog, 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'TAG-C',
+      meterStart: 0,
+      timestamp: minutesAgo(300),
+    });
+    await call(backlog, 'MeterValues', {
+      connectorId: 1,
+      transactionId: old.transactionId,
+      meterValue: [energy(3000, minutesAgo(270))],
+    });
+    await call(backlog, 'StopTransaction', {
+      transactionId: old.transactionId,
+      meterStop: 6000,
+      timestamp: minutesAgo(240),
+    });
+
+    const skewed = await connect('TX-SKEW');
+    await call(skewed, 'StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: 'Available',
+      timestamp: minutesAgo(120),
+    });
+    const late = await call(skewed, 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'TAG-D',
+      meterStart: 0,
+      timestamp: minutesAgo(121),
+    });
+    await call(skewed, 'StopTransaction', {
+      transactionId: late.transactionId,
+      meterStop: 100,
+      timestamp: minutesAgo(120),
+    });
+    await caughtUp();
+
+    const [fine] = await rows<{ flags: unknown[]; start_corrected_time: Date; start_charger_time: string }>(
+      `SELECT flags, start_corrected_time, start_charger_time FROM sessions WHERE charger_id = 'TX-BACKLOG'`,
+    );
+    expect(fine!.flags).toEqual([]);
+    expect(fine!.start_corrected_time.toISOString()).toBe(new Date(fine!.start_charger_time).toISOString());
+    const [off] = await rows<{ flags: Array<{ code: string }>; start_corrected_time: Date }>(
+      `SELECT flags, start_corrected_time FROM sessions WHERE charger_id = 'TX-SKEW'`,
+    );
+    expect(off!.flags.map((flag) => flag.code)).toEqual(['clock_skew']);
+    expect(Math.abs(off!.start_corrected_time.getTime() - (Date.now() - 60_000))).toBeLessThan(30_000);
+    backlog.close();
+    skewed.close();
+  });
+
+  it('Wh/kWh mix, a register reset, and samples after the stop', async () => {
+    const charger = await connect('TX-METER');
+    const base = Date.now();
+    const started = await call(charger, 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'TAG-A',
+      meterStart: 80_000,
+      timestamp: minutesAgo(60, base),
+    });
+    const transactionId = started.transactionId;
+    await call(charger, 'MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [energy(82, minutesAgo(50, base), 'kWh')],
+    });
+    // the charger rebooted: its register starts again from zero
+    await call(charger, 'MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [energy(1000, minutesAgo(30, base))],
+    });
+    await call(charger, 'StopTransaction', {
+      transactionId,
+      meterStop: 3000,
+      timestamp: minutesAgo(10, base),
+    });
+    // a sample delivered after the stop, without a transaction id: linked by connector and time
+    await call(charger, 'MeterValues', { connectorId: 1, meterValue: [energy(2000, minutesAgo(20, base))] });
+    await caughtUp();
+    const [session] = await rows<{ energy_wh: string; flags: Array<{ code: string }> }>(
+      `SELECT energy_wh, flags FROM sessions WHERE charger_id = 'TX-METER'`,
+    );
+    expect(session!.energy_wh).toBe(String(2000 + 1000 + 2000));
+    expect(session!.flags.map((flag) => flag.code)).toContain('register_reset');
+    const late = await rows(
+      `SELECT transaction_key FROM meter_values WHERE charger_id = 'TX-METER' AND value = 2000 AND evse_id = 1`,
+    );
+    expect(late).toEqual([{ transaction_key: String(transactionId) }]);
+    charger.close();
+  });
+});
