@@ -25,7 +25,17 @@ export interface ProjectionRunnerOptions {
   standbyRetryMs?: number;
 }
 
+/** The advisory lock that makes one instance of a projection active, per schema and name ($1). */
+export const projectionLockSql = (fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock') =>
+  `SELECT ${fn}(hashtext(current_schema() || ':projection:' || $1)) AS locked`;
+
 const COMMON_MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+/** The checkpoints table and the projector's own tables, in the pool's schema. */
+export async function migrateProjection(pool: pg.Pool, projector: Projector): Promise<void> {
+  await migrate(pool, 'projections', await loadMigrations(COMMON_MIGRATIONS));
+  await migrate(pool, projector.name, projector.migrations);
+}
 
 /**
  * Runs one projector: once across all nodes (a PostgreSQL advisory lock held on a connection of
@@ -48,9 +58,7 @@ export class ProjectionRunner {
 
   /** Applies the migrations, then runs in the background (as the active instance or a standby). */
   async start(): Promise<void> {
-    const { pool, projector } = this.options;
-    await migrate(pool, 'projections', await loadMigrations(COMMON_MIGRATIONS));
-    await migrate(pool, projector.name, projector.migrations);
+    await migrateProjection(this.options.pool, this.options.projector);
     this.running = this.run();
   }
 
@@ -130,7 +138,7 @@ export class ProjectionRunner {
       this.lockClient = client;
     }
     const { rows } = await this.lockClient.query<{ locked: boolean }>(
-      `SELECT pg_try_advisory_lock(hashtext(current_schema() || ':projection:' || $1)) AS locked`,
+      projectionLockSql('pg_try_advisory_lock'),
       [this.name],
     );
     return rows[0]!.locked;

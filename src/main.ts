@@ -19,10 +19,8 @@ import { ChargerCallHandler } from './ocpp/chargerCallHandler.js';
 import { OcppGateway } from './ocpp/gateway/ocppGateway.js';
 import { RegistryAdmission } from './ocpp/gateway/registryAdmission.js';
 import { SchemaRegistry } from './ocpp/rpc/schemaRegistry.js';
-import { startEmbeddedPostgres } from './store/embedded/embeddedPostgres.js';
+import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
-import { EventStoreDbEventStore } from './store/eventstoredb/eventStoreDbEventStore.js';
-import { PostgresEventStore } from './store/postgres/postgresEventStore.js';
 import { TransactionIdBlocks } from './store/postgres/transactionIdBlocks.js';
 
 export interface RunningAmpledger {
@@ -45,33 +43,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     }
   };
   try {
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const embedded = await startEmbeddedPostgres({
-        dataDir: config.dataDir,
-        logger: logger.child({ part: 'embedded-postgres' }),
-      });
-      stops.push(embedded.stop);
-      databaseUrl = embedded.url;
-      logger.info({ dataDir: config.dataDir, owner: embedded.owner }, 'embedded PostgreSQL ready');
-    }
-    const storeLogger = logger.child({ part: 'event-store' });
-    const eventStore: EventStore = config.eventStoreUrl
-      ? await EventStoreDbEventStore.open({ connectionString: config.eventStoreUrl, logger: storeLogger })
-      : await PostgresEventStore.open({
-          connectionString: databaseUrl,
-          schema: config.databaseSchema,
-          logger: storeLogger,
-        });
-    stops.push(() => eventStore.close());
-
-    // read models live in PostgreSQL whichever store holds the log
-    const readModelConnection = {
-      connectionString: databaseUrl,
-      ...(config.databaseSchema
-        ? { options: `-c search_path=${pg.escapeIdentifier(config.databaseSchema)}` }
-        : {}),
-    };
+    const { eventStore, readModelConnection } = await openStorage(config, logger, stops);
     const readModels = new pg.Pool({
       ...readModelConnection,
       max: 12,

@@ -1,0 +1,70 @@
+import { rebuildProjection } from '../../projections/projectionRebuild.js';
+import { READ_MODEL_NAMES, READ_MODELS } from '../../projections/readModels.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../logging.js';
+import { openStorage } from '../storage.js';
+
+/**
+ * `npm run rebuild -- [name…]`: rebuilds read models (all when none is named) from position zero
+ * into fresh tables and swaps them in; a server running on the same database keeps serving.
+ */
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).filter((arg) => arg !== '--');
+  const unknown = names.filter((name) => !READ_MODELS[name]);
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown read model: ${unknown.join(', ')} (known: ${READ_MODEL_NAMES.join(', ')})\n`,
+    );
+    process.exit(2);
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const { eventStore, readModelConnection } = await openStorage(config, logger, stops);
+    for (const name of names.length > 0 ? names : READ_MODEL_NAMES) {
+      const started = Date.now();
+      const events = await rebuildProjection({
+        store: eventStore,
+        connection: readModelConnection,
+        projector: await READ_MODELS[name]!({ tariff: config.tariff }),
+        onProgress: (progress) => showProgress(name, progress.events, progress.fraction, progress.phase),
+      });
+      const seconds = (Date.now() - started) / 1000;
+      process.stderr.write(`\n${name}: ${events} events in ${seconds.toFixed(1)} s, swapped in\n`);
+    }
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+/** A progress bar on a terminal, a line per phase otherwise. */
+let lastPhase = '';
+function showProgress(name: string, events: number, fraction: number | undefined, phase: string): void {
+  if (process.stderr.isTTY) {
+    const width = 30;
+    const filled = Math.round((fraction ?? 0) * width);
+    const bar =
+      fraction === undefined
+        ? ''
+        : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}% `;
+    process.stderr.write(`\r${name}: ${bar}${events} events (${phase})   `);
+  } else if (phase !== lastPhase) {
+    process.stderr.write(`${name}: ${phase} (${events} events)\n`);
+  }
+  lastPhase = phase;
+}
+
+main().catch((error) => {
+  process.stderr.write(`rebuild failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
