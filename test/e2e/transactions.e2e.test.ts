@@ -416,7 +416,7 @@ describe('transactions over OCPP 1.6', () => {
       connectionString: databaseUrl(),
       options: `-c search_path=${pg.escapeIdentifier(schema)}`,
     };
-    for (const [name, projector] of Object.entries(READ_MODELS)) {
+    for (const projector of Object.values(READ_MODELS)) {
       const phases: string[] = [];
       const applied = await rebuildProjection({
         store: server.eventStore,
