@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
-import { type ChargerState, evolveCharger, initialChargerState } from '../domain/charger/chargerState.js';
+import {
+  catchUpCharger,
+  type LoadedCharger,
+  loadCharger,
+  SNAPSHOT_EVERY,
+  saveSnapshot,
+} from '../domain/charger/chargerSnapshots.js';
+import { type ChargerState, evolveCharger } from '../domain/charger/chargerState.js';
 import { type ChargerCommand, type ChargerDecision, decideCharger } from '../domain/charger/decideCharger.js';
 import type { TransactionIdIssuer } from '../domain/charger/transactionIds.js';
 import { chargerStream } from '../domain/chargers/registryEvents.js';
-import { receivedAtOf } from '../domain/eventMetadata.js';
 import type { TokenLock } from '../domain/tokens/tokenEvents.js';
 import type { Token } from '../domain/tokens/tokens.js';
 import { visible } from '../policies/idTag.js';
-import { StreamNotFound, WrongExpectedRevision } from '../store/errors.js';
-import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../store/eventStore.js';
+import { WrongExpectedRevision } from '../store/errors.js';
+import type { EventStore, ExpectedRevision, NewEvent } from '../store/eventStore.js';
 import type { InboundTranslator } from './inboundTranslator.js';
 import type { FrameJournal, JournalEntry } from './rpc/frameJournal.js';
 import type { Payload } from './rpc/frames.js';
@@ -66,25 +72,25 @@ export class ChargerCallHandler {
   /** One session's handler: it keeps the charger's state between calls and catches up on conflicts. */
   forSession(session: SessionInfo): CallHandler {
     const stream = chargerStream(session.identity);
+    let loaded: LoadedCharger | undefined;
     let state: ChargerState | undefined;
     let revision: ExpectedRevision = 'no_stream';
+    let lastSnapshot: bigint | undefined;
     const catchUp = async () => {
-      const from = typeof revision === 'bigint' ? revision + 1n : undefined;
-      let events: RecordedEvent[];
-      try {
-        events = await this.options.store.readStream(
-          stream,
-          from === undefined ? {} : { fromRevision: from },
-        );
-      } catch (error) {
-        if (!(error instanceof StreamNotFound)) throw error;
-        events = [];
-      }
-      state ??= initialChargerState();
-      for (const event of events) {
-        state = evolveCharger(state, event, receivedAtOf(event));
-        revision = event.revision;
-      }
+      loaded = loaded
+        ? await catchUpCharger(this.options.store, session.identity, { ...loaded, state: state!, revision })
+        : await loadCharger(this.options.store, session.identity);
+      state = loaded.state;
+      revision = loaded.revision;
+      lastSnapshot ??= loaded.snapshotRevision ?? -1n;
+    };
+    /** a snapshot once enough events follow the last one; a failure only costs a slower load later */
+    const snapshotIfDue = () => {
+      if (typeof revision !== 'bigint' || revision - (lastSnapshot ?? -1n) < BigInt(SNAPSHOT_EVERY)) return;
+      lastSnapshot = revision;
+      void saveSnapshot(this.options.store, session.identity, state!, revision).catch((error) =>
+        this.options.logger.warn({ err: error, identity: session.identity }, 'could not save a snapshot'),
+      );
     };
     return async (call: InboundCall): Promise<Payload> => {
       const translator = TRANSLATORS[session.version][call.action]!;
@@ -123,6 +129,7 @@ export class ChargerCallHandler {
           );
           for (const event of events) state = evolveCharger(state!, event, receivedAt);
           revision = result.nextRevision;
+          snapshotIfDue();
           for (const release of effects?.releaseTokens ?? []) {
             await this.options.tokens
               .release(release.normalisedIdTag, release, { causedBy: cause })

@@ -1,0 +1,93 @@
+import { StreamNotFound } from '../../store/errors.js';
+import type { EventStore, ExpectedRevision } from '../../store/eventStore.js';
+import { chargerStream } from '../chargers/registryEvents.js';
+import { receivedAtOf } from '../eventMetadata.js';
+import { type ChargerState, evolveCharger, initialChargerState } from './chargerState.js';
+
+/**
+ * Snapshots of the charger decider's state (ARCHITECTURE §3, large streams): a charger beats for
+ * years, so connect-time loading folds only the events after the latest snapshot. Snapshots live
+ * in their own stream, snapshot-charger-{identity}; one whose shape is outdated is ignored.
+ */
+export const CHARGER_STATE_VERSION = 1;
+/** a snapshot is written once this many events follow the last one */
+export const SNAPSHOT_EVERY = 500;
+
+export const snapshotStream = (identity: string) => `snapshot-${chargerStream(identity)}`;
+
+interface Snapshot {
+  stateVersion: number;
+  revision: string;
+  state: ChargerState;
+}
+
+export interface LoadedCharger {
+  state: ChargerState;
+  /** the charger stream's revision the state covers */
+  revision: ExpectedRevision;
+  /** the revision of the snapshot it started from (undefined: folded from the start) */
+  snapshotRevision?: bigint;
+  eventsFolded: number;
+}
+
+/** The charger's state: from its latest usable snapshot, then the events after it. */
+export async function loadCharger(store: EventStore, identity: string): Promise<LoadedCharger> {
+  const snapshot = await latestSnapshot(store, identity);
+  return catchUpCharger(store, identity, {
+    state: snapshot?.state ?? initialChargerState(),
+    revision: snapshot ? BigInt(snapshot.revision) : 'no_stream',
+    ...(snapshot ? { snapshotRevision: BigInt(snapshot.revision) } : {}),
+    eventsFolded: 0,
+  });
+}
+
+/** Folds the events written after `loaded.revision`. */
+export async function catchUpCharger(
+  store: EventStore,
+  identity: string,
+  loaded: LoadedCharger,
+): Promise<LoadedCharger> {
+  const from = typeof loaded.revision === 'bigint' ? loaded.revision + 1n : undefined;
+  let events: Awaited<ReturnType<EventStore['readStream']>>;
+  try {
+    events = await store.readStream(
+      chargerStream(identity),
+      from === undefined ? {} : { fromRevision: from },
+    );
+  } catch (error) {
+    if (!(error instanceof StreamNotFound)) throw error;
+    events = [];
+  }
+  let { state, revision } = loaded;
+  for (const event of events) {
+    state = evolveCharger(state, event, receivedAtOf(event));
+    revision = event.revision;
+  }
+  return { ...loaded, state, revision, eventsFolded: loaded.eventsFolded + events.length };
+}
+
+export async function saveSnapshot(
+  store: EventStore,
+  identity: string,
+  state: ChargerState,
+  revision: bigint,
+): Promise<void> {
+  const snapshot: Snapshot = { stateVersion: CHARGER_STATE_VERSION, revision: revision.toString(), state };
+  await store.append(snapshotStream(identity), [{ type: 'ChargerStateSnapshot', data: snapshot }], {
+    expectedRevision: 'any',
+  });
+}
+
+async function latestSnapshot(store: EventStore, identity: string): Promise<Snapshot | undefined> {
+  try {
+    const [latest] = await store.readStream(snapshotStream(identity), {
+      direction: 'backwards',
+      maxCount: 1,
+    });
+    const snapshot = latest?.data as Snapshot | undefined;
+    return snapshot?.stateVersion === CHARGER_STATE_VERSION ? snapshot : undefined;
+  } catch (error) {
+    if (error instanceof StreamNotFound) return undefined;
+    throw error;
+  }
+}

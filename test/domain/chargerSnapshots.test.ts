@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHARGER_STATE_VERSION,
+  loadCharger,
+  SNAPSHOT_EVERY,
+  saveSnapshot,
+  snapshotStream,
+} from '../../src/domain/charger/chargerSnapshots.js';
+import { ChargerCallHandler } from '../../src/ocpp/chargerCallHandler.js';
+import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+
+let schema: string;
+let store: PostgresEventStore;
+beforeAll(async () => {
+  schema = freshSchemaName('snapshots');
+  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema });
+});
+afterAll(async () => {
+  await store.close();
+  await dropSchema(schema);
+});
+
+const T0 = Date.parse('2026-11-22T10:00:00.000Z');
+
+/** A session of the real handler, as the gateway drives it. */
+function session(identity: string) {
+  const handler = new ChargerCallHandler({
+    store,
+    tokens: {
+      load: async () => ({ token: undefined, revision: 'no_stream' }),
+      lock: async () => undefined,
+      release: async () => undefined,
+    },
+    transactionIds: { next: async () => 1 },
+    heartbeatIntervalSeconds: 300,
+    nodeId: 'test',
+    logger: { warn: () => undefined },
+  });
+  const handle = handler.forSession({ identity, connectionId: 'c1', version: '1.6' });
+  let n = 0;
+  return (action: string, payload: object) => {
+    n++;
+    return handle({
+      action,
+      payload,
+      messageId: `m${n}`,
+      frame: JSON.stringify([2, `m${n}`, action, payload]),
+      receivedAt: new Date(T0 + n * 1000),
+    } as Parameters<typeof handle>[0]);
+  };
+}
+
+describe('charger snapshots', () => {
+  it('a long stream is loaded from its latest snapshot plus the tail, to the same state as a full fold', async () => {
+    const call = session('CP-LONG');
+    await call('StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: 'Charging',
+      timestamp: new Date(T0).toISOString(),
+    });
+    const total = SNAPSHOT_EVERY * 2 + 37;
+    for (let i = 1; i < total; i++) await call('Heartbeat', {});
+    // the snapshot is written in the background
+    await new Promise((done) => setTimeout(done, 200));
+    const snapshots = await store.readStream(snapshotStream('CP-LONG'));
+    expect(snapshots.length).toBe(2);
+
+    const fromSnapshot = await loadCharger(store, 'CP-LONG');
+    expect(fromSnapshot.snapshotRevision).toBe(BigInt(SNAPSHOT_EVERY * 2 - 1));
+    expect(fromSnapshot.eventsFolded).toBe(total - SNAPSHOT_EVERY * 2);
+    expect(fromSnapshot.revision).toBe(BigInt(total - 1));
+
+    // without snapshots (an outdated shape is ignored): the whole stream, the same state
+    await store.append(
+      snapshotStream('CP-LONG'),
+      [{ type: 'ChargerStateSnapshot', data: { stateVersion: CHARGER_STATE_VERSION + 1 } }],
+      {
+        expectedRevision: 'any',
+      },
+    );
+    const folded = await loadCharger(store, 'CP-LONG');
+    expect(folded.snapshotRevision).toBeUndefined();
+    expect(folded.eventsFolded).toBe(total);
+    expect(folded.state).toEqual(fromSnapshot.state);
+    expect(folded.state.connectors['1/1']).toMatchObject({ status: 'Charging' });
+  });
+
+  it('a state saved and loaded again is the same state (JSON-safe, transactions included)', async () => {
+    const call = session('CP-TX');
+    await call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'T',
+      meterStart: 5,
+      timestamp: new Date(T0).toISOString(),
+    });
+    const loaded = await loadCharger(store, 'CP-TX');
+    await saveSnapshot(store, 'CP-TX', loaded.state, loaded.revision as bigint);
+    const again = await loadCharger(store, 'CP-TX');
+    expect(again.eventsFolded).toBe(0);
+    expect(again.state).toEqual(loaded.state);
+    expect(Object.keys(again.state.transactions)).toEqual(['1']);
+  });
+});
