@@ -10,6 +10,8 @@ import { migrate } from '../src/store/postgres/migrate.js';
 import { migrateProjection, projectionLockSql } from './projectionRunner.js';
 import type { Projector } from './projector.js';
 
+const SWAP_RETRY_MS = 100;
+
 export interface RebuildProgress {
   projection: string;
   events: number;
@@ -79,7 +81,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<number
 
     // 2. the swap, at the live projector's checkpoint
     report(position, 'swapping');
-    const deadline = Date.now() + swapTimeoutMs;
+    let waits = Math.ceil(swapTimeoutMs / SWAP_RETRY_MS);
     const alone = (
       await live.query<{ locked: boolean }>(projectionLockSql('pg_try_advisory_lock'), [projector.name])
     ).rows[0]!.locked;
@@ -104,9 +106,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<number
           // the live projector has not reached what the rebuild applied: let it catch up first
           await live.query('ROLLBACK');
           await client.query('ROLLBACK');
-          if (Date.now() > deadline)
-            throw new Error(`${projector.name}: the live projector did not catch up`);
-          await new Promise((done) => setTimeout(done, 100));
+          if (--waits < 0) throw new Error(`${projector.name}: the live projector did not catch up`);
+          await new Promise((done) => setTimeout(done, SWAP_RETRY_MS));
           continue;
         }
         if (behind) {

@@ -10,7 +10,7 @@ import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesPr
 import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
 import { buildHttpServer } from './api/httpServer.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
 import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
@@ -187,16 +187,7 @@ async function createTlsListener(tls: NonNullable<Config['tls']>): Promise<Https
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const app = await startAmpledger(config, logger);
   let stopping = false;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
@@ -9,23 +10,12 @@ import { timestampOrNull } from '../timestamps.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-export const SESSION_EVENT_TYPES: ReadonlySet<string> = new Set<ChargingEvent['type']>([
-  'TransactionStarted',
-  'TransactionStartRepeated',
-  'TransactionAbandoned',
-  'TransactionStopped',
-  'TransactionStopRepeated',
-  'TransactionStopOrphaned',
-  'MeterValuesReported',
-  'SessionFlagsAmended',
-]);
-
 /** Sessions: one row per transaction, from its start, its samples, its stop and their repeats. */
 export async function sessionsProjector(): Promise<Projector> {
   return {
     name: 'sessions',
     streamPrefix: 'charger-',
-    eventTypes: SESSION_EVENT_TYPES,
+    eventTypes: TRANSACTION_EVENT_TYPES,
     migrations: await loadMigrations(MIGRATIONS),
     apply: (event, tx) => applySessionEvent(event, tx),
   };

@@ -1,6 +1,6 @@
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODEL_NAMES, READ_MODELS } from '../../projections/readModels.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../logging.js';
 import { openStorage } from '../storage.js';
 
@@ -17,16 +17,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stops: Array<() => Promise<void>> = [];
   try {

@@ -149,7 +149,9 @@ describe('vendor quirks table', () => {
   it('names vendor, firmware, behaviour, a repro and its source for every entry', () => {
     expect(VENDOR_QUIRKS.length).toBeGreaterThanOrEqual(5);
     for (const quirk of VENDOR_QUIRKS) {
-      expect(quirk.vendor && quirk.description && quirk.repro && quirk.source).toBeTruthy();
+      for (const text of [quirk.id, quirk.vendor, quirk.description, quirk.repro, quirk.source]) {
+        expect(text.trim().length).toBeGreaterThan(0);
+      }
       expect(quirk.firmware).toBeInstanceOf(RegExp);
     }
     expect(new Set(VENDOR_QUIRKS.map((quirk) => quirk.behaviour)).size).toBe(VENDOR_QUIRKS.length);
