@@ -13,6 +13,7 @@ import { buildHttpServer } from './api/httpServer.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
+import { SerialNumberClaims } from './domain/chargers/serialNumbers.js';
 import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
 import { createLogger, type Logger } from './logging.js';
 import { ChargerCallHandler } from './ocpp/chargerCallHandler.js';
@@ -90,6 +91,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       tokens,
       // the sequence lives in PostgreSQL whichever store holds the log
       transactionIds: await TransactionIdBlocks.open(readModels),
+      serialNumbers: new SerialNumberClaims(eventStore, clock),
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
       nodeId: `${hostname()}-${process.pid}`,
       logger: logger.child({ part: 'chargers' }),

@@ -29,6 +29,8 @@ export interface ChargerCallHandlerOptions {
   /** where tokens are looked up before an authorization is decided, and their locks kept */
   tokens: TokenLocks;
   transactionIds: TransactionIdIssuer;
+  /** where a booting charger's serial number is claimed (absent: not checked) */
+  serialNumbers?: { claim(serial: string, identity: string): Promise<string | undefined> };
   heartbeatIntervalSeconds: number;
   nodeId: string;
   logger: { warn(detail: object, message?: string): void };
@@ -107,8 +109,9 @@ export class ChargerCallHandler {
         connectionId: session.connectionId,
         messageId: call.messageId,
       };
+      const booting = await this.withSerialClaim(request, session);
       for (let attempt = 1; ; attempt++) {
-        const { command, tokenRevision } = await this.withToken(request);
+        const { command, tokenRevision } = await this.withToken(booting);
         const decision: ChargerDecision = decideCharger(command, state!, {
           chargerId: session.identity,
           receivedAt,
@@ -149,6 +152,15 @@ export class ChargerCallHandler {
         }
       }
     };
+  }
+
+  /** A boot names the identity that booted first with its serial number, if another did. */
+  private async withSerialClaim(command: ChargerCommand, session: SessionInfo): Promise<ChargerCommand> {
+    if (command.type !== 'BootCharger' || !this.options.serialNumbers) return command;
+    const serial = command.identification.serialNumber ?? command.identification.chargeBoxSerialNumber;
+    if (serial === undefined || serial.trim() === '') return command;
+    const claimedBy = await this.options.serialNumbers.claim(serial, session.identity);
+    return claimedBy ? { ...command, serialClaimedBy: claimedBy } : command;
   }
 
   /** The token a command names, looked up (with its stream's revision) before deciding. */

@@ -622,3 +622,18 @@ describe('Authorize', () => {
     expect(here.reply).toMatchObject({ status: 'Accepted' });
   });
 });
+
+describe('BootNotification', () => {
+  it('a serial number another identity booted with first is flagged, the boot still decided as usual', () => {
+    const decision = new Scenario(registered, approved).when({
+      type: 'BootCharger',
+      identification: { vendor: 'ACME', model: 'X', serialNumber: 'SN-1' },
+      serialClaimedBy: 'CP0',
+    });
+    expect(new Scenario().event(decision, 'ChargerBooted').data).toMatchObject({
+      serialNumber: 'SN-1',
+      duplicateSerialOf: 'CP0',
+      decision: { status: 'Accepted' },
+    });
+  });
+});

@@ -38,15 +38,15 @@ afterAll(async () => {
 
 const minutesAgo = (minutes: number, from = Date.now()) => new Date(from - minutes * 60_000).toISOString();
 
-async function connect(identity: string, vendor = 'ACME', firmwareVersion = '1.0') {
+async function connect(identity: string, serial?: string) {
   const charger = await TestCharger.connect(
     `${server.url.replace('http', 'ws')}/ocpp/${identity}`,
     'ocpp1.6',
   );
   const [, , boot] = await charger.call('boot', 'BootNotification', {
-    chargePointVendor: vendor,
+    chargePointVendor: 'ACME',
     chargePointModel: 'E2E',
-    firmwareVersion,
+    ...(serial ? { chargePointSerialNumber: serial } : {}),
   });
   expect(boot).toMatchObject({ status: 'Accepted' });
   return charger;
@@ -394,6 +394,27 @@ describe('transactions over OCPP 1.6', () => {
     );
     expect(late).toEqual([{ transaction_key: String(transactionId) }]);
     charger.close();
+  });
+
+  it('a serial number another identity booted with first is flagged at boot (and in the boot info)', async () => {
+    const first = await connect('TX-SERIAL-1', 'DEFAULT-SN-0001');
+    const second = await connect('TX-SERIAL-2', 'default-sn-0001 ');
+    first.close();
+    const again = await connect('TX-SERIAL-1', 'DEFAULT-SN-0001'); // its own serial: no flag
+    const booted = async (identity: string) =>
+      (await server.eventStore.readStream(`charger-${identity}`))
+        .filter((event) => event.type === 'ChargerBooted')
+        .map((event) => (event.data as { duplicateSerialOf?: string }).duplicateSerialOf ?? null);
+    expect(await booted('TX-SERIAL-1')).toEqual([null, null]);
+    expect(await booted('TX-SERIAL-2')).toEqual(['TX-SERIAL-1']);
+    await caughtUp();
+    expect(
+      await rows(
+        `SELECT boot->>'duplicateSerialOf' AS of FROM charger_presence WHERE charger_id = 'TX-SERIAL-2'`,
+      ),
+    ).toEqual([{ of: 'TX-SERIAL-1' }]);
+    second.close();
+    again.close();
   });
 
   it('replay determinism: every read model rebuilt from the log equals the live one, row for row', async () => {

@@ -49,6 +49,8 @@ export type ChargingEvent =
         quirks?: string[];
         /** how often heartbeats are due (a quirk may fix it whatever we answered) */
         expectedHeartbeatSeconds?: number;
+        /** the identity that booted first with this serial number (vendors ship duplicates) */
+        duplicateSerialOf?: string;
       };
     }
   | { type: 'HeartbeatReceived'; data: { currentTime: string } }

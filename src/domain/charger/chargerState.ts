@@ -69,7 +69,8 @@ export function evolveCharger(
         decision,
         reason: _reason,
         quirks = [],
-        expectedHeartbeatSeconds: _e,
+        expectedHeartbeatSeconds: _expected,
+        duplicateSerialOf: _duplicate,
         ...identification
       } = charging.data;
       return {

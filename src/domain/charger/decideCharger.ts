@@ -18,7 +18,13 @@ import {
 
 /** What a charger's call asks of the CSMS, in the domain's words. */
 export type ChargerCommand =
-  | { type: 'BootCharger'; identification: ChargerIdentification; reason?: string }
+  | {
+      type: 'BootCharger';
+      identification: ChargerIdentification;
+      reason?: string;
+      /** another identity that booted first with the same serial number (looked up before deciding) */
+      serialClaimedBy?: string;
+    }
   | { type: 'RecordHeartbeat' }
   | ({ type: 'ReportConnectorStatus' } & ConnectorStatus)
   | { type: 'TransferData'; vendorId: string; messageId?: string; data?: unknown }
@@ -103,6 +109,7 @@ export function decideCharger(
               ...(command.reason ? { reason: command.reason } : {}),
               decision,
               ...(quirks.length > 0 ? { quirks: quirks.map((quirk) => quirk.id) } : {}),
+              ...(command.serialClaimedBy ? { duplicateSerialOf: command.serialClaimedBy } : {}),
               ...(fixedHeartbeat ? { expectedHeartbeatSeconds: 60 } : {}),
             },
           },

@@ -1,0 +1,53 @@
+import { StreamNotFound, WrongExpectedRevision } from '../../store/errors.js';
+import type { EventStore } from '../../store/eventStore.js';
+
+/**
+ * Which identity first booted with a serial number. Vendors ship chargers with the same default
+ * serial, so a serial already claimed by another identity is flagged at boot (not refused).
+ * The claim is an event in serial-{serial}; the first one written wins.
+ */
+export class SerialNumberClaims {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Claims the serial for `identity`; returns the other identity that claimed it first, if any. */
+  async claim(serial: string, identity: string): Promise<string | undefined> {
+    const stream = serialStream(serial);
+    for (let attempt = 1; ; attempt++) {
+      const first = await this.firstClaim(stream);
+      if (first !== undefined) return first === identity ? undefined : first;
+      try {
+        await this.store.append(
+          stream,
+          [
+            {
+              type: 'SerialNumberClaimed',
+              data: { identity },
+              metadata: { receivedAt: this.clock().toISOString() },
+            },
+          ],
+          { expectedRevision: 'no_stream' },
+        );
+        return undefined;
+      } catch (error) {
+        // another identity claimed it at the same moment: read who
+        if (!(error instanceof WrongExpectedRevision) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async firstClaim(stream: string): Promise<string | undefined> {
+    try {
+      const [first] = await this.store.readStream(stream, { maxCount: 1 });
+      return (first?.data as { identity?: string } | undefined)?.identity;
+    } catch (error) {
+      if (error instanceof StreamNotFound) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** Serials are compared trimmed and case-insensitively; characters a stream id cannot hold are escaped. */
+export const serialStream = (serial: string) => `serial-${encodeURIComponent(serial.trim().toUpperCase())}`;
