@@ -8,7 +8,7 @@ import {
 } from '../src/store/eventStore.js';
 import { migrate } from '../src/store/postgres/migrate.js';
 import { migrateProjection, projectionLockSql } from './projectionRunner.js';
-import type { Projector } from './projector.js';
+import { eventsFor, type Projector } from './projector.js';
 
 const SWAP_RETRY_MS = 100;
 
@@ -179,9 +179,8 @@ async function applyEvents(
   projector: Projector,
   batch: RecordedEvent[],
 ): Promise<void> {
-  for (const event of batch) {
-    if (!projector.eventTypes || projector.eventTypes.has(event.type)) await projector.apply(event, client);
-  }
+  const events = eventsFor(projector, batch);
+  if (events.length > 0) await projector.apply(events, client);
 }
 
 /**

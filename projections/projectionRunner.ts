@@ -8,7 +8,7 @@ import {
 } from '../src/store/eventStore.js';
 import type { StoreLogger } from '../src/store/logger.js';
 import { loadMigrations, migrate } from '../src/store/postgres/migrate.js';
-import type { Projector } from './projector.js';
+import { eventsFor, type Projector } from './projector.js';
 
 export interface ProjectionRunnerOptions {
   store: EventStore;
@@ -16,7 +16,8 @@ export interface ProjectionRunnerOptions {
   pool: pg.Pool;
   /** a connection string for the lock's own connection (same database as the pool) */
   lockConnection: pg.ClientConfig;
-  projector: Projector;
+  /** read models fed by one subscription (all with the same stream prefix), each with its own checkpoint */
+  projectors: Projector[];
   logger: StoreLogger;
   batchSize?: number;
   /** how long a partly filled batch waits for more events */
@@ -38,27 +39,37 @@ export async function migrateProjection(pool: pg.Pool, projector: Projector): Pr
 }
 
 /**
- * Runs one projector: once across all nodes (a PostgreSQL advisory lock held on a connection of
- * its own; the others wait as standbys), from its checkpoint, in batches that commit their rows
- * and their checkpoint together.
+ * Runs a group of projectors from one subscription of the log: once across all nodes (an advisory
+ * lock per projector, held on a connection of its own; the others wait as standbys), each from its
+ * own checkpoint, in batches that commit every projector's rows and checkpoint together.
  */
 export class ProjectionRunner {
+  /** the group's position: the least of its projectors' checkpoints */
   private checkpoint: Checkpoint | undefined;
+  private readonly checkpoints = new Map<string, Checkpoint | undefined>();
   private waiters: Array<{ target: Checkpoint; resolve(): void }> = [];
   private readonly abort = new AbortController();
   private lockClient: pg.Client | undefined;
   private running: Promise<void> | undefined;
   private active = false;
 
-  constructor(private readonly options: ProjectionRunnerOptions) {}
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    const prefixes = new Set(options.projectors.map((projector) => projector.streamPrefix));
+    if (options.projectors.length === 0 || prefixes.size !== 1)
+      throw new Error('a projection group needs projectors that read the same streams');
+  }
 
   get name(): string {
-    return this.options.projector.name;
+    return this.options.projectors.map((projector) => projector.name).join('+');
+  }
+
+  private get streamPrefix(): string | undefined {
+    return this.options.projectors[0]!.streamPrefix;
   }
 
   /** Applies the migrations, then runs in the background (as the active instance or a standby). */
   async start(): Promise<void> {
-    await migrateProjection(this.options.pool, this.options.projector);
+    for (const projector of this.options.projectors) await migrateProjection(this.options.pool, projector);
     this.running = this.run();
   }
 
@@ -66,7 +77,7 @@ export class ProjectionRunner {
     return this.active;
   }
 
-  /** The position of the last event this projector has applied (as committed). */
+  /** The position up to which every projector of the group has applied the log (as committed). */
   get position(): Checkpoint | undefined {
     return this.checkpoint;
   }
@@ -94,7 +105,7 @@ export class ProjectionRunner {
   /** Resolves once the read model reflects the whole log as it is now. */
   async catchUp(timeoutMs = 5_000): Promise<boolean> {
     const head = await this.options.store.headCheckpoint({
-      streamPrefix: this.options.projector.streamPrefix,
+      streamPrefix: this.streamPrefix,
     });
     return this.waitFor(head, timeoutMs);
   }
@@ -137,27 +148,40 @@ export class ProjectionRunner {
       await client.connect();
       this.lockClient = client;
     }
-    const { rows } = await this.lockClient.query<{ locked: boolean }>(
-      projectionLockSql('pg_try_advisory_lock'),
-      [this.name],
-    );
-    return rows[0]!.locked;
+    // every projector's own lock, so that a rebuild of one of them sees that it is live
+    const taken: string[] = [];
+    for (const { name } of this.options.projectors) {
+      const { rows } = await this.lockClient.query<{ locked: boolean }>(
+        projectionLockSql('pg_try_advisory_lock'),
+        [name],
+      );
+      if (!rows[0]!.locked) {
+        for (const held of taken)
+          await this.lockClient.query(projectionLockSql('pg_advisory_unlock'), [held]);
+        return false;
+      }
+      taken.push(name);
+    }
+    return true;
   }
 
   private async project(): Promise<void> {
-    const { pool, store, projector, batchSize = 500, maxBatchDelayMs = 20 } = this.options;
-    await pool.query('INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
-      this.name,
-    ]);
-    const { rows } = await pool.query<{ checkpoint: string | null }>(
-      'SELECT checkpoint FROM projection_checkpoints WHERE name = $1',
-      [this.name],
+    const { pool, store, projectors, batchSize = 500, maxBatchDelayMs = 20 } = this.options;
+    const names = projectors.map((projector) => projector.name);
+    await pool.query(
+      'INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+      [names],
     );
-    this.setCheckpoint((rows[0]?.checkpoint ?? undefined) as Checkpoint | undefined);
+    const { rows } = await pool.query<{ name: string; checkpoint: Checkpoint | null }>(
+      'SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1)',
+      [names],
+    );
+    for (const row of rows) this.checkpoints.set(row.name, row.checkpoint ?? undefined);
+    this.setCheckpoint(this.least());
     const iterator = store
       .subscribe({
         fromCheckpoint: this.checkpoint,
-        streamPrefix: projector.streamPrefix,
+        streamPrefix: this.streamPrefix,
         signal: this.abort.signal,
       })
       [Symbol.asyncIterator]();
@@ -187,28 +211,46 @@ export class ProjectionRunner {
 
   private async commit(batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    const { pool, projector } = this.options;
+    const { pool, projectors } = this.options;
+    const last = batch.at(-1)!.position;
     const client = await pool.connect();
     client.on('error', () => undefined);
     try {
       await client.query('BEGIN');
-      for (const event of batch) {
-        if (!projector.eventTypes || projector.eventTypes.has(event.type))
-          await projector.apply(event, client);
+      const advanced: string[] = [];
+      for (const projector of projectors) {
+        // a projector ahead of the group (rebuilt, or started later) skips what it has applied
+        const from = this.checkpoints.get(projector.name);
+        if (from && compareCheckpoints(from, last) >= 0) continue;
+        const fresh = from ? batch.filter((event) => compareCheckpoints(event.position, from) > 0) : batch;
+        const events = eventsFor(projector, fresh);
+        if (events.length > 0) await projector.apply(events, client);
+        advanced.push(projector.name);
       }
-      const last = batch.at(-1)!.position;
       await client.query(
-        'UPDATE projection_checkpoints SET checkpoint = $2, updated_at = now() WHERE name = $1',
-        [this.name, last],
+        'UPDATE projection_checkpoints SET checkpoint = $2, updated_at = now() WHERE name = ANY($1)',
+        [advanced, last],
       );
       await client.query('COMMIT');
-      this.setCheckpoint(last);
+      for (const name of advanced) this.checkpoints.set(name, last);
+      this.setCheckpoint(this.least());
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /** The least checkpoint of the group (undefined while one of them has applied nothing). */
+  private least(): Checkpoint | undefined {
+    let least: Checkpoint | undefined;
+    for (const { name } of this.options.projectors) {
+      const checkpoint = this.checkpoints.get(name);
+      if (!checkpoint) return undefined;
+      if (!least || compareCheckpoints(checkpoint, least) < 0) least = checkpoint;
+    }
+    return least;
   }
 
   private setCheckpoint(checkpoint: Checkpoint | undefined): void {

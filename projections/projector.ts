@@ -15,5 +15,17 @@ export interface Projector {
   /** only these event types reach apply (others advance the checkpoint unread) */
   eventTypes?: ReadonlySet<string>;
   migrations: Migration[];
-  apply(event: RecordedEvent, tx: pg.PoolClient): Promise<void>;
+  /** applies a batch of events (in log order, already filtered by eventTypes) in the transaction */
+  apply(events: RecordedEvent[], tx: pg.PoolClient): Promise<void>;
 }
+
+/** A projector written event by event: each event of a batch in turn. */
+export const eachEvent =
+  (apply: (event: RecordedEvent, tx: pg.PoolClient) => Promise<void>) =>
+  async (events: RecordedEvent[], tx: pg.PoolClient): Promise<void> => {
+    for (const event of events) await apply(event, tx);
+  };
+
+/** The events of a batch the projector reads, in order. */
+export const eventsFor = (projector: Projector, events: RecordedEvent[]) =>
+  projector.eventTypes ? events.filter((event) => projector.eventTypes!.has(event.type)) : events;

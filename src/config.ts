@@ -23,6 +23,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** what a CDR costs (ARCHITECTURE §5): prices in the currency's units */
   tariff: Tariff;
+  /** calls a charger may send per second (sustained) and in a burst, before it is throttled */
+  inboundRate: { perSecond: number; burst: number };
   /** meter_values keeps this many whole months besides the current one (0: keep everything) */
   meterValuesRetentionMonths: number;
 }
@@ -125,6 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perSession: price('TARIFF_PER_SESSION'),
     },
     meterValuesRetentionMonths: integer('METER_VALUES_RETENTION_MONTHS', 0, 0, 1200),
+    inboundRate: {
+      perSecond: integer('OCPP_CALLS_PER_SECOND', 20, 1, 100_000),
+      burst: integer('OCPP_CALL_BURST', 50, 1, 100_000),
+    },
   };
   if (!/^[A-Z]{3}$/.test(config.tariff.currency)) {
     problems.push(

@@ -52,19 +52,21 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     });
     readModels.on('error', (error) => logger.warn({ err: error }, 'idle read-model connection failed'));
     stops.push(() => readModels.end());
-    const projections = new Map<string, ProjectionRunner>();
-    for (const [name, projector] of Object.entries(READ_MODELS)) {
-      const runner = new ProjectionRunner({
-        store: eventStore,
-        pool: readModels,
-        lockConnection: readModelConnection,
-        projector: await projector({ tariff: config.tariff }),
-        logger: logger.child({ part: 'projection', projection: name }),
-      });
-      await runner.start();
-      stops.push(() => runner.stop());
-      projections.set(name, runner);
-    }
+    // one subscription of the log feeds every read model, each with its own checkpoint
+    const runner = new ProjectionRunner({
+      store: eventStore,
+      pool: readModels,
+      lockConnection: readModelConnection,
+      projectors: await Promise.all(
+        Object.values(READ_MODELS).map((projector) => projector({ tariff: config.tariff })),
+      ),
+      logger: logger.child({ part: 'projection' }),
+      // set-based projectors: a bigger batch costs little more than a small one
+      batchSize: 2_000,
+    });
+    await runner.start();
+    stops.push(() => runner.stop());
+    const projections = new Map(Object.keys(READ_MODELS).map((name) => [name, runner]));
     const registryProjection = projections.get('charger_registry')!;
     if (config.meterValuesRetentionMonths > 0) {
       const months = config.meterValuesRetentionMonths;
@@ -124,6 +126,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       journal: chargers.journal(),
       logger: gatewayLogger,
       callTimeoutMs: config.commandTimeoutSeconds * 1_000,
+      inboundPerSecond: config.inboundRate.perSecond,
+      inboundBurst: config.inboundRate.burst,
       onConnected: (session) =>
         void chargers
           .recordConnected(session)

@@ -3,8 +3,22 @@ import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
+import { type Columns, writeRows } from '../sqlRows.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+const COLUMNS: Columns = {
+  charger_id: 'text',
+  revision: 'bigint',
+  tenant: 'text',
+  action: 'text',
+  id_tag: 'text',
+  normalised_id_tag: 'text',
+  status: 'text',
+  reason: 'text',
+  transaction_key: 'text',
+  decided_at: 'timestamptz',
+};
 
 interface Decision {
   action: 'Authorize' | 'StartTransaction' | 'StopTransaction';
@@ -55,25 +69,29 @@ export async function authorizationLogProjector(): Promise<Projector> {
       'TransactionStopOrphaned',
     ]),
     migrations: await loadMigrations(MIGRATIONS),
-    async apply(event, tx) {
-      const decision = decisionOf({ type: event.type, data: event.data } as ChargingEvent);
-      if (!decision) return;
-      await tx.query(
-        `INSERT INTO authorization_log (charger_id, revision, tenant, action, id_tag, normalised_id_tag, status,
-           reason, transaction_key, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-        [
-          chargerIdOf(event.streamId),
-          event.revision.toString(),
-          decision.tenant ?? 'default',
-          decision.action,
-          decision.idTag,
-          decision.normalisedIdTag,
-          decision.status,
-          decision.reason,
-          decision.transactionKey ?? null,
-          receivedAtOf(event),
-        ],
+    async apply(events, tx) {
+      const rows = events.flatMap((event) => {
+        const decision = decisionOf({ type: event.type, data: event.data } as ChargingEvent);
+        if (!decision) return [];
+        return [
+          {
+            charger_id: chargerIdOf(event.streamId),
+            revision: event.revision.toString(),
+            tenant: decision.tenant ?? 'default',
+            action: decision.action,
+            id_tag: decision.idTag,
+            normalised_id_tag: decision.normalisedIdTag,
+            status: decision.status,
+            reason: decision.reason,
+            transaction_key: decision.transactionKey ?? null,
+            decided_at: receivedAtOf(event),
+          },
+        ];
+      });
+      await writeRows(
+        tx,
+        { into: 'authorization_log', columns: COLUMNS, onConflict: 'ON CONFLICT DO NOTHING' },
+        rows,
       );
     },
   };

@@ -7,6 +7,7 @@ import { priceSession, type Tariff } from '../../src/policies/tariff.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
+import { type Columns, writeRows } from '../sqlRows.js';
 import { timestampOrNull } from '../timestamps.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -18,111 +19,174 @@ export async function cdrsProjector(tariff: Tariff): Promise<Projector> {
     streamPrefix: 'charger-',
     eventTypes: new Set(['TransactionStarted', 'TransactionStopped', 'SessionFlagsAmended']),
     migrations: await loadMigrations(MIGRATIONS),
-    apply: (event, tx) => applyCdrEvent(event, tx, tariff),
+    apply: (events, tx) => applyCdrBatch(events, tx, tariff),
   };
 }
 
-async function applyCdrEvent(event: RecordedEvent, tx: pg.PoolClient, tariff: Tariff): Promise<void> {
-  const fact = { type: event.type, data: event.data } as ChargingEvent;
-  const chargerId = chargerIdOf(event.streamId);
-  switch (fact.type) {
-    case 'TransactionStarted': {
-      const { data } = fact;
-      await tx.query(
-        `INSERT INTO cdr_sessions (session_id, charger_id, transaction_key, tenant, evse_id, connector_id, id_tag,
-           start_time)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-        [
-          sessionIdOf(chargerId, data.transactionKey),
-          chargerId,
-          data.transactionKey,
-          data.tenant,
-          data.evseId,
-          data.connectorId,
-          data.idTag,
-          timestampOrNull(data.correctedTime) ?? receivedAtOf(event),
-        ],
-      );
-      return;
-    }
-    case 'TransactionStopped': {
-      const { data } = fact;
-      await issueVersion(tx, event, tariff, sessionIdOf(chargerId, data.transactionKey), {
-        stopTime: timestampOrNull(data.correctedTime) ?? receivedAtOf(event),
-        energyWh: data.energyWh,
-        stopReason: data.reason,
-        flags: data.flags,
-      });
-      return;
-    }
-    case 'SessionFlagsAmended': {
-      const sessionId = sessionIdOf(chargerId, fact.data.transactionKey);
-      const { rows } = await tx.query<{ stop_time: Date; energy_wh: string; stop_reason: string }>(
-        `SELECT c.stop_time, c.energy_wh, c.stop_reason FROM cdrs c JOIN cdr_sessions s
-           ON s.session_id = c.session_id AND c.version = s.latest_version WHERE s.session_id = $1`,
-        [sessionId],
-      );
-      const latest = rows[0];
-      if (!latest) return; // not billed yet: the stop's CDR will carry the flags
-      await issueVersion(tx, event, tariff, sessionId, {
-        stopTime: latest.stop_time.toISOString(),
-        energyWh: Number(latest.energy_wh),
-        stopReason: latest.stop_reason,
-        flags: fact.data.flags,
-      });
-      return;
-    }
-    default:
-      return;
-  }
+const CDR_SESSION: Columns = {
+  session_id: 'text',
+  charger_id: 'text',
+  transaction_key: 'text',
+  tenant: 'text',
+  evse_id: 'integer',
+  connector_id: 'integer',
+  id_tag: 'text',
+  start_time: 'timestamptz',
+  latest_version: 'integer',
+};
+
+const CDR: Columns = {
+  id: 'text',
+  session_id: 'text',
+  version: 'integer',
+  feed_position: 'text',
+  charger_id: 'text',
+  transaction_key: 'text',
+  tenant: 'text',
+  evse_id: 'integer',
+  connector_id: 'integer',
+  id_tag: 'text',
+  start_time: 'timestamptz',
+  stop_time: 'timestamptz',
+  duration_seconds: 'integer',
+  energy_wh: 'numeric',
+  stop_reason: 'text',
+  flags: 'jsonb',
+  tariff: 'jsonb',
+  currency: 'text',
+  cost_energy: 'numeric',
+  cost_time: 'numeric',
+  cost_session: 'numeric',
+  cost_total: 'numeric',
+};
+
+interface CdrSession {
+  session_id: string;
+  charger_id: string;
+  transaction_key: string;
+  tenant: string;
+  evse_id: number;
+  connector_id: number;
+  id_tag: string;
+  start_time: string;
+  latest_version: number;
+  /** what its latest CDR says, for a new version */
+  latest?: { stopTime: string; energyWh: number; stopReason: string };
 }
 
-async function issueVersion(
-  tx: pg.PoolClient,
-  event: RecordedEvent,
-  tariff: Tariff,
-  sessionId: string,
-  stop: { stopTime: string; energyWh: number; stopReason: string; flags: Flag[] },
-): Promise<void> {
-  const { rows } = await tx.query<{ start_time: Date; latest_version: number }>(
-    'SELECT start_time, latest_version FROM cdr_sessions WHERE session_id = $1 FOR UPDATE',
-    [sessionId],
+/** A batch folded per session in memory, then written with one statement per table. */
+async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient, tariff: Tariff): Promise<void> {
+  const idOf = (event: RecordedEvent) =>
+    sessionIdOf(chargerIdOf(event.streamId), (event.data as { transactionKey: string }).transactionKey);
+  const { rows: issued } = await tx.query<{ feed_position: string }>(
+    'SELECT feed_position FROM cdrs WHERE feed_position = ANY($1)',
+    [events.map((event) => event.position)],
   );
-  const session = rows[0];
-  if (!session) return; // a stop without its start is an orphan, and orphans are not billed
-  const durationSeconds = Math.max(
-    0,
-    Math.round((Date.parse(stop.stopTime) - session.start_time.getTime()) / 1000),
+  const applied = new Set(issued.map((row) => row.feed_position));
+  const { rows } = await tx.query(
+    `SELECT s.*, c.stop_time, c.energy_wh, c.stop_reason FROM cdr_sessions s
+     LEFT JOIN cdrs c ON c.session_id = s.session_id AND c.version = s.latest_version
+     WHERE s.session_id = ANY($1) FOR UPDATE OF s`,
+    [[...new Set(events.map(idOf))]],
   );
-  const cost = priceSession(tariff, { energyWh: stop.energyWh, durationSeconds });
-  const version = session.latest_version + 1;
-  const inserted = await tx.query(
-    `INSERT INTO cdrs (id, session_id, version, feed_position, charger_id, transaction_key, tenant, evse_id,
-       connector_id, id_tag, start_time, stop_time, duration_seconds, energy_wh, stop_reason, flags, tariff, currency,
-       cost_energy, cost_time, cost_session, cost_total)
-     SELECT $1, s.session_id, $2, $3, s.charger_id, s.transaction_key, s.tenant, s.evse_id, s.connector_id, s.id_tag,
-       s.start_time, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-     FROM cdr_sessions s WHERE s.session_id = $15
-     ON CONFLICT (feed_position) DO NOTHING`,
-    [
-      `${sessionId}:v${version}`,
-      version,
-      event.position,
-      stop.stopTime,
-      durationSeconds,
-      stop.energyWh,
-      stop.stopReason,
-      JSON.stringify(stop.flags),
-      JSON.stringify(tariff),
-      tariff.currency,
-      cost.energy,
-      cost.time,
-      cost.session,
-      cost.total,
-      sessionId,
-    ],
-  );
-  if (inserted.rowCount === 1) {
-    await tx.query('UPDATE cdr_sessions SET latest_version = $2 WHERE session_id = $1', [sessionId, version]);
+  const sessions = new Map<string, CdrSession>();
+  for (const row of rows) {
+    sessions.set(row.session_id, {
+      ...row,
+      start_time: (row.start_time as Date).toISOString(),
+      ...(row.stop_time
+        ? {
+            latest: {
+              stopTime: (row.stop_time as Date).toISOString(),
+              energyWh: Number(row.energy_wh),
+              stopReason: row.stop_reason,
+            },
+          }
+        : {}),
+    });
   }
+  const changed = new Set<string>();
+  const cdrs: Array<Record<string, unknown>> = [];
+  const issue = (
+    event: RecordedEvent,
+    session: CdrSession,
+    stop: NonNullable<CdrSession['latest']>,
+    flags: Flag[],
+  ) => {
+    const durationSeconds = Math.max(
+      0,
+      Math.round((Date.parse(stop.stopTime) - Date.parse(session.start_time)) / 1000),
+    );
+    const cost = priceSession(tariff, { energyWh: stop.energyWh, durationSeconds });
+    session.latest_version += 1;
+    session.latest = stop;
+    changed.add(session.session_id);
+    const { latest: _latest, latest_version: _version, ...identity } = session;
+    cdrs.push({
+      ...identity,
+      id: `${session.session_id}:v${session.latest_version}`,
+      version: session.latest_version,
+      feed_position: event.position,
+      stop_time: stop.stopTime,
+      duration_seconds: durationSeconds,
+      energy_wh: stop.energyWh,
+      stop_reason: stop.stopReason,
+      flags,
+      tariff,
+      currency: tariff.currency,
+      cost_energy: cost.energy,
+      cost_time: cost.time,
+      cost_session: cost.session,
+      cost_total: cost.total,
+    });
+  };
+  for (const event of events) {
+    if (applied.has(event.position)) continue;
+    const fact = { type: event.type, data: event.data } as ChargingEvent;
+    const id = idOf(event);
+    if (fact.type === 'TransactionStarted') {
+      if (sessions.has(id)) continue;
+      const { data } = fact;
+      sessions.set(id, {
+        session_id: id,
+        charger_id: chargerIdOf(event.streamId),
+        transaction_key: data.transactionKey,
+        tenant: data.tenant,
+        evse_id: data.evseId,
+        connector_id: data.connectorId,
+        id_tag: data.idTag,
+        start_time: timestampOrNull(data.correctedTime) ?? receivedAtOf(event),
+        latest_version: 0,
+      });
+      changed.add(id);
+      continue;
+    }
+    const session = sessions.get(id);
+    if (!session) continue; // a stop without its start is an orphan, and orphans are not billed
+    if (fact.type === 'TransactionStopped') {
+      const { data } = fact;
+      const stopTime = timestampOrNull(data.correctedTime) ?? receivedAtOf(event);
+      issue(event, session, { stopTime, energyWh: data.energyWh, stopReason: data.reason }, data.flags);
+    } else if (fact.type === 'SessionFlagsAmended' && session.latest) {
+      // not billed yet: the stop's CDR will carry the flags
+      issue(event, session, session.latest, fact.data.flags);
+    }
+  }
+  await writeRows(
+    tx,
+    {
+      into: 'cdr_sessions',
+      columns: CDR_SESSION,
+      onConflict: 'ON CONFLICT (session_id) DO UPDATE SET latest_version = EXCLUDED.latest_version',
+    },
+    [...changed].map((id) => {
+      const { latest: _latest, ...row } = sessions.get(id)!;
+      return row;
+    }),
+  );
+  await writeRows(
+    tx,
+    { into: 'cdrs', columns: CDR, onConflict: 'ON CONFLICT (feed_position) DO NOTHING' },
+    cdrs,
+  );
 }

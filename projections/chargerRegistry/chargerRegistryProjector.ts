@@ -4,7 +4,7 @@ import { evolveRegistration, type Registration } from '../../src/domain/chargers
 import { REGISTRY_EVENT_TYPES, type RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
-import type { Projector } from '../projector.js';
+import { eachEvent, type Projector } from '../projector.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -15,7 +15,7 @@ export async function chargerRegistryProjector(): Promise<Projector> {
     streamPrefix: 'charger-',
     eventTypes: REGISTRY_EVENT_TYPES,
     migrations: await loadMigrations(MIGRATIONS),
-    async apply(event: RecordedEvent, tx: pg.PoolClient) {
+    apply: eachEvent(async (event: RecordedEvent, tx: pg.PoolClient) => {
       const registryEvent = { type: event.type, data: event.data } as RegistryEvent;
       const identity = event.streamId.slice('charger-'.length);
       const { rows } = await tx.query<{
@@ -59,7 +59,7 @@ export async function chargerRegistryProjector(): Promise<Projector> {
           event.revision.toString(),
         ],
       );
-    },
+    }),
   };
 }
 

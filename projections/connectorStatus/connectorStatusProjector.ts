@@ -6,100 +6,193 @@ import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
+import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 /**
  * Connector status and charger presence: every call a charger makes is a sign of life
  * (last_seen); connection facts say whether its socket is open; status reports set each connector.
+ * A batch is folded per charger in memory and written with one statement per table.
  */
 export async function connectorStatusProjector(): Promise<Projector> {
   return {
     name: 'connector_status',
     streamPrefix: 'charger-',
     migrations: await loadMigrations(MIGRATIONS),
-    apply: (event, tx) => applyPresenceEvent(event, tx),
+    apply: applyPresenceBatch,
   };
 }
+
+interface Presence {
+  charger_id: string;
+  tenant: string;
+  connected: boolean;
+  connection_id: string | null;
+  protocol: string | null;
+  connected_at: string | null;
+  disconnected_at: string | null;
+  disconnect_code: number | null;
+  last_seen: string | null;
+  heartbeat_interval_seconds: number | null;
+  boot: unknown;
+  last_revision: string;
+}
+
+const PRESENCE: Columns = {
+  charger_id: 'text',
+  tenant: 'text',
+  connected: 'boolean',
+  connection_id: 'text',
+  protocol: 'text',
+  connected_at: 'timestamptz',
+  disconnected_at: 'timestamptz',
+  disconnect_code: 'integer',
+  last_seen: 'timestamptz',
+  heartbeat_interval_seconds: 'integer',
+  boot: 'jsonb',
+  last_revision: 'bigint',
+};
+
+const CONNECTOR: Columns = {
+  charger_id: 'text',
+  evse_id: 'integer',
+  connector_id: 'integer',
+  status: 'text',
+  availability: 'text',
+  error_code: 'text',
+  info: 'text',
+  vendor_id: 'text',
+  vendor_error_code: 'text',
+  charger_time: 'text',
+  reported_at: 'timestamptz',
+  last_revision: 'bigint',
+};
 
 const fromCharger = (event: RecordedEvent) =>
   event.type === 'ChargerConnected' || (event.metadata as { ocpp?: unknown } | undefined)?.ocpp !== undefined;
 
-async function applyPresenceEvent(event: RecordedEvent, tx: pg.PoolClient): Promise<void> {
-  const chargerId = chargerIdOf(event.streamId);
-  const revision = event.revision.toString();
-  const receivedAt = receivedAtOf(event);
-  const fact = { type: event.type, data: event.data } as ChargingEvent | RegistryEvent;
-  // the charger's row exists before anything else is said of it (and is locked for this event)
-  const { rows } = await tx.query<{ last_revision: string }>(
-    `INSERT INTO charger_presence (charger_id, last_revision) VALUES ($1, -1)
-     ON CONFLICT (charger_id) DO UPDATE SET charger_id = EXCLUDED.charger_id RETURNING last_revision`,
-    [chargerId],
+/** Times in the rows are ISO text in UTC, so the later of two is the greater string. */
+const iso = (value: Date | string | null) => (value instanceof Date ? value.toISOString() : value);
+
+async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
+  const chargerIds = [...new Set(events.map((event) => chargerIdOf(event.streamId)))];
+  const { rows } = await tx.query<Record<keyof Presence, unknown>>(
+    'SELECT * FROM charger_presence WHERE charger_id = ANY($1) FOR UPDATE',
+    [chargerIds],
   );
-  if (BigInt(rows[0]!.last_revision) >= event.revision) return; // applied already
-  await tx.query(
-    `UPDATE charger_presence SET last_revision = $2,
-       last_seen = CASE WHEN $3::timestamptz IS NULL THEN last_seen ELSE greatest(last_seen, $3) END
-     WHERE charger_id = $1`,
-    [chargerId, revision, fromCharger(event) ? receivedAt : null],
-  );
-  const update = (set: string, values: unknown[]) =>
-    tx.query(`UPDATE charger_presence SET ${set} WHERE charger_id = $1`, [chargerId, ...values]);
-  switch (fact.type) {
-    case 'ChargerRegistered':
-      await update('tenant = $2', [fact.data.tenant]);
-      return;
-    case 'ChargerConnected':
-      await update(
-        'connected = true, connection_id = $2, protocol = $3, connected_at = $4, disconnected_at = null, disconnect_code = null',
-        [fact.data.connectionId, fact.data.protocol, receivedAt],
-      );
-      return;
-    case 'ChargerDisconnected':
-      // a replacing connection may have announced itself first: only the current one closes
-      await update(
-        `connected = CASE WHEN connection_id = $2 THEN false ELSE connected END,
-         disconnected_at = CASE WHEN connection_id = $2 THEN $3::timestamptz ELSE disconnected_at END,
-         disconnect_code = CASE WHEN connection_id = $2 THEN $4::integer ELSE disconnect_code END`,
-        [fact.data.connectionId, receivedAt, fact.data.code],
-      );
-      return;
-    case 'ChargerBooted': {
-      const { decision, quirks: _q, expectedHeartbeatSeconds, ...identification } = fact.data;
-      await update('heartbeat_interval_seconds = $2, boot = $3', [
-        expectedHeartbeatSeconds ?? (decision.status === 'Accepted' ? decision.interval : null),
-        JSON.stringify({ ...identification, status: decision.status, at: receivedAt }),
-      ]);
-      return;
-    }
-    case 'ConnectorStatusReported': {
-      const { data } = fact;
-      if (data.collapsedInto) return; // a vendor's echo of another connector's report
-      await tx.query(
-        `INSERT INTO connector_status (charger_id, evse_id, connector_id, status, availability, error_code, info,
-           vendor_id, vendor_error_code, charger_time, reported_at, last_revision)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (charger_id, evse_id, connector_id) DO UPDATE SET status = $4, availability = $5,
-           error_code = $6, info = $7, vendor_id = $8, vendor_error_code = $9, charger_time = $10,
-           reported_at = $11, last_revision = $12`,
-        [
-          chargerId,
-          data.evseId,
-          data.connectorId,
-          data.status,
-          data.availability,
-          data.errorCode ?? null,
-          data.info ?? null,
-          data.vendorId ?? null,
-          data.vendorErrorCode ?? null,
-          data.chargerTime ?? null,
-          receivedAt,
-          revision,
-        ],
-      );
-      return;
-    }
-    default:
-      return;
+  const presences = new Map<string, Presence>();
+  for (const row of rows) {
+    presences.set(row.charger_id as string, {
+      ...(row as unknown as Presence),
+      connected_at: iso(row.connected_at as Date | null),
+      disconnected_at: iso(row.disconnected_at as Date | null),
+      last_seen: iso(row.last_seen as Date | null),
+      last_revision: String(row.last_revision),
+    });
   }
+  const connectors = new Map<string, Record<string, unknown>>();
+  for (const event of events) {
+    const chargerId = chargerIdOf(event.streamId);
+    let presence = presences.get(chargerId);
+    if (!presence) {
+      presence = {
+        charger_id: chargerId,
+        tenant: 'default',
+        connected: false,
+        connection_id: null,
+        protocol: null,
+        connected_at: null,
+        disconnected_at: null,
+        disconnect_code: null,
+        last_seen: null,
+        heartbeat_interval_seconds: null,
+        boot: null,
+        last_revision: '-1',
+      };
+      presences.set(chargerId, presence);
+    }
+    if (BigInt(presence.last_revision) >= event.revision) continue; // applied already
+    presence.last_revision = event.revision.toString();
+    const receivedAt = receivedAtOf(event);
+    if (fromCharger(event) && (presence.last_seen === null || receivedAt > presence.last_seen)) {
+      presence.last_seen = receivedAt;
+    }
+    const fact = { type: event.type, data: event.data } as ChargingEvent | RegistryEvent;
+    switch (fact.type) {
+      case 'ChargerRegistered':
+        presence.tenant = fact.data.tenant;
+        break;
+      case 'ChargerConnected':
+        Object.assign(presence, {
+          connected: true,
+          connection_id: fact.data.connectionId,
+          protocol: fact.data.protocol,
+          connected_at: receivedAt,
+          disconnected_at: null,
+          disconnect_code: null,
+        });
+        break;
+      case 'ChargerDisconnected':
+        // a replacing connection may have announced itself first: only the current one closes
+        if (presence.connection_id === fact.data.connectionId) {
+          Object.assign(presence, {
+            connected: false,
+            disconnected_at: receivedAt,
+            disconnect_code: fact.data.code,
+          });
+        }
+        break;
+      case 'ChargerBooted': {
+        const { decision, quirks: _quirks, expectedHeartbeatSeconds, ...identification } = fact.data;
+        presence.heartbeat_interval_seconds =
+          expectedHeartbeatSeconds ?? (decision.status === 'Accepted' ? decision.interval : null);
+        presence.boot = { ...identification, status: decision.status, at: receivedAt };
+        break;
+      }
+      case 'ConnectorStatusReported': {
+        const { data } = fact;
+        if (data.collapsedInto) break; // a vendor's echo of another connector's report
+        connectors.set(`${chargerId}/${data.evseId}/${data.connectorId}`, {
+          charger_id: chargerId,
+          evse_id: data.evseId,
+          connector_id: data.connectorId,
+          status: data.status,
+          availability: data.availability,
+          error_code: data.errorCode ?? null,
+          info: data.info ?? null,
+          vendor_id: data.vendorId ?? null,
+          vendor_error_code: data.vendorErrorCode ?? null,
+          charger_time: data.chargerTime ?? null,
+          reported_at: receivedAt,
+          last_revision: event.revision.toString(),
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  await writeRows(
+    tx,
+    {
+      into: 'charger_presence',
+      columns: PRESENCE,
+      onConflict: `ON CONFLICT (charger_id) DO UPDATE SET ${updateAllBut(PRESENCE, ['charger_id'])}`,
+    },
+    [...presences.values()],
+  );
+  await writeRows(
+    tx,
+    {
+      into: 'connector_status',
+      columns: CONNECTOR,
+      onConflict: `ON CONFLICT (charger_id, evse_id, connector_id) DO UPDATE SET ${updateAllBut(CONNECTOR, [
+        'charger_id',
+        'evse_id',
+        'connector_id',
+      ])} WHERE connector_status.last_revision < EXCLUDED.last_revision`,
+    },
+    [...connectors.values()],
+  );
 }

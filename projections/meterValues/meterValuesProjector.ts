@@ -6,6 +6,7 @@ import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
+import { type Columns, writeRows } from '../sqlRows.js';
 import { timestampOrNull } from '../timestamps.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -18,96 +19,105 @@ export async function meterValuesProjector(): Promise<Projector> {
     streamPrefix: 'charger-',
     eventTypes: new Set(['MeterValuesReported', 'TransactionStopped', 'TransactionStopOrphaned']),
     migrations: await loadMigrations(MIGRATIONS),
-    async apply(event, tx) {
-      const fact = { type: event.type, data: event.data } as ChargingEvent;
-      if (fact.type === 'MeterValuesReported') {
-        const { data } = fact;
-        await insertSamples(tx, event, partitions, {
-          tenant: data.tenant,
-          transactionKey: data.transactionKey,
-          evseId: data.evseId,
-          connectorId: data.connectorId,
-          samples: data.samples,
-          duplicates: data.duplicateSamples,
-        });
-      } else if (fact.type === 'TransactionStopped' || fact.type === 'TransactionStopOrphaned') {
-        const { data } = fact;
-        await insertSamples(tx, event, partitions, {
-          tenant: data.tenant,
-          transactionKey: data.transactionKey,
-          // a stop names no connector: its samples are found by their transaction
-          evseId: null,
-          connectorId: null,
-          samples: data.samples,
-          duplicates: 'duplicateSamples' in data ? data.duplicateSamples : [],
-        });
+    async apply(events, tx) {
+      const rows = events.flatMap((event) => rowsOf(event));
+      for (const month of new Set(rows.map((row) => row.sampled_at.slice(0, 7)))) {
+        await ensureMonthPartition(tx, month, partitions);
       }
+      await writeRows(
+        tx,
+        { into: 'meter_values', columns: COLUMNS, onConflict: 'ON CONFLICT DO NOTHING' },
+        rows,
+      );
     },
   };
 }
 
-async function insertSamples(
-  tx: pg.PoolClient,
-  event: RecordedEvent,
-  partitions: Set<string>,
-  batch: {
+const COLUMNS: Columns = {
+  sampled_at: 'timestamptz',
+  charger_id: 'text',
+  revision: 'bigint',
+  sample_index: 'integer',
+  value_index: 'integer',
+  tenant: 'text',
+  transaction_key: 'text',
+  evse_id: 'integer',
+  connector_id: 'integer',
+  charger_time: 'text',
+  measurand: 'text',
+  phase: 'text',
+  location: 'text',
+  context: 'text',
+  unit: 'text',
+  value: 'numeric',
+  raw_value: 'text',
+  raw_unit: 'text',
+  duplicate: 'boolean',
+};
+
+/** The rows of every sampled value an event carries (MeterValues, and a stop's transactionData). */
+function rowsOf(event: RecordedEvent): Array<Record<string, unknown> & { sampled_at: string }> {
+  const fact = { type: event.type, data: event.data } as ChargingEvent;
+  let source: {
     tenant: string;
     transactionKey: string | undefined;
     evseId: number | null;
     connectorId: number | null;
     samples: RecordedSample[];
     duplicates: number[];
-  },
-): Promise<void> {
-  if (batch.samples.length === 0) return;
+  };
+  if (fact.type === 'MeterValuesReported') {
+    const { data } = fact;
+    source = {
+      tenant: data.tenant,
+      transactionKey: data.transactionKey,
+      evseId: data.evseId,
+      connectorId: data.connectorId,
+      samples: data.samples,
+      duplicates: data.duplicateSamples,
+    };
+  } else if (fact.type === 'TransactionStopped' || fact.type === 'TransactionStopOrphaned') {
+    const { data } = fact;
+    // a stop names no connector: its samples are found by their transaction
+    source = {
+      tenant: data.tenant,
+      transactionKey: data.transactionKey,
+      evseId: null,
+      connectorId: null,
+      samples: data.samples,
+      duplicates: 'duplicateSamples' in data ? data.duplicateSamples : [],
+    };
+  } else {
+    return [];
+  }
   const receivedAt = receivedAtOf(event);
-  const rows: unknown[][] = [];
-  batch.samples.forEach((sample, sampleIndex) => {
+  const chargerId = chargerIdOf(event.streamId);
+  const revision = event.revision.toString();
+  return source.samples.flatMap((sample, sampleIndex) => {
     // an unreadable time is filed under the time it arrived
     const sampledAt = timestampOrNull(sample.correctedTime) ?? receivedAt;
-    sample.values.forEach((value, valueIndex) => {
-      rows.push([
-        sampledAt,
-        sampleIndex,
-        valueIndex,
-        sample.chargerTime,
-        value.measurand,
-        value.phase ?? null,
-        value.location ?? null,
-        value.context,
-        value.unit ?? null,
-        value.value ?? null,
-        value.raw.value,
-        value.raw.unit ?? null,
-        batch.duplicates.includes(sampleIndex),
-      ]);
-    });
+    return sample.values.map((value, valueIndex) => ({
+      sampled_at: sampledAt,
+      charger_id: chargerId,
+      revision,
+      sample_index: sampleIndex,
+      value_index: valueIndex,
+      tenant: source.tenant,
+      transaction_key: source.transactionKey ?? null,
+      evse_id: source.evseId,
+      connector_id: source.connectorId,
+      charger_time: sample.chargerTime,
+      measurand: value.measurand,
+      phase: value.phase ?? null,
+      location: value.location ?? null,
+      context: value.context,
+      unit: value.unit ?? null,
+      value: value.value ?? null,
+      raw_value: value.raw.value,
+      raw_unit: value.raw.unit ?? null,
+      duplicate: source.duplicates.includes(sampleIndex),
+    }));
   });
-  for (const month of new Set(rows.map((row) => (row[0] as string).slice(0, 7)))) {
-    await ensureMonthPartition(tx, month, partitions);
-  }
-  const column = (index: number) => rows.map((row) => row[index]);
-  await tx.query(
-    `INSERT INTO meter_values (sampled_at, charger_id, revision, sample_index, value_index, tenant, transaction_key,
-       evse_id, connector_id, charger_time, measurand, phase, location, context, unit, value, raw_value, raw_unit,
-       duplicate)
-     SELECT s.sampled_at, $1, $2, s.sample_index, s.value_index, $3, $4, $5, $6, s.charger_time, s.measurand,
-       s.phase, s.location, s.context, s.unit, s.value, s.raw_value, s.raw_unit, s.duplicate
-     FROM unnest($7::timestamptz[], $8::int[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[],
-       $14::text[], $15::text[], $16::numeric[], $17::text[], $18::text[], $19::boolean[])
-       AS s(sampled_at, sample_index, value_index, charger_time, measurand, phase, location, context, unit, value,
-         raw_value, raw_unit, duplicate)
-     ON CONFLICT DO NOTHING`,
-    [
-      chargerIdOf(event.streamId),
-      event.revision.toString(),
-      batch.tenant,
-      batch.transactionKey ?? null,
-      batch.evseId,
-      batch.connectorId,
-      ...Array.from({ length: 13 }, (_, index) => column(index)),
-    ],
-  );
 }
 
 /** The month's partition (YYYY-MM), created on first use; if it cannot be, rows go to the default one. */

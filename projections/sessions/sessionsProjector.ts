@@ -6,6 +6,7 @@ import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMe
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
+import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
 import { timestampOrNull } from '../timestamps.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -17,107 +18,169 @@ export async function sessionsProjector(): Promise<Projector> {
     streamPrefix: 'charger-',
     eventTypes: TRANSACTION_EVENT_TYPES,
     migrations: await loadMigrations(MIGRATIONS),
-    apply: (event, tx) => applySessionEvent(event, tx),
+    apply: applySessionBatch,
   };
 }
 
-async function applySessionEvent(event: RecordedEvent, tx: pg.PoolClient): Promise<void> {
-  const charging = { type: event.type, data: event.data } as ChargingEvent;
-  const chargerId = chargerIdOf(event.streamId);
-  const revision = event.revision.toString();
-  const receivedAt = receivedAtOf(event);
-  // every later event names the session and adds its revision, once
-  const touch = (transactionKey: string, set = '', values: unknown[] = []) =>
-    tx.query(
-      `UPDATE sessions SET revisions = revisions || $2::bigint, last_revision = $2${set ? `, ${set}` : ''}
-       WHERE id = $1 AND last_revision < $2`,
-      [sessionIdOf(chargerId, transactionKey), revision, ...values],
-    );
-  switch (charging.type) {
-    case 'TransactionStarted': {
+const SESSION: Columns = {
+  id: 'text',
+  charger_id: 'text',
+  transaction_key: 'text',
+  tenant: 'text',
+  evse_id: 'integer',
+  connector_id: 'integer',
+  id_tag: 'text',
+  normalised_id_tag: 'text',
+  authorization_status: 'text',
+  status: 'text',
+  meter_start_wh: 'numeric',
+  meter_stop_wh: 'numeric',
+  energy_wh: 'numeric',
+  start_charger_time: 'text',
+  start_corrected_time: 'timestamptz',
+  start_server_time: 'timestamptz',
+  stop_charger_time: 'text',
+  stop_corrected_time: 'timestamptz',
+  stop_server_time: 'timestamptz',
+  stop_reason: 'text',
+  stop_kind: 'text',
+  stop_id_tag: 'text',
+  flags: 'jsonb',
+  revisions: 'bigint[]',
+  last_revision: 'bigint',
+};
+
+const ORPHAN_STOP: Columns = {
+  charger_id: 'text',
+  revision: 'bigint',
+  tenant: 'text',
+  transaction_key: 'text',
+  meter_stop_wh: 'numeric',
+  stop_charger_time: 'text',
+  stop_server_time: 'timestamptz',
+  stop_reason: 'text',
+  id_tag: 'text',
+  flags: 'jsonb',
+};
+
+type SessionRow = Record<keyof typeof SESSION, unknown> & { revisions: string[]; last_revision: string };
+
+/** A batch folded per session in memory, then written with one statement per table. */
+async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
+  const keyOf = (event: RecordedEvent) => {
+    const key = (event.data as { transactionKey?: string }).transactionKey;
+    return key === undefined ? undefined : sessionIdOf(chargerIdOf(event.streamId), key);
+  };
+  const ids = [...new Set(events.map(keyOf).filter((id): id is string => id !== undefined))];
+  const { rows } = await tx.query('SELECT * FROM sessions WHERE id = ANY($1) FOR UPDATE', [ids]);
+  const sessions = new Map<string, SessionRow>(rows.map((row) => [row.id as string, fromDatabase(row)]));
+  const changed = new Set<string>();
+  const orphans: Array<Record<string, unknown>> = [];
+  for (const event of events) {
+    const charging = { type: event.type, data: event.data } as ChargingEvent;
+    const chargerId = chargerIdOf(event.streamId);
+    const revision = event.revision.toString();
+    const receivedAt = receivedAtOf(event);
+    if (charging.type === 'TransactionStarted') {
       const { data } = charging;
-      await tx.query(
-        `INSERT INTO sessions (id, charger_id, transaction_key, tenant, evse_id, connector_id, id_tag,
-           normalised_id_tag, authorization_status, status, meter_start_wh, start_charger_time,
-           start_corrected_time, start_server_time, flags, revisions, last_revision)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12, $13, $14, ARRAY[$15::bigint], $15)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          sessionIdOf(chargerId, data.transactionKey),
-          chargerId,
-          data.transactionKey,
-          data.tenant,
-          data.evseId,
-          data.connectorId,
-          data.idTag,
-          data.normalisedIdTag,
-          data.authorization.status,
-          data.meterStartWh,
-          data.chargerTime,
-          timestampOrNull(data.correctedTime),
-          receivedAt,
-          JSON.stringify(data.flags),
-          revision,
-        ],
-      );
-      return;
+      const id = sessionIdOf(chargerId, data.transactionKey);
+      if (sessions.has(id)) continue;
+      sessions.set(id, {
+        id,
+        charger_id: chargerId,
+        transaction_key: data.transactionKey,
+        tenant: data.tenant,
+        evse_id: data.evseId,
+        connector_id: data.connectorId,
+        id_tag: data.idTag,
+        normalised_id_tag: data.normalisedIdTag,
+        authorization_status: data.authorization.status,
+        status: 'active',
+        meter_start_wh: data.meterStartWh,
+        meter_stop_wh: null,
+        energy_wh: null,
+        start_charger_time: data.chargerTime,
+        start_corrected_time: timestampOrNull(data.correctedTime),
+        start_server_time: receivedAt,
+        stop_charger_time: null,
+        stop_corrected_time: null,
+        stop_server_time: null,
+        stop_reason: null,
+        stop_kind: null,
+        stop_id_tag: null,
+        flags: data.flags,
+        revisions: [revision],
+        last_revision: revision,
+      });
+      changed.add(id);
+      continue;
     }
-    case 'TransactionStartRepeated':
-    case 'TransactionStopRepeated':
-      await touch(charging.data.transactionKey);
-      return;
-    case 'MeterValuesReported':
-      if (charging.data.transactionKey !== undefined) await touch(charging.data.transactionKey);
-      return;
-    case 'TransactionAbandoned':
-      await touch(charging.data.transactionKey, `status = 'abandoned'`);
-      return;
-    case 'SessionFlagsAmended':
-      await touch(charging.data.transactionKey, 'flags = $3', [JSON.stringify(charging.data.flags)]);
-      return;
-    case 'TransactionStopped': {
+    if (charging.type === 'TransactionStopOrphaned') {
       const { data } = charging;
-      await touch(
-        data.transactionKey,
-        `status = 'stopped', meter_stop_wh = $3, energy_wh = $4, stop_charger_time = $5,
-         stop_corrected_time = $6, stop_server_time = $7, stop_reason = $8, stop_kind = $9,
-         stop_id_tag = $10, flags = $11`,
-        [
-          data.meterStopWh,
-          data.energyWh,
-          data.chargerTime,
-          timestampOrNull(data.correctedTime),
-          receivedAt,
-          data.reason,
-          data.stopKind,
-          data.idTag ?? null,
-          JSON.stringify(data.flags),
-        ],
-      );
-      return;
+      orphans.push({
+        charger_id: chargerId,
+        revision,
+        tenant: data.tenant,
+        transaction_key: data.transactionKey,
+        meter_stop_wh: data.meterStopWh,
+        stop_charger_time: data.chargerTime,
+        stop_server_time: receivedAt,
+        stop_reason: data.reason,
+        id_tag: data.idTag ?? null,
+        flags: data.flags,
+      });
+      continue;
     }
-    case 'TransactionStopOrphaned': {
+    const id = keyOf(event);
+    const session = id === undefined ? undefined : sessions.get(id);
+    // every later event of a session adds its revision, once
+    if (!session || BigInt(session.last_revision) >= event.revision) continue;
+    session.revisions.push(revision);
+    session.last_revision = revision;
+    changed.add(id!);
+    if (charging.type === 'TransactionAbandoned') session.status = 'abandoned';
+    else if (charging.type === 'SessionFlagsAmended') session.flags = charging.data.flags;
+    else if (charging.type === 'TransactionStopped') {
       const { data } = charging;
-      await tx.query(
-        `INSERT INTO orphan_stops (charger_id, revision, tenant, transaction_key, meter_stop_wh,
-           stop_charger_time, stop_server_time, stop_reason, id_tag, flags)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-        [
-          chargerId,
-          revision,
-          data.tenant,
-          data.transactionKey,
-          data.meterStopWh,
-          data.chargerTime,
-          receivedAt,
-          data.reason,
-          data.idTag ?? null,
-          JSON.stringify(data.flags),
-        ],
-      );
-      return;
+      Object.assign(session, {
+        status: 'stopped',
+        meter_stop_wh: data.meterStopWh,
+        energy_wh: data.energyWh,
+        stop_charger_time: data.chargerTime,
+        stop_corrected_time: timestampOrNull(data.correctedTime),
+        stop_server_time: receivedAt,
+        stop_reason: data.reason,
+        stop_kind: data.stopKind,
+        stop_id_tag: data.idTag ?? null,
+        flags: data.flags,
+      });
     }
-    default:
-      return;
   }
+  await writeRows(
+    tx,
+    {
+      into: 'sessions',
+      columns: SESSION,
+      onConflict: `ON CONFLICT (id) DO UPDATE SET ${updateAllBut(SESSION, ['id'])}`,
+    },
+    [...changed].map((id) => sessions.get(id)!),
+  );
+  await writeRows(
+    tx,
+    { into: 'orphan_stops', columns: ORPHAN_STOP, onConflict: 'ON CONFLICT DO NOTHING' },
+    orphans,
+  );
+}
+
+/** A row as read back: times as ISO text, numbers and revisions as the text they were written from. */
+function fromDatabase(row: Record<string, unknown>): SessionRow {
+  const converted: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    converted[column] = value instanceof Date ? value.toISOString() : value;
+  }
+  return {
+    ...(converted as SessionRow),
+    revisions: (row.revisions as Array<string | number>).map(String),
+    last_revision: String(row.last_revision),
+  };
 }

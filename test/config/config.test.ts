@@ -28,6 +28,7 @@ describe('configuration', () => {
       logLevel: 'info',
       tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 },
       meterValuesRetentionMonths: 0,
+      inboundRate: { perSecond: 20, burst: 50 },
     });
   });
 

@@ -393,6 +393,15 @@ describe('transactions over OCPP 1.6', () => {
       `SELECT transaction_key FROM meter_values WHERE charger_id = 'TX-METER' AND value = 2000 AND evse_id = 1`,
     );
     expect(late).toEqual([{ transaction_key: String(transactionId) }]);
+    // the late sample changed the session's meter flags: billing gets a second CDR version
+    const cdrs = await rows<{
+      version: number;
+      flags: Array<{ code: string; detail: { sampleDeltaWh?: number } }>;
+    }>(`SELECT version, flags FROM cdrs WHERE charger_id = 'TX-METER' ORDER BY version`);
+    expect(cdrs.map((cdr) => cdr.version)).toEqual([1, 2]);
+    const discrepancy = (version: number) =>
+      cdrs[version - 1]!.flags.find((flag) => flag.code === 'meter_discrepancy')?.detail.sampleDeltaWh;
+    expect([discrepancy(1), discrepancy(2)]).toEqual([1000, 2000]);
     charger.close();
   });
 

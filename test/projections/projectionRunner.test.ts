@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionRunner } from '../../projections/projectionRunner.js';
-import type { Projector } from '../../projections/projector.js';
+import { eachEvent, type Projector } from '../../projections/projector.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
@@ -22,12 +22,12 @@ const counter: Projector = {
       sql: 'CREATE TABLE counts (stream_id text PRIMARY KEY, n int NOT NULL)',
     },
   ],
-  async apply(event, tx) {
+  apply: eachEvent(async (event, tx) => {
     await tx.query(
       `INSERT INTO counts (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + 1`,
       [event.streamId],
     );
-  },
+  }),
 };
 
 const runnerFor = () =>
@@ -35,7 +35,7 @@ const runnerFor = () =>
     store,
     pool,
     lockConnection: { connectionString: databaseUrl(), options: `-c search_path=${schema}` },
-    projector: counter,
+    projectors: [counter],
     logger,
     maxBatchDelayMs: 5,
     standbyRetryMs: 100,
@@ -108,5 +108,59 @@ describe('projection runner', () => {
     expect(await runner.waitFor(position)).toBe(true);
     expect((await counts())['counted-d']).toBe(1);
     await runner.stop();
+  });
+
+  it('feeds a group from one subscription; a projector ahead of the group skips what it applied', async () => {
+    const tally: Projector = {
+      ...counter,
+      name: 'tally',
+      migrations: [
+        {
+          version: 1,
+          name: '001_tally',
+          sql: 'CREATE TABLE tally (stream_id text PRIMARY KEY, n int NOT NULL)',
+        },
+      ],
+      apply: eachEvent(async (event, tx) => {
+        await tx.query(
+          'INSERT INTO tally (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = tally.n + 1',
+          [event.streamId],
+        );
+      }),
+    };
+    const group = () =>
+      new ProjectionRunner({
+        store,
+        pool,
+        lockConnection: { connectionString: databaseUrl(), options: `-c search_path=${schema}` },
+        projectors: [counter, tally],
+        logger,
+        maxBatchDelayMs: 5,
+      });
+    const runner = group();
+    await runner.start();
+    expect(await runner.catchUp()).toBe(true);
+    const before = await counts();
+    const tallies = async () =>
+      Object.fromEntries(
+        (await pool.query('SELECT stream_id, n FROM tally')).rows.map((r) => [r.stream_id, r.n]),
+      );
+    // tally is new: it applied the whole log, as counter had
+    expect(await tallies()).toEqual(before);
+
+    // while the group is stopped, counter is rebuilt up to the head: it is ahead of tally
+    await runner.stop();
+    await store.append('counted-e', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    const head = await store.headCheckpoint({ streamPrefix: 'counted-' });
+    await pool.query(`INSERT INTO counts VALUES ('counted-e', 1)`);
+    await pool.query(`UPDATE projection_checkpoints SET checkpoint = $1 WHERE name = 'counter'`, [head]);
+    await store.append('counted-e', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+
+    const again = group();
+    await again.start();
+    expect(await again.catchUp()).toBe(true);
+    expect((await counts())['counted-e']).toBe(2); // not 3: the event before its checkpoint was skipped
+    expect((await tallies())['counted-e']).toBe(2);
+    await again.stop();
   });
 });

@@ -14,8 +14,11 @@ export interface ServerProcess {
  * until it logs that it is running.
  */
 /** `npm start`'s command with only the given environment (no DATABASE_URL unless given), output captured. */
-function spawnServer(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+function spawnServer(
+  env: NodeJS.ProcessEnv,
+  execArgv: string[] = [],
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [...execArgv, '--import', 'tsx', 'src/main.ts'], {
     env: { ...env, CI: 'true', PATH: process.env.PATH },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -29,8 +32,12 @@ function spawnServer(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () 
   return { child, output: () => output };
 }
 
-export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
-  const { child, output } = spawnServer(env);
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  execArgv: string[] = [],
+): Promise<ServerProcess> {
+  const { child, output } = spawnServer(env, execArgv);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

@@ -64,7 +64,7 @@ beforeAll(async () => {
     store,
     pool,
     lockConnection: connection,
-    projector: await chargerRegistryProjector(),
+    projectors: [await chargerRegistryProjector()],
     logger: { debug() {}, warn() {}, error() {} },
     maxBatchDelayMs: 5,
   });

@@ -1,0 +1,31 @@
+import type pg from 'pg';
+
+/** Column name → SQL type, in the order they are written. */
+export type Columns = Record<string, string>;
+
+/**
+ * Many rows in one statement: they travel as one JSON document and are read back with the
+ * columns' types (one round trip per batch, not one per row).
+ */
+export async function writeRows(
+  tx: pg.PoolClient,
+  statement: { into: string; columns: Columns; onConflict?: string },
+  rows: readonly object[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(statement.columns);
+  const types = names.map((name) => `${name} ${statement.columns[name]}`).join(', ');
+  await tx.query(
+    `INSERT INTO ${statement.into} (${names.join(', ')})
+     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${types})
+     ${statement.onConflict ?? ''}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** `col = EXCLUDED.col` for every column but the key ones: an upsert's update list. */
+export const updateAllBut = (columns: Columns, key: string[]) =>
+  Object.keys(columns)
+    .filter((name) => !key.includes(name))
+    .map((name) => `${name} = EXCLUDED.${name}`)
+    .join(', ');

@@ -1,0 +1,258 @@
+/**
+ * npm run bench:ingest — the whole write path under a charging site's mix: 1,000 simulated 1.6
+ * chargers (status, start, meter values, stop, heartbeat), one call in flight each, against
+ * `npm start` on the embedded PostgreSQL. Measures durable calls/s and ack latency as fast as the
+ * chargers go, then projection lag at a paced 5,000 calls/s; and, in the same run, an ocpp-rpc
+ * server answering the same mix from memory, for the ratio. Loopback only; every phase bounded.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
+import { type Checkpoint, compareCheckpoints } from '../../src/store/eventStore.js';
+import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { startServerProcess } from '../../test/support/serverProcess.js';
+import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
+
+const CHARGERS = Number(process.env.BENCH_CHARGERS ?? 1_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5_000);
+const CLIENT_PROCESSES = 2;
+const here = join(process.cwd(), 'scripts', 'bench', 'ingest');
+/** BENCH_PROFILE=dir: the server writes a CPU profile there when it stops */
+const profileArgs = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+  : [];
+
+function child(script: string, args: string[]): ChildProcess {
+  return fork(join(here, script), args, {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function ask<T>(process: ChildProcess, message: object, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (reply: Record<string, unknown>) => {
+      if (key in reply) {
+        process.off('message', listener);
+        resolve(reply[key] as T);
+      }
+    };
+    process.on('message', listener);
+    if (Object.keys(message).length > 0) process.send(message);
+  });
+}
+
+interface Run {
+  calls: number;
+  seconds: number;
+  latencies: number[];
+  byAction: Record<string, number>;
+  errors: number;
+}
+
+/** Connects CHARGERS chargers across the client processes; returns the processes. */
+async function chargersAgainst(url: string, prefix: string): Promise<ChildProcess[]> {
+  const clients = Array.from({ length: CLIENT_PROCESSES }, (_, i) =>
+    child('chargers.ts', [url, `${prefix}${i}`]),
+  );
+  await Promise.all(clients.map((client) => ask(client, {}, 'ready')));
+  const share = Math.ceil(CHARGERS / CLIENT_PROCESSES);
+  const connected = await Promise.all(
+    clients.map((client) =>
+      ask<{ connected: number; failed: number }>(client, { connect: { from: 0, count: share } }, 'connected'),
+    ),
+  );
+  const failed = connected.reduce((n, c) => n + c.failed, 0);
+  if (failed > 0) throw new Error(`${failed} chargers could not connect`);
+  return clients;
+}
+
+async function drive(clients: ChildProcess[], seconds: number, totalRate?: number): Promise<Run> {
+  const rate = totalRate ? totalRate / CHARGERS : undefined;
+  const runs = await Promise.all(
+    clients.map((client) => ask<Run>(client, { run: { seconds, rate } }, 'ran')),
+  );
+  const byAction: Record<string, number> = {};
+  for (const run of runs)
+    for (const [action, n] of Object.entries(run.byAction)) byAction[action] = (byAction[action] ?? 0) + n;
+  return {
+    calls: runs.reduce((n, run) => n + run.calls, 0),
+    seconds: Math.max(...runs.map((run) => run.seconds)),
+    latencies: runs.flatMap((run) => run.latencies),
+    byAction,
+    errors: runs.reduce((n, run) => n + run.errors, 0),
+  };
+}
+
+async function stopAll(processes: ChildProcess[]) {
+  for (const process of processes) {
+    process.kill('SIGTERM');
+    await once(process, 'exit');
+  }
+}
+
+/**
+ * Projection lag, sampled: every 25 ms the log's head is noted; once every projection's checkpoint
+ * has passed a noted head, the time since it was noted is one lag sample.
+ */
+function watchLag(store: PostgresEventStore, pool: pg.Pool) {
+  const samples: number[] = [];
+  const pending: Array<{ at: number; head: Checkpoint }> = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const head = await store.headCheckpoint({ streamPrefix: 'charger-' });
+      if (head) pending.push({ at: performance.now(), head });
+      const { rows } = await pool.query<{ checkpoint: Checkpoint | null }>(
+        'SELECT name, checkpoint FROM projection_checkpoints ORDER BY name',
+      );
+      const slowest = rows
+        .map((row) => row.checkpoint)
+        .reduce<Checkpoint | null>(
+          (min, c) => (min === null || c === null || compareCheckpoints(c, min) < 0 ? c : min),
+          rows[0]?.checkpoint ?? null,
+        );
+      while (slowest && pending.length > 0 && compareCheckpoints(slowest, pending[0]!.head) >= 0) {
+        samples.push(performance.now() - pending.shift()!.at);
+      }
+      if (process.env.BENCH_DEBUG) process.stderr.write(`head ${head} rows ${JSON.stringify(rows)}\n`);
+      await new Promise((done) => setTimeout(done, 25));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      // what never caught up counts as the time it has been waiting
+      for (const entry of pending) samples.push(performance.now() - entry.at);
+      return latencySummary(samples);
+    },
+  };
+}
+
+// --- Ampledger, on the embedded PostgreSQL
+const dataDir = await mkdtemp('/var/tmp/ampledger-bench-ingest-');
+await chmod(dataDir, 0o755);
+progress('ampledger: starting npm start on a fresh embedded PostgreSQL');
+const server = await startServerProcess(
+  {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    AUTO_REGISTER: 'accept',
+    LOG_LEVEL: 'info',
+    OCPP_CALLS_PER_SECOND: '10000',
+    OCPP_CALL_BURST: '10000',
+  },
+  120_000,
+  profileArgs,
+).catch(async (error) => {
+  await rm(dataDir, { recursive: true, force: true });
+  throw error;
+});
+const embedded = await startEmbeddedPostgres({ dataDir });
+const store = await PostgresEventStore.open({ connectionString: embedded.url });
+const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
+let ours: {
+  fast: Run;
+  fastLag: { p50: number; p99: number };
+  paced: Run;
+  pacedLag: { p50: number; p99: number };
+};
+try {
+  progress(`ampledger: issuing ${CHARGERS.toLocaleString('en-US')} tokens`);
+  const tokens = new TokenRegistryService(store, () => new Date());
+  const share = Math.ceil(CHARGERS / CLIENT_PROCESSES);
+  const tags = Array.from({ length: CLIENT_PROCESSES }, (_, p) =>
+    Array.from({ length: share }, (_, i) => `BENCH-TAG-a${p}-${i}`),
+  ).flat();
+  for (let i = 0; i < tags.length; i += 100) {
+    await Promise.all(
+      tags.slice(i, i + 100).map((idTag) => tokens.execute(idTag, { type: 'IssueToken', idTag })),
+    );
+  }
+  progress(`ampledger: connecting ${CHARGERS.toLocaleString('en-US')} chargers`);
+  const clients = await chargersAgainst(server.url.replace('http', 'ws'), 'a');
+  progress('ampledger: warming up (3 s)');
+  await drive(clients, 3);
+  progress(`ampledger: as fast as the chargers go, ${SECONDS} s`);
+  let lag = watchLag(store, pool);
+  const fast = await drive(clients, SECONDS);
+  const fastLag = await lag.stop();
+  progress(`ampledger: paced at ${PACED_RATE.toLocaleString('en-US')} calls/s, ${SECONDS} s`);
+  lag = watchLag(store, pool);
+  const paced = await drive(clients, SECONDS, PACED_RATE);
+  const pacedLag = await lag.stop();
+  ours = { fast, fastLag, paced, pacedLag };
+  await Promise.all(clients.map((client) => ask(client, { close: true }, 'closed')));
+  await stopAll(clients);
+} finally {
+  await pool.end();
+  await store.close();
+  server.child.kill('SIGTERM');
+  await server.exited;
+  await embedded.stop();
+  const problems = server
+    .output()
+    .split('\n')
+    .filter((line) => /"level":(40|50|60)/.test(line));
+  const messages = new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg));
+  if (problems.length > 0)
+    progress(`the server logged ${problems.length} warnings or errors: ${[...messages].join('; ')}`);
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+// --- the in-memory baseline
+progress('ocpp-rpc: starting the in-memory baseline');
+const baselineServer = child('baseline.ts', []);
+const port = await ask<number>(baselineServer, {}, 'ready');
+const baselineClients = await chargersAgainst(`ws://127.0.0.1:${port}`, 'b');
+await drive(baselineClients, 3);
+progress(`ocpp-rpc: as fast as the chargers go, ${SECONDS} s`);
+const baseline = await drive(baselineClients, SECONDS);
+await stopAll([...baselineClients, baselineServer]);
+
+const perSecond = (run: Run) => Math.round(run.calls / run.seconds);
+const row = (name: string, run: Run, lag?: { p50: number; p99: number }): BenchRow => {
+  const latency = latencySummary(run.latencies);
+  return {
+    case: name,
+    'calls/s': perSecond(run),
+    'ack p50 ms': latency.p50,
+    'ack p99 ms': latency.p99,
+    ...(lag ? { 'projection lag p50 ms': lag.p50, 'projection lag p99 ms': lag.p99 } : {}),
+    CALLERRORs: run.errors,
+  };
+};
+const mix = Object.fromEntries(
+  Object.entries(ours.fast.byAction).map(([action, n]) => [
+    action,
+    `${round((100 * n) / ours.fast.calls, 1)}%`,
+  ]),
+);
+await report(
+  'ingest',
+  [
+    row('ampledger, as fast as possible (durable)', ours.fast, ours.fastLag),
+    row(`ampledger, paced at ${PACED_RATE.toLocaleString('en-US')} calls/s`, ours.paced, ours.pacedLag),
+    row('ocpp-rpc 2.2.1 strict, in memory (baseline)', baseline),
+    { case: 'ratio ampledger / baseline', 'calls/s': round(perSecond(ours.fast) / perSecond(baseline), 2) },
+  ],
+  {
+    chargers: CHARGERS,
+    seconds: SECONDS,
+    pacedRate: PACED_RATE,
+    mix,
+    targets: { durableCallsPerSecond: 25_000, ratio: 0.5, projectionLagP99Ms: 250 },
+    p999AckMs: round(
+      percentile(
+        [...ours.fast.latencies].sort((a, b) => a - b),
+        99.9,
+      ),
+    ),
+  },
+);
