@@ -187,23 +187,24 @@ export class ProjectionRunner {
       [Symbol.asyncIterator]();
     let pending = iterator.next();
     let batch: RecordedEvent[] = [];
+    // a batch closes when full or maxBatchDelayMs after its first event, however fast events come
+    let closing: Promise<undefined> | undefined;
     while (!this.abort.signal.aborted) {
-      // wait for the next event, but no longer than the batch delay when a batch is started
-      const next =
-        batch.length === 0
-          ? await pending
-          : await Promise.race([pending, sleep(maxBatchDelayMs).then(() => undefined)]);
+      const next = closing ? await Promise.race([pending, closing]) : await pending;
       if (next === undefined) {
         await this.commit(batch);
         batch = [];
+        closing = undefined;
         continue;
       }
       if (next.done) break;
       batch.push(next.value);
       pending = iterator.next();
+      closing ??= sleep(maxBatchDelayMs).then(() => undefined);
       if (batch.length >= batchSize) {
         await this.commit(batch);
         batch = [];
+        closing = undefined;
       }
     }
     await iterator.return?.();

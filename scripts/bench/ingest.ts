@@ -22,10 +22,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5_000);
 const CLIENT_PROCESSES = 2;
 const here = join(process.cwd(), 'scripts', 'bench', 'ingest');
-/** BENCH_PROFILE=dir: the server writes a CPU profile there when it stops */
-const profileArgs = process.env.BENCH_PROFILE
-  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-  : [];
+/** BENCH_NODE_ARGS: more node flags for the server; BENCH_PROFILE=dir: it writes a CPU profile there when it stops */
+const profileArgs = [
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+];
 
 function child(script: string, args: string[]): ChildProcess {
   return fork(join(here, script), args, {

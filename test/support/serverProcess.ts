@@ -10,7 +10,7 @@ export interface ServerProcess {
 }
 
 /**
- * Runs `npm start`'s command (node --import tsx src/main.ts) as its own process and waits
+ * Runs `npm start`'s command (node --max-semi-space-size=64 --import tsx src/main.ts) as its own process and waits
  * until it logs that it is running.
  */
 /** `npm start`'s command with only the given environment (no DATABASE_URL unless given), output captured. */
@@ -18,10 +18,15 @@ function spawnServer(
   env: NodeJS.ProcessEnv,
   execArgv: string[] = [],
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...execArgv, '--import', 'tsx', 'src/main.ts'], {
-    env: { ...env, CI: 'true', PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // as package.json's start script runs it
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', ...execArgv, '--import', 'tsx', 'src/main.ts'],
+    {
+      env: { ...env, CI: 'true', PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk) => {
     output += chunk;
