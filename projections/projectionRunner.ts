@@ -215,7 +215,9 @@ export class ProjectionRunner {
     const { pool, projectors } = this.options;
     const last = batch.at(-1)!.position;
     const client = await pool.connect();
-    client.on('error', () => undefined);
+    // a connection lost mid-batch fails the query in flight; the listener only keeps it from crashing us
+    const ignore = () => undefined;
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const advanced: string[] = [];
@@ -239,6 +241,7 @@ export class ProjectionRunner {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   }

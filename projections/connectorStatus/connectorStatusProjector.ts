@@ -56,6 +56,7 @@ const PRESENCE: Columns = {
 
 const CONNECTOR: Columns = {
   charger_id: 'text',
+  tenant: 'text',
   evse_id: 'integer',
   connector_id: 'integer',
   status: 'text',
@@ -155,6 +156,7 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
         if (data.collapsedInto) break; // a vendor's echo of another connector's report
         connectors.set(`${chargerId}/${data.evseId}/${data.connectorId}`, {
           charger_id: chargerId,
+          tenant: presence.tenant,
           evse_id: data.evseId,
           connector_id: data.connectorId,
           status: data.status,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TokenEvent } from '../../src/domain/tokens/tokenEvents.js';
 import {
   authorizeToken,
+  authorizeTokenFor,
   decideToken,
   evolveToken,
   type Token,
@@ -52,6 +53,44 @@ describe('tokens', () => {
       reason: 'token is valid',
       expiryDate: '2027-01-01T00:00:00Z',
       parentIdTag: 'GROUP',
+    });
+  });
+});
+
+describe('the tag lock', () => {
+  const lock = {
+    chargerId: 'CP1',
+    transactionKey: '7',
+    evseId: 1,
+    connectorId: 1,
+    meterStartWh: 0,
+    chargerTime: now,
+  };
+  it('is taken by a start and given back only by the transaction that holds it', () => {
+    const locked = fold(issued(), { type: 'TokenLocked', data: lock });
+    expect(locked?.lock).toEqual(lock);
+    expect(
+      evolveToken(locked, { type: 'TokenReleased', data: { chargerId: 'CP1', transactionKey: '8' } })?.lock,
+    ).toEqual(lock);
+    expect(
+      evolveToken(locked, { type: 'TokenReleased', data: { chargerId: 'CP2', transactionKey: '7' } })?.lock,
+    ).toEqual(lock);
+    expect(
+      evolveToken(locked, { type: 'TokenReleased', data: { chargerId: 'CP1', transactionKey: '7' } })?.lock,
+    ).toBeUndefined();
+  });
+  it('makes Authorize ConcurrentTx on another charger only', () => {
+    const locked = fold(issued(), { type: 'TokenLocked', data: lock });
+    expect(authorizeTokenFor(locked, 'CP2', now)).toMatchObject({ status: 'ConcurrentTx' });
+    expect(authorizeTokenFor(locked, 'CP1', now)).toMatchObject({ status: 'Accepted' });
+    expect(
+      authorizeTokenFor(
+        fold(issued(), { type: 'TokenBlocked', data: {} }, { type: 'TokenLocked', data: lock }),
+        'CP2',
+        now,
+      ),
+    ).toMatchObject({
+      status: 'Blocked',
     });
   });
 });

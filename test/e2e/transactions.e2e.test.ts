@@ -297,7 +297,14 @@ describe('transactions over OCPP 1.6', () => {
   });
 
   it('an offline backlog (hours-old messages in a burst) keeps its times; a clock two hours off is corrected and flagged', async () => {
-    const backlog = await connect('TX-BACKLOG');
+    // online once, then offline for hours; back, it delivers its queue in a burst
+    const before = await connect('TX-BACKLOG');
+    before.close();
+    await before.closed();
+    const backlog = await TestCharger.connect(
+      `${server.url.replace('http', 'ws')}/ocpp/TX-BACKLOG`,
+      'ocpp1.6',
+    );
     await call(backlog, 'StatusNotification', {
       connectorId: 1,
       errorCode: 'NoError',

@@ -18,6 +18,7 @@ CREATE TABLE charger_presence (
 -- Each connector's last reported status.
 CREATE TABLE connector_status (
   charger_id text NOT NULL,
+  tenant text NOT NULL,
   evse_id integer NOT NULL,
   connector_id integer NOT NULL,
   status text NOT NULL,
