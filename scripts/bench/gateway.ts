@@ -43,9 +43,24 @@ interface Result {
   failed: number;
   rampSeconds: number;
   rssPer1000MB: number;
+  /** of which JS heap */
+  heapPer1000MB: number;
   connectBoot: { p50: number; p99: number };
   heartbeatsPerSecond: number;
   heartbeat: { p50: number; p99: number };
+}
+
+/** The server's memory after a full GC. */
+function memory(server: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  return new Promise((resolve) => {
+    const listener = (reply: { rss?: number; heapUsed?: number }) => {
+      if (reply.rss === undefined) return;
+      server.off('message', listener);
+      resolve({ rss: reply.rss, heapUsed: reply.heapUsed ?? 0 });
+    };
+    server.on('message', listener);
+    server.send({ rss: true });
+  });
 }
 
 async function measure(mode: 'ampledger' | 'ocpp-rpc'): Promise<Result> {
@@ -53,7 +68,7 @@ async function measure(mode: 'ampledger' | 'ocpp-rpc'): Promise<Result> {
   const server = child('server.ts', [mode], ['--expose-gc', '--max-old-space-size=8192']);
   const port = await ask<number>(server, {}, 'ready');
   const url = `ws://127.0.0.1:${port}`;
-  const rssBefore = await ask<number>(server, { rss: true }, 'rss');
+  const before = await memory(server);
   const clients = Array.from({ length: CLIENT_PROCESSES }, (_, i) =>
     child('clients.ts', [url, `${mode}-${i}`]),
   );
@@ -75,7 +90,7 @@ async function measure(mode: 'ampledger' | 'ocpp-rpc'): Promise<Result> {
   const connected = ramps.reduce((n, ramp) => n + ramp.connected, 0);
   const failed = ramps.reduce((n, ramp) => n + ramp.failed, 0);
   await new Promise((done) => setTimeout(done, 2_000));
-  const rssAfter = await ask<number>(server, { rss: true }, 'rss');
+  const after = await memory(server);
 
   progress(`${mode}: Heartbeats from ${HEARTBEAT_CONNECTIONS} chargers for ${HEARTBEAT_SECONDS} s`);
   const beats = await ask<{ calls: number; latencies: number[] }>(
@@ -92,7 +107,8 @@ async function measure(mode: 'ampledger' | 'ocpp-rpc'): Promise<Result> {
     connected,
     failed,
     rampSeconds: round(rampSeconds, 1),
-    rssPer1000MB: round((rssAfter - rssBefore) / (connected / 1_000) / 2 ** 20, 2),
+    rssPer1000MB: round((after.rss - before.rss) / (connected / 1_000) / 2 ** 20, 2),
+    heapPer1000MB: round((after.heapUsed - before.heapUsed) / (connected / 1_000) / 2 ** 20, 2),
     connectBoot: latencySummary(ramps.flatMap((ramp) => ramp.latencies)),
     heartbeatsPerSecond: Math.round(beats.calls / HEARTBEAT_SECONDS),
     heartbeat: latencySummary(beats.latencies),
@@ -107,6 +123,7 @@ const row = (name: string, result: Result): BenchRow => ({
   failed: result.failed,
   'ramp s': result.rampSeconds,
   'RSS MB / 1,000 idle': result.rssPer1000MB,
+  'of which JS heap': result.heapPer1000MB,
   'connect+boot p50 ms': result.connectBoot.p50,
   'connect+boot p99 ms': result.connectBoot.p99,
   'heartbeats/s (200 conn)': result.heartbeatsPerSecond,

@@ -57,6 +57,10 @@ const TRANSLATORS: Record<OcppVersion, Record<string, InboundTranslator>> = {
   '2.0.1': inbound201,
   '2.1': inbound201,
 };
+/** one set per version, shared by every connection */
+const SUPPORTED_ACTIONS = Object.fromEntries(
+  Object.entries(TRANSLATORS).map(([version, actions]) => [version, new Set(Object.keys(actions))]),
+) as unknown as Record<OcppVersion, ReadonlySet<string>>;
 const MAX_DECISIONS = 5;
 
 /**
@@ -68,7 +72,7 @@ export class ChargerCallHandler {
   constructor(private readonly options: ChargerCallHandlerOptions) {}
 
   supportedActions(version: OcppVersion): ReadonlySet<string> {
-    return new Set(Object.keys(TRANSLATORS[version]));
+    return SUPPORTED_ACTIONS[version];
   }
 
   /** One session's handler: it keeps the charger's state between calls and catches up on conflicts. */

@@ -17,6 +17,8 @@ const answers: Record<string, () => Record<string, unknown>> = {
   BootNotification: () => ({ status: 'Accepted', currentTime: NOW(), interval: 300 }),
 };
 
+const actions: ReadonlySet<string> = new Set(Object.keys(answers));
+
 async function startAmpledger(): Promise<number> {
   const server = createServer();
   const silent = { info() {}, warn() {}, debug() {} };
@@ -25,7 +27,7 @@ async function startAmpledger(): Promise<number> {
     schemas: SchemaRegistry.load(['1.6']),
     admission: { admit: async () => ({ ok: true }) },
     handlerFor: () => async (call) => answers[call.action]!(),
-    supportedActions: () => new Set(Object.keys(answers)),
+    supportedActions: () => actions,
     journal: discardingJournal,
     logger: silent,
     versions: ['1.6'],

@@ -19,7 +19,8 @@ const TRIGGERED_ACTION: Record<string, string> = {
  * before they are accepted).
  */
 export class BootGate {
-  private readonly triggered = new Map<string, number>();
+  /** messages we triggered that may come before an accepted boot (made on first use: most chargers never need it) */
+  private triggered: Map<string, number> | undefined;
   private reportsRequested = 0;
 
   constructor(
@@ -39,6 +40,7 @@ export class BootGate {
     if (action === 'TriggerMessage' || action === 'ExtendedTriggerMessage') {
       const message = String(request.requestedMessage);
       const triggered = TRIGGERED_ACTION[message] ?? message;
+      this.triggered ??= new Map();
       this.triggered.set(triggered, (this.triggered.get(triggered) ?? 0) + 1);
     } else if (action === 'GetBaseReport' || action === 'GetReport') {
       this.reportsRequested++;
@@ -49,9 +51,9 @@ export class BootGate {
     const beforeAcceptedBoot = this.status !== 'Accepted';
     const blocked = this.version !== '1.6' && (this.status === 'Pending' || this.status === 'Rejected');
     if (!blocked || action === 'BootNotification') return { beforeAcceptedBoot };
-    const allowance = this.triggered.get(action) ?? 0;
+    const allowance = this.triggered?.get(action) ?? 0;
     if (allowance > 0) {
-      this.triggered.set(action, allowance - 1);
+      this.triggered!.set(action, allowance - 1);
       return { beforeAcceptedBoot };
     }
     if (action === 'NotifyReport' && this.reportsRequested > 0) {

@@ -69,6 +69,13 @@ describe('subprotocol negotiation', () => {
     expect(harness.gateway.session('C')?.version).toBe('2.1');
   });
 
+  it('declines permessage-deflate, which would hold ~330 KB of zlib state per connection', async () => {
+    harness = await startGateway();
+    const charger = await connect('/ocpp/DEFLATE', 'ocpp1.6', { perMessageDeflate: true });
+    expect(charger.ws.extensions).toBe('');
+    expect((await charger.call('1', 'Heartbeat'))[0]).toBe(3);
+  });
+
   it('with a version disabled, or a charger held to its version, picks among the rest', async () => {
     harness = await startGateway({
       versions: ['1.6', '2.0.1'],
