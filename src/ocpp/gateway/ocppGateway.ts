@@ -1,19 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket, Server as TlsServer } from 'node:tls';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { FrameJournal } from '../rpc/frameJournal.js';
 import type { Payload } from '../rpc/frames.js';
-import { type CallHandler, RpcConnection, type RpcLogger } from '../rpc/rpcConnection.js';
-import { ConnectionClosed, OcppError } from '../rpc/rpcErrors.js';
+import type { CallHandler, RpcConnection, RpcLogger } from '../rpc/rpcConnection.js';
+import { ConnectionClosed } from '../rpc/rpcErrors.js';
 import type { SchemaRegistry } from '../rpc/schemaRegistry.js';
 import { type OcppVersion, versionOfSubprotocol } from '../versions.js';
-import { BootGate, type BootStatus } from './bootGate.js';
+import type { BootGate, BootStatus } from './bootGate.js';
 import type { ChargerAdmission } from './chargerAdmission.js';
+import { ChargerLink, type LinkOwner } from './chargerLink.js';
 import { parseChargerPath } from './chargerPath.js';
 import { passwordSetByCall } from './passwordChange.js';
-import { TokenBucket } from './tokenBucket.js';
 
 /** One charger's live connection. */
 export interface ChargerSession {
@@ -61,7 +60,6 @@ export interface OcppGatewayOptions {
 }
 
 const MISSED_PONGS_ALLOWED = 2;
-const FLOOD_REFUSALS_BEFORE_CLOSE = 100;
 export const CLOSE_REPLACED = 4000;
 
 /**
@@ -71,19 +69,41 @@ export const CLOSE_REPLACED = 4000;
  */
 export class OcppGateway {
   private readonly wss: WebSocketServer;
-  private readonly sessions = new Map<
-    string,
-    { session: ChargerSession; socket: WebSocket; missedPongs: number }
-  >();
+  private readonly sessions = new Map<string, ChargerLink>();
   private readonly versions: readonly OcppVersion[];
   private readonly pinger: NodeJS.Timeout;
   private readonly clock: () => Date;
+  /** what every connection shares */
+  private readonly linkOwner: LinkOwner;
   private readonly upgradeListener = (request: IncomingMessage, socket: Socket, head: Buffer) =>
     void this.upgrade(request, socket, head);
 
   constructor(private readonly options: OcppGatewayOptions) {
     this.versions = options.versions ?? ['1.6', '2.0.1', '2.1'];
     this.clock = options.clock ?? (() => new Date());
+    const actions = new Map<OcppVersion, ReadonlySet<string>>();
+    this.linkOwner = {
+      schemas: options.schemas,
+      journal: options.journal,
+      logger: options.logger,
+      clock: this.clock,
+      callTimeoutMs: options.callTimeoutMs,
+      maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+      inboundRate: { burst: options.inboundBurst ?? 50, perSecond: options.inboundPerSecond ?? 20 },
+      supportedActions: (version) => {
+        const known = actions.get(version);
+        if (known) return known;
+        const set = options.supportedActions(version);
+        actions.set(version, set);
+        return set;
+      },
+      handlerFor: (link) => options.handlerFor(link),
+      ...(options.bootStatusOf ? { bootStatusOf: options.bootStatusOf } : {}),
+      linkClosed: (link, code, reason) => {
+        if (this.sessions.get(link.identity) === link) this.sessions.delete(link.identity);
+        options.onDisconnected?.(link, code, reason);
+      },
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
@@ -101,7 +121,7 @@ export class OcppGateway {
 
   /** The live session of a charger, if it is connected to this node. */
   session(identity: string): ChargerSession | undefined {
-    return this.sessions.get(identity)?.session;
+    return this.sessions.get(identity);
   }
 
   get connectedCount(): number {
@@ -115,9 +135,8 @@ export class OcppGateway {
     payload: Payload,
     options?: { timeoutMs?: number },
   ): Promise<Payload> {
-    const entry = this.sessions.get(identity);
-    if (!entry) throw new ConnectionClosed(`${identity} is not connected`);
-    const { session } = entry;
+    const session = this.sessions.get(identity);
+    if (!session) throw new ConnectionClosed(`${identity} is not connected`);
     const response = await session.rpc.call(action, payload, options);
     session.bootGate.observeCallAnswered(action, payload, response);
     const password = passwordSetByCall(session.version, action, payload, response);
@@ -138,9 +157,9 @@ export class OcppGateway {
   async close(): Promise<void> {
     clearInterval(this.pinger);
     for (const server of this.options.servers) server.off('upgrade', this.upgradeListener);
-    for (const { socket } of this.sessions.values()) socket.close(1001, 'server shutting down');
+    for (const { ws } of this.sessions.values()) ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    for (const { socket } of this.sessions.values()) socket.terminate();
+    for (const { ws } of this.sessions.values()) ws.terminate();
   }
 
   private async upgrade(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
@@ -203,93 +222,28 @@ export class OcppGateway {
     const { options } = this;
     const previous = this.sessions.get(identity);
     if (previous) {
-      options.logger.info(
-        { identity, replaced: previous.session.connectionId },
-        'new connection replaces the old',
-      );
+      options.logger.info({ identity, replaced: previous.connectionId }, 'new connection replaces the old');
       this.sessions.delete(identity);
-      previous.socket.close(CLOSE_REPLACED, 'replaced by a new connection');
+      previous.ws.close(CLOSE_REPLACED, 'replaced by a new connection');
     }
-    const base = { identity, connectionId: flatUuid(), version, remoteAddress, connectedAt: this.clock() };
-    const bootGate = new BootGate(version, options.bootStatusOf?.(identity));
-    const domainHandler = options.handlerFor(base);
-    const rpc = new RpcConnection({
-      ...base,
-      schemas: options.schemas,
-      send: (text) => this.send(ws, raw, text),
-      handler: (call) => {
-        const { refusal, beforeAcceptedBoot } = bootGate.check(call.action, call.payload);
-        if (refusal) return Promise.reject(new OcppError('SecurityError', refusal));
-        call.beforeAcceptedBoot = beforeAcceptedBoot;
-        return domainHandler(call);
-      },
-      onReply: (action, payload) => bootGate.observeReply(action, payload),
-      supportedActions: options.supportedActions(version),
-      journal: options.journal,
-      logger: options.logger,
-      clock: this.clock,
-      callTimeoutMs: options.callTimeoutMs,
-    });
-    const session: ChargerSession = { ...base, rpc, bootGate };
-    const entry = { session, socket: ws, missedPongs: 0 };
-    this.sessions.set(identity, entry);
-    const bucket = new TokenBucket(options.inboundBurst ?? 50, options.inboundPerSecond ?? 20);
-    let refusedInARow = 0;
-    ws.on('message', (data, isBinary) => {
-      // OCPP-J is text; a binary frame from a confused charger is read as UTF-8 all the same
-      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      if (bucket.take()) {
-        refusedInARow = 0;
-        rpc.receive(text);
-        return;
-      }
-      // a flood: answered (2.x RpcFrameworkError; 1.6 has no such code) and, if it goes on, closed
-      rpc.refuse(
-        text,
-        version === '1.6' ? 'GenericError' : 'RpcFrameworkError',
-        'rate limit exceeded: slow down',
-      );
-      if (++refusedInARow >= FLOOD_REFUSALS_BEFORE_CLOSE) {
-        options.logger.info({ identity }, 'inbound flood: closing the connection');
-        ws.close(1008, 'rate limit exceeded');
-      }
-    });
-    ws.on('pong', () => {
-      entry.missedPongs = 0;
-    });
-    ws.on('error', (error) => options.logger.debug({ err: error, identity }, 'socket error'));
-    ws.on('close', (code, reason) => {
-      rpc.close(new ConnectionClosed(`connection closed (${code})`));
-      if (this.sessions.get(identity) === entry) this.sessions.delete(identity);
-      options.onDisconnected?.(session, code, reason.toString());
-    });
-    raw.on('drain', () => ws.isPaused && ws.resume());
+    const link = new ChargerLink(this.linkOwner, ws, raw, identity, version, remoteAddress);
+    this.sessions.set(identity, link);
     options.logger.info(
-      { identity, version, connectionId: base.connectionId, remoteAddress },
+      { identity, version, connectionId: link.connectionId, remoteAddress },
       'charger connected',
     );
-    options.onConnected?.(session);
-  }
-
-  private send(ws: WebSocket, raw: Socket, text: string): void {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    ws.send(text);
-    // backpressure: a charger that does not read its answers stops being read
-    if (raw.writableLength + ws.bufferedAmount > (this.options.maxBufferedBytes ?? 1024 * 1024)) ws.pause();
+    options.onConnected?.(link);
   }
 
   private pingAll(): void {
-    for (const entry of this.sessions.values()) {
-      if (entry.missedPongs >= MISSED_PONGS_ALLOWED) {
-        this.options.logger.info(
-          { identity: entry.session.identity },
-          'no pong: terminating half-open connection',
-        );
-        entry.socket.terminate();
+    for (const link of this.sessions.values()) {
+      if (link.missedPongs >= MISSED_PONGS_ALLOWED) {
+        this.options.logger.info({ identity: link.identity }, 'no pong: terminating half-open connection');
+        link.ws.terminate();
         continue;
       }
-      entry.missedPongs++;
-      entry.socket.ping();
+      link.missedPongs++;
+      link.ws.ping();
     }
   }
 }
@@ -302,12 +256,6 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
-
-/**
- * A UUID as one flat string: Node builds randomUUID()'s text by concatenation, and V8 keeps that
- * as a tree of 14 pieces (≈450 bytes instead of ≈60) for as long as the connection holds it.
- */
-const flatUuid = () => Buffer.from(randomUUID(), 'latin1').toString('latin1');
 
 /** Answers an upgrade request with a plain HTTP status and closes the socket. */
 function refuse(socket: Socket, status: number, reason: string): void {

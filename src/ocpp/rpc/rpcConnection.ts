@@ -216,7 +216,7 @@ export class RpcConnection {
   }
 
   private async handle(call: Extract<InboundFrame, { type: 'call' | 'send' }> & { text: string; at: Date }) {
-    const { version, schemas, supportedActions, handler, logger, identity } = this.options;
+    const { version, schemas, supportedActions, logger, identity } = this.options;
     const unanswered = call.type === 'send';
     const answerError = (code: RpcErrorCode, description: string, details: Payload = {}) => {
       if (!unanswered) this.transmit(errorFrame(version, call.messageId, code, description, details));
@@ -240,7 +240,8 @@ export class RpcConnection {
     this.journal('in', call.text, call.at);
     let result: Payload;
     try {
-      result = await handler({
+      // called as a method: the options may be an object whose handler uses `this`
+      result = await this.options.handler({
         action: call.action,
         payload: call.payload,
         messageId: call.messageId,
