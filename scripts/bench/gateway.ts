@@ -17,6 +17,7 @@ const HEARTBEAT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RAMP_TIMEOUT_MS = 180_000;
 
 const here = join(process.cwd(), 'scripts', 'bench', 'gateway');
+// BENCH_PROFILE=dir: each server writes a CPU profile under dir/{mode} when it stops
 
 function child(script: string, args: string[], extraExecArgv: string[] = []): ChildProcess {
   return fork(join(here, script), args, {
@@ -65,7 +66,10 @@ function memory(server: ChildProcess): Promise<{ rss: number; heapUsed: number }
 
 async function measure(mode: 'ampledger' | 'ocpp-rpc'): Promise<Result> {
   progress(`${mode}: starting the server`);
-  const server = child('server.ts', [mode], ['--expose-gc', '--max-old-space-size=8192']);
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}/${mode}`]
+    : [];
+  const server = child('server.ts', [mode], ['--expose-gc', '--max-old-space-size=8192', ...profile]);
   const port = await ask<number>(server, {}, 'ready');
   const url = `ws://127.0.0.1:${port}`;
   const before = await memory(server);
@@ -100,7 +104,7 @@ async function measure(mode: 'ampledger' | 'ocpp-rpc'): Promise<Result> {
   );
   await Promise.all(clients.map((client) => ask(client, { close: true }, 'closed')));
   for (const process of [...clients, server]) {
-    process.kill();
+    process.kill('SIGINT');
     await once(process, 'exit');
   }
   return {
