@@ -137,6 +137,7 @@ describe('StartTransaction', () => {
         connectorId: 1,
         meterStartWh: 1000,
         chargerTime: T0,
+        lockedAt: T0,
       },
     });
   });
@@ -198,6 +199,33 @@ describe('StartTransaction', () => {
       authorization: { status: 'ConcurrentTx', reason: 'token is in transaction 7 on charger CP2' },
     });
     expect(decision.effects?.lockToken).toBeUndefined();
+  });
+
+  it('a lock older than any real session (48 h) no longer holds: the tag starts, and takes the lock', () => {
+    const lockedAt = (hoursAgo: number) => new Date(Date.parse(T0) - hoursAgo * 3_600_000).toISOString();
+    const held = (hoursAgo: number): Token => ({
+      ...valid,
+      lock: {
+        chargerId: 'CP2',
+        transactionKey: '7',
+        evseId: 1,
+        connectorId: 1,
+        meterStartWh: 0,
+        chargerTime: T0,
+        lockedAt: lockedAt(hoursAgo),
+      },
+    });
+    const stale = new Scenario(registered, approved).when(start({ token: held(49) }));
+    expect(stale.reply).toMatchObject({ authorization: { status: 'Accepted' } });
+    expect(stale.effects?.lockToken?.lock.transactionKey).toBe('101');
+    const fresh = new Scenario(registered, approved).when(start({ token: held(47) }));
+    expect(fresh.reply).toMatchObject({ authorization: { status: 'ConcurrentTx' } });
+    const authorize = new Scenario(registered, approved).when({
+      type: 'AuthorizeToken',
+      idTag: 'TAG1',
+      token: held(49),
+    });
+    expect(authorize.reply).toMatchObject({ status: 'Accepted' });
   });
 
   it('a tag running on another connector of this charger is ConcurrentTx', () => {

@@ -10,6 +10,7 @@ import {
 import { isDuplicateSample, isDuplicateStart, sampleTimeKey } from '../../src/policies/dedup.js';
 import { addReading, reconcileEnergy, trackReadings } from '../../src/policies/energyReconciliation.js';
 import { energyRegisterWh, normaliseSampledValue } from '../../src/policies/meterValues.js';
+import { isStaleTagLock } from '../../src/policies/staleTagLock.js';
 import { classifyStopReason } from '../../src/policies/stopReasons.js';
 import { priceSession } from '../../src/policies/tariff.js';
 import { quirksOf, VENDOR_QUIRKS } from '../../src/policies/vendorQuirks.js';
@@ -178,5 +179,13 @@ describe('tariff', () => {
       session: 1,
       total: 5.93,
     });
+  });
+});
+
+describe('stale tag locks', () => {
+  it('a lock holds for 48 hours of server time; one without a time always holds', () => {
+    expect(isStaleTagLock('2026-11-20T10:00:00.000Z', '2026-11-22T09:59:59.000Z')).toBe(false);
+    expect(isStaleTagLock('2026-11-20T10:00:00.000Z', '2026-11-22T10:00:01.000Z')).toBe(true);
+    expect(isStaleTagLock(undefined, '2030-01-01T00:00:00.000Z')).toBe(false);
   });
 });

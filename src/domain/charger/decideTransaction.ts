@@ -18,7 +18,7 @@ import {
 import { classifyStopReason, DEFAULT_STOP_REASON } from '../../policies/stopReasons.js';
 import { quirksOf, quirkWith, type VendorQuirk } from '../../policies/vendorQuirks.js';
 import type { TokenLock } from '../tokens/tokenEvents.js';
-import { authorizeToken, authorizeTokenFor, type Token } from '../tokens/tokens.js';
+import { activeLock, authorizeToken, authorizeTokenFor, type Token } from '../tokens/tokens.js';
 import type { ChargingEvent } from './chargerEvents.js';
 import {
   type ChargerState,
@@ -176,7 +176,7 @@ function decideStart(
         ? {
             lockToken: {
               normalisedIdTag,
-              lock: { chargerId: context.chargerId, transactionKey, ...start },
+              lock: { chargerId: context.chargerId, transactionKey, ...start, lockedAt: context.receivedAt },
             },
           }
         : {}),
@@ -205,7 +205,7 @@ function startAuthorization(
 ): AuthorizationOutcome {
   if (ownLock) return authorizeToken(token, context.receivedAt);
   const decision = authorizeTokenFor(token, context.chargerId, context.receivedAt);
-  const lock = token?.lock;
+  const lock = activeLock(token, context.receivedAt);
   if (decision.status !== 'Accepted' || !lock) return decision;
   const holder = state.transactions[lock.transactionKey];
   if (holder && !holder.stopped && connectorKey(holder) !== connectorKey(connector)) {

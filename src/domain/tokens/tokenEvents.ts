@@ -9,6 +9,8 @@ export interface TokenLock {
   connectorId: number;
   meterStartWh: number;
   chargerTime: string;
+  /** server time the lock was taken (a lock too old to be a real session no longer holds) */
+  lockedAt?: string;
 }
 
 /** A token's lifecycle in its stream, idtag-{normalised tag}, and the lock of its transaction. */

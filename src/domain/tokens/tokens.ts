@@ -1,3 +1,4 @@
+import { isStaleTagLock } from '../../policies/staleTagLock.js';
 import type { TokenEvent, TokenLock } from './tokenEvents.js';
 
 export interface Token {
@@ -130,7 +131,8 @@ export function authorizeToken(
 
 /**
  * Authorize for a charger: as authorizeToken, and ConcurrentTx while the tag is in a transaction
- * on another charger (the same charger may see the tag again: that is how a driver stops).
+ * on another charger (the same charger may see the tag again: that is how a driver stops); a
+ * lock older than any real session does not count.
  */
 export function authorizeTokenFor(
   token: Token | undefined,
@@ -138,11 +140,17 @@ export function authorizeTokenFor(
   receivedAt: string,
 ): ReturnType<typeof authorizeToken> {
   const decision = authorizeToken(token, receivedAt);
-  const lock = token?.lock;
+  const lock = activeLock(token, receivedAt);
   if (decision.status !== 'Accepted' || !lock || lock.chargerId === chargerId) return decision;
   return {
     ...decision,
     status: 'ConcurrentTx',
     reason: `token is in transaction ${lock.transactionKey} on charger ${lock.chargerId}`,
   };
+}
+
+/** The tag's lock, unless it is too old to be a real session. */
+export function activeLock(token: Token | undefined, receivedAt: string): TokenLock | undefined {
+  const lock = token?.lock;
+  return lock && !isStaleTagLock(lock.lockedAt, receivedAt) ? lock : undefined;
 }
