@@ -21,7 +21,7 @@ const COLUMNS: Columns = {
 };
 
 interface Decision {
-  action: 'Authorize' | 'StartTransaction' | 'StopTransaction';
+  action: 'Authorize' | 'StartTransaction' | 'StopTransaction' | 'TransactionAuthorized';
   tenant: string;
   idTag: string;
   normalisedIdTag: string;
@@ -37,7 +37,13 @@ function decisionOf(event: ChargingEvent): Decision | undefined {
       return { action: 'Authorize', ...event.data };
     case 'TransactionStarted': {
       const { data } = event;
+      // a transaction begun before any token was shown decided nothing about a tag
+      if (data.authorization.status === 'NotPresented') return undefined;
       return { action: 'StartTransaction', ...data, ...data.authorization };
+    }
+    case 'TransactionAuthorized': {
+      const { data } = event;
+      return { action: 'TransactionAuthorized', ...data, ...data.authorization };
     }
     case 'TransactionStopped':
     case 'TransactionStopOrphaned': {
@@ -65,6 +71,7 @@ export async function authorizationLogProjector(): Promise<Projector> {
     eventTypes: new Set([
       'AuthorizationDecided',
       'TransactionStarted',
+      'TransactionAuthorized',
       'TransactionStopped',
       'TransactionStopOrphaned',
     ]),

@@ -17,7 +17,12 @@ export async function cdrsProjector(tariff: Tariff): Promise<Projector> {
   return {
     name: 'cdrs',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['TransactionStarted', 'TransactionStopped', 'SessionFlagsAmended']),
+    eventTypes: new Set([
+      'TransactionStarted',
+      'TransactionAuthorized',
+      'TransactionStopped',
+      'SessionFlagsAmended',
+    ]),
     migrations: await loadMigrations(MIGRATIONS),
     apply: (events, tx) => applyCdrBatch(events, tx, tariff),
   };
@@ -163,7 +168,10 @@ async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient, tariff:
     }
     const session = sessions.get(id);
     if (!session) continue; // a stop without its start is an orphan, and orphans are not billed
-    if (fact.type === 'TransactionStopped') {
+    if (fact.type === 'TransactionAuthorized') {
+      session.id_tag = fact.data.idTag;
+      changed.add(id);
+    } else if (fact.type === 'TransactionStopped') {
       const { data } = fact;
       const stopTime = timestampOrNull(data.correctedTime) ?? receivedAtOf(event);
       issue(event, session, { stopTime, energyWh: data.energyWh, stopReason: data.reason }, data.flags);
@@ -177,7 +185,8 @@ async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient, tariff:
     {
       into: 'cdr_sessions',
       columns: CDR_SESSION,
-      onConflict: 'ON CONFLICT (session_id) DO UPDATE SET latest_version = EXCLUDED.latest_version',
+      onConflict:
+        'ON CONFLICT (session_id) DO UPDATE SET latest_version = EXCLUDED.latest_version, id_tag = EXCLUDED.id_tag',
     },
     [...changed].map((id) => {
       const { latest: _latest, ...row } = sessions.get(id)!;

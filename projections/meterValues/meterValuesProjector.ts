@@ -17,7 +17,12 @@ export async function meterValuesProjector(): Promise<Projector> {
   return {
     name: 'meter_values',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['MeterValuesReported', 'TransactionStopped', 'TransactionStopOrphaned']),
+    eventTypes: new Set([
+      'MeterValuesReported',
+      'TransactionStarted',
+      'TransactionStopped',
+      'TransactionStopOrphaned',
+    ]),
     migrations: await loadMigrations(MIGRATIONS),
     async apply(events, tx) {
       const rows = events.flatMap((event) => rowsOf(event));
@@ -75,6 +80,17 @@ function rowsOf(event: RecordedEvent): Array<Record<string, unknown> & { sampled
       connectorId: data.connectorId,
       samples: data.samples,
       duplicates: data.duplicateSamples,
+    };
+  } else if (fact.type === 'TransactionStarted') {
+    const { data } = fact;
+    if (!data.samples) return [];
+    source = {
+      tenant: data.tenant,
+      transactionKey: data.transactionKey,
+      evseId: data.evseId,
+      connectorId: data.connectorId,
+      samples: data.samples,
+      duplicates: [],
     };
   } else if (fact.type === 'TransactionStopped' || fact.type === 'TransactionStopOrphaned') {
     const { data } = fact;

@@ -139,7 +139,14 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     session.last_revision = revision;
     changed.add(id!);
     if (charging.type === 'TransactionAbandoned') session.status = 'abandoned';
-    else if (charging.type === 'SessionFlagsAmended') session.flags = charging.data.flags;
+    else if (charging.type === 'TransactionAuthorized') {
+      const { data } = charging;
+      Object.assign(session, {
+        id_tag: data.idTag,
+        normalised_id_tag: data.normalisedIdTag,
+        authorization_status: data.authorization.status,
+      });
+    } else if (charging.type === 'SessionFlagsAmended') session.flags = charging.data.flags;
     else if (charging.type === 'TransactionStopped') {
       const { data } = charging;
       Object.assign(session, {

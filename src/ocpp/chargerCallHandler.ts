@@ -174,7 +174,8 @@ export class ChargerCallHandler {
     const idTag =
       command.type === 'AuthorizeToken' ||
       command.type === 'StartTransaction' ||
-      command.type === 'StopTransaction'
+      command.type === 'StopTransaction' ||
+      command.type === 'ReportMeterValues'
         ? command.idTag
         : undefined;
     if (idTag === undefined || idTag === '') return { command, tokenRevision: 'any' };

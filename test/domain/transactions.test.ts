@@ -665,3 +665,83 @@ describe('BootNotification', () => {
     });
   });
 });
+
+describe('transactions as 2.x reports them', () => {
+  const kwh = (value: number, time: string, context = 'Sample.Periodic'): RawMeterSample => ({
+    chargerTime: time,
+    values: [{ value, measurand: 'Energy.Active.Import.Register', unit: 'kWh', context }],
+  });
+
+  it('a start with no token shown yet: NotPresented, no lock, meterStart read from its samples', () => {
+    const given = new Scenario(registered, approved);
+    const decision = given.when(
+      start({
+        transactionKey: 'tx-1',
+        idTag: undefined,
+        meterStartWh: undefined,
+        token: undefined,
+        samples: [kwh(12, T0, 'Transaction.Begin')],
+        sequence: 0,
+      }),
+    );
+    expect(decision.reply).toMatchObject({
+      transactionKey: 'tx-1',
+      authorization: { status: 'NotPresented' },
+    });
+    expect(decision.effects?.lockToken).toBeUndefined();
+    expect(given.event(decision, 'TransactionStarted').data).toMatchObject({
+      meterStartWh: 12_000,
+      idTag: '',
+      sequence: 0,
+    });
+  });
+
+  it('a token shown during the transaction is decided, recorded and locked; shown again it changes nothing', () => {
+    const given = new Scenario(registered, approved);
+    given.when(start({ transactionKey: 'tx-1', idTag: undefined, token: undefined }));
+    const shown = given.when(
+      meterValues([kwh(1.5, at(5))], { transactionKey: 'tx-1', idTag: 'tag1', token: valid }),
+      at(5),
+    );
+    expect(shown.reply).toEqual({
+      type: 'TransactionUpdateDecision',
+      authorization: { status: 'Accepted', reason: 'token is valid' },
+    });
+    expect(shown.events.map((event) => event.type)).toEqual(['TransactionAuthorized', 'MeterValuesReported']);
+    expect(shown.effects?.lockToken).toMatchObject({
+      normalisedIdTag: 'TAG1',
+      lock: { transactionKey: 'tx-1', lockedAt: at(5) },
+    });
+    expect(given.state.transactions['tx-1']).toMatchObject({
+      authorization: 'Accepted',
+      normalisedIdTag: 'TAG1',
+    });
+    const again = given.when(
+      meterValues([kwh(2, at(6))], { transactionKey: 'tx-1', idTag: 'TAG1', token: valid }),
+      at(6),
+    );
+    expect(again.events.map((event) => event.type)).toEqual(['MeterValuesReported']);
+    // and the stop gives the lock back
+    const stopped = given.when(
+      stop('tx-1', { meterStopWh: undefined, samples: [kwh(3, at(7), 'Transaction.End')] }),
+      at(7),
+    );
+    expect(given.event(stopped, 'TransactionStopped').data).toMatchObject({
+      meterStopWh: 3000,
+      energyWh: 2000,
+    });
+    expect(stopped.effects?.releaseTokens).toEqual([
+      { normalisedIdTag: 'TAG1', chargerId: 'CP1', transactionKey: 'tx-1' },
+    ]);
+  });
+
+  it('samples of a named transaction carry its connector even when the report leaves the EVSE out', () => {
+    const given = new Scenario(registered, approved);
+    given.when(start({ transactionKey: 'tx-2', evseId: 2 }));
+    const reported = given.when(
+      meterValues([kwh(1, at(1))], { transactionKey: 'tx-2', evseId: 0, connectorId: 1 }),
+      at(1),
+    );
+    expect(given.event(reported, 'MeterValuesReported').data).toMatchObject({ evseId: 2, link: 'reported' });
+  });
+});

@@ -27,7 +27,7 @@ beforeAll(async () => {
     createLogger('silent'),
   );
   tokens = new TokenRegistryService(server.eventStore, () => new Date());
-  for (const idTag of ['TAG-A', 'TAG-B', 'TAG-C', 'TAG-D', 'TAG-E', 'TAG-SHARED']) {
+  for (const idTag of ['TAG-A', 'TAG-B', 'TAG-C', 'TAG-D', 'TAG-E', 'TAG-SHARED', 'TAG-201']) {
     await tokens.execute(idTag, { type: 'IssueToken', idTag });
   }
 });
@@ -409,6 +409,109 @@ describe('transactions over OCPP 1.6', () => {
     const discrepancy = (version: number) =>
       cdrs[version - 1]!.flags.find((flag) => flag.code === 'meter_discrepancy')?.detail.sampleDeltaWh;
     expect([discrepancy(1), discrepancy(2)]).toEqual([1000, 2000]);
+    charger.close();
+  });
+
+  it('2.0.1 TransactionEvent lands on the same domain events: plugged in first, card after, samples, end', async () => {
+    const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/TX-201`, 'ocpp2.0.1');
+    const boot = await charger.call('b', 'BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { vendorName: 'ACME', model: 'E2E-201' },
+    });
+    expect(boot[2]).toMatchObject({ status: 'Accepted' });
+    const base = Date.now();
+    const energy201 = (kwh: number, timestamp: string, context = 'Sample.Periodic') => [
+      {
+        timestamp,
+        sampledValue: [
+          { value: kwh, measurand: 'Energy.Active.Import.Register', context, unitOfMeasure: { unit: 'kWh' } },
+        ],
+      },
+    ];
+    const event = (seqNo: number, eventType: string, extra: object) => ({
+      eventType,
+      timestamp: minutesAgo(40 - seqNo * 10, base),
+      triggerReason: 'MeterValuePeriodic',
+      seqNo,
+      transactionInfo: { transactionId: 'tx-201-a' },
+      ...extra,
+    });
+    const answers = [
+      await call(
+        charger,
+        'TransactionEvent',
+        event(0, 'Started', {
+          triggerReason: 'CablePluggedIn',
+          evse: { id: 1, connectorId: 1 },
+          meterValue: energy201(12, minutesAgo(40, base), 'Transaction.Begin'),
+        }),
+      ),
+      await call(
+        charger,
+        'TransactionEvent',
+        event(1, 'Updated', {
+          triggerReason: 'Authorized',
+          idToken: { idToken: 'tag-201', type: 'ISO14443' },
+          meterValue: energy201(12.5, minutesAgo(30, base)),
+        }),
+      ),
+      await call(
+        charger,
+        'TransactionEvent',
+        event(2, 'Updated', { meterValue: energy201(15, minutesAgo(20, base)) }),
+      ),
+      // the same event sent again (an offline queue replayed): one sample, not two
+      await call(
+        charger,
+        'TransactionEvent',
+        event(2, 'Updated', { meterValue: energy201(15, minutesAgo(20, base)) }),
+      ),
+      await call(
+        charger,
+        'TransactionEvent',
+        event(3, 'Ended', {
+          triggerReason: 'EVCommunicationLost',
+          transactionInfo: { transactionId: 'tx-201-a', stoppedReason: 'EVDisconnected' },
+          meterValue: energy201(20, minutesAgo(10, base), 'Transaction.End'),
+        }),
+      ),
+    ];
+    expect(answers).toEqual([{}, { idTokenInfo: { status: 'Accepted' } }, {}, {}, {}]);
+    const types = (await server.eventStore.readStream('charger-TX-201'))
+      .map((recorded) => recorded.type)
+      .filter((type) => type.startsWith('Transaction') || type === 'MeterValuesReported');
+    expect(types).toEqual([
+      'TransactionStarted',
+      'TransactionAuthorized',
+      'MeterValuesReported',
+      'MeterValuesReported',
+      'MeterValuesReported',
+      'TransactionStopped',
+    ]);
+    await caughtUp();
+    const [session] = await rows(`SELECT * FROM sessions WHERE charger_id = 'TX-201'`);
+    expect(session).toMatchObject({
+      id: 'TX-201:tx-201-a',
+      status: 'stopped',
+      id_tag: 'tag-201',
+      authorization_status: 'Accepted',
+      meter_start_wh: '12000',
+      meter_stop_wh: '20000',
+      energy_wh: '8000',
+      stop_reason: 'EVDisconnected',
+      stop_kind: 'failure',
+    });
+    expect((session!.flags as Array<{ code: string }>).map((flag) => flag.code)).toEqual(['failure_stop']);
+    expect(await rows(`SELECT id_tag, energy_wh FROM cdrs WHERE charger_id = 'TX-201'`)).toEqual([
+      { id_tag: 'tag-201', energy_wh: '8000' },
+    ]);
+    expect(await rows(`SELECT action, status FROM authorization_log WHERE charger_id = 'TX-201'`)).toEqual([
+      { action: 'TransactionAuthorized', status: 'Accepted' },
+    ]);
+    const counted = await rows(
+      `SELECT count(*)::int AS n FROM meter_values WHERE charger_id = 'TX-201' AND NOT duplicate`,
+    );
+    expect(counted).toEqual([{ n: 4 }]);
     charger.close();
   });
 

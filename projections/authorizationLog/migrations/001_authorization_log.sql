@@ -3,7 +3,8 @@ CREATE TABLE authorization_log (
   charger_id text NOT NULL,
   revision bigint NOT NULL,
   tenant text NOT NULL,
-  action text NOT NULL CHECK (action IN ('Authorize', 'StartTransaction', 'StopTransaction')),
+  -- what asked: Authorize, a start's or a stop's tag, or a tag shown during a transaction (2.x)
+  action text NOT NULL CHECK (action IN ('Authorize', 'StartTransaction', 'StopTransaction', 'TransactionAuthorized')),
   id_tag text NOT NULL,
   normalised_id_tag text NOT NULL,
   status text NOT NULL,

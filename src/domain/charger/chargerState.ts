@@ -113,10 +113,19 @@ export function evolveCharger(
         sampleKeys: [],
         readings: [],
       };
+      const withStartSamples = data.samples ? withSamples(transaction, data.samples, []) : transaction;
       return {
         ...state,
-        transactions: keepRecent({ ...state.transactions, [data.transactionKey]: transaction }),
+        transactions: keepRecent({ ...state.transactions, [data.transactionKey]: withStartSamples }),
       };
+    }
+    case 'TransactionAuthorized': {
+      const { transactionKey, normalisedIdTag, authorization } = charging.data;
+      return updateTransaction(state, transactionKey, (transaction) => ({
+        ...transaction,
+        normalisedIdTag,
+        authorization: authorization.status,
+      }));
     }
     case 'TransactionAbandoned':
       return updateTransaction(state, charging.data.transactionKey, (transaction) => ({

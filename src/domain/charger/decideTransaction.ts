@@ -37,30 +37,46 @@ export interface RawMeterSample {
 export type TransactionCommand =
   | (ConnectorRef & {
       type: 'StartTransaction';
-      idTag: string;
-      meterStartWh: number;
+      /** absent: no token shown yet (2.x: the cable was plugged in first) */
+      idTag?: string;
+      /** absent: read from the start's samples (2.x), else 0 */
+      meterStartWh?: number;
       chargerTime: string;
       reservationId?: number;
       /** the charger's own key (2.x); absent: the CSMS issues one (1.6) */
       transactionKey?: string;
       /** the start tag as its stream has it, looked up before deciding */
       token: Token | undefined;
+      samples?: RawMeterSample[];
+      /** the charger's sequence number of the message (2.x seqNo) */
+      sequence?: number;
     })
   | {
       type: 'StopTransaction';
       transactionKey: string;
-      meterStopWh: number;
+      /** absent: the last energy register reading (2.x sends it as a sample) */
+      meterStopWh?: number;
       chargerTime: string;
       reason?: string;
       idTag?: string;
       token: Token | undefined;
       samples: RawMeterSample[];
+      sequence?: number;
     }
-  | (ConnectorRef & { type: 'ReportMeterValues'; transactionKey?: string; samples: RawMeterSample[] });
+  | (ConnectorRef & {
+      type: 'ReportMeterValues';
+      transactionKey?: string;
+      samples: RawMeterSample[];
+      /** a token shown during the transaction (2.x), with its stream's state */
+      idTag?: string;
+      token?: Token | undefined;
+      sequence?: number;
+    });
 
 export type TransactionReply =
   | { type: 'TransactionStartDecision'; transactionKey: string; authorization: AuthorizationOutcome }
-  | { type: 'TransactionStopDecision'; authorization?: AuthorizationOutcome };
+  | { type: 'TransactionStopDecision'; authorization?: AuthorizationOutcome }
+  | { type: 'TransactionUpdateDecision'; authorization?: AuthorizationOutcome };
 
 /** Writes to other streams a transaction decision needs: the tag's fleet-wide lock. */
 export interface TransactionEffects {
@@ -103,10 +119,15 @@ function decideStart(
   state: ChargerState,
   context: TransactionContext,
 ): Decision {
+  const time = chargerTimes(state, command.chargerTime, context.receivedAt);
+  const quirks = quirksOf(state.boot?.identification);
+  const recorded = command.samples
+    ? recordSamples(command.samples, [], time.offsetMs, quirks, [])
+    : { samples: [], duplicates: [], readings: [] };
   const start = {
     evseId: command.evseId,
     connectorId: command.connectorId,
-    meterStartWh: command.meterStartWh,
+    meterStartWh: command.meterStartWh ?? recorded.readings[0]?.[1] ?? 0,
     chargerTime: command.chargerTime,
   };
   const transactions = Object.values(state.transactions);
@@ -127,16 +148,18 @@ function decideStart(
     };
   }
 
-  const normalisedIdTag = normaliseIdTag(command.idTag);
+  const idTag = command.idTag ?? '';
+  const normalisedIdTag = normaliseIdTag(idTag);
   const lock = command.token?.lock;
   // a lock this charger took for this very start (its append of the start was lost): it is ours
   const ownLock = lock?.chargerId === context.chargerId && isDuplicateStart(lock, start) ? lock : undefined;
   const transactionKey = command.transactionKey ?? ownLock?.transactionKey ?? context.newTransactionKey;
   if (transactionKey === undefined) throw new Error('a new transaction needs a key');
 
-  const authorization = startAuthorization(command.token, command, state, context, ownLock);
-  const quirks = quirksOf(state.boot?.identification);
-  const time = chargerTimes(state, command.chargerTime, context.receivedAt);
+  const authorization: AuthorizationOutcome =
+    command.idTag === undefined
+      ? { status: 'NotPresented', reason: 'no token shown yet' }
+      : startAuthorization(command.token, command, state, context, ownLock);
   const abandoned = transactions.filter(
     (transaction) => !transaction.stopped && connectorKey(transaction) === connectorKey(command),
   );
@@ -149,14 +172,14 @@ function decideStart(
       supersededBy: transactionKey,
     },
   }));
-  const nulQuirk = command.idTag.startsWith('\u0000') ? quirkWith(quirks, 'idTagLeadingNul') : undefined;
+  const nulQuirk = idTag.startsWith('\u0000') ? quirkWith(quirks, 'idTagLeadingNul') : undefined;
   events.push({
     type: 'TransactionStarted',
     data: {
       ...start,
       transactionKey,
       tenant: tenantOf(state),
-      idTag: visible(command.idTag),
+      idTag: visible(idTag),
       normalisedIdTag,
       chargerTime: command.chargerTime,
       correctedTime: time.correctedTime,
@@ -165,6 +188,8 @@ function decideStart(
       authorization,
       flags: timeFlags({ ...time, chargerTime: command.chargerTime, firstBootAtMs: firstBootMs(state) }),
       ...(nulQuirk ? { quirks: [nulQuirk.id] } : {}),
+      ...(command.samples ? { samples: recorded.samples } : {}),
+      ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
     },
   });
   const accepted = authorization.status === 'Accepted';
@@ -245,7 +270,7 @@ function decideStop(
           type: 'TransactionStopRepeated',
           data: {
             transactionKey: transaction.key,
-            meterStopWh: command.meterStopWh,
+            meterStopWh: command.meterStopWh ?? transaction.stopped.meterStopWh,
             chargerTime: command.chargerTime,
           },
         },
@@ -255,7 +280,7 @@ function decideStop(
     };
   }
   if (!transaction) {
-    const { samples } = recordSamples(command.samples, [], time.offsetMs, quirks, []);
+    const { samples, readings } = recordSamples(command.samples, [], time.offsetMs, quirks, []);
     return {
       events: [
         {
@@ -263,7 +288,7 @@ function decideStop(
           data: {
             transactionKey: command.transactionKey,
             tenant: tenantOf(state),
-            meterStopWh: command.meterStopWh,
+            meterStopWh: command.meterStopWh ?? readings.at(-1)?.[1] ?? 0,
             chargerTime: command.chargerTime,
             correctedTime: time.correctedTime,
             reason,
@@ -288,10 +313,12 @@ function decideStop(
     transaction.readings,
   );
   const register = trackReadings(readings);
+  // 2.x sends no meterStop: the last register reading is it
+  const meterStopWh = command.meterStopWh ?? readings.at(-1)?.[1] ?? transaction.meterStartWh;
   const resetQuirk = quirkWith(quirks, 'registerResetOnBoot');
   const energy = reconcileEnergy({
     meterStartWh: transaction.meterStartWh,
-    meterStopWh: command.meterStopWh,
+    meterStopWh,
     ...(register ? { samples: register } : {}),
     ...(resetQuirk ? { resetQuirk: resetQuirk.id } : {}),
   });
@@ -314,7 +341,7 @@ function decideStop(
         data: {
           transactionKey: transaction.key,
           tenant: tenantOf(state),
-          meterStopWh: command.meterStopWh,
+          meterStopWh,
           chargerTime: command.chargerTime,
           correctedTime: time.correctedTime,
           reason,
@@ -324,6 +351,7 @@ function decideStop(
           duplicateSamples: duplicates,
           energyWh: energy.energyWh,
           flags,
+          ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
         },
       },
     ],
@@ -352,8 +380,9 @@ function decideMeterValues(
       type: 'MeterValuesReported',
       data: {
         tenant: tenantOf(state),
-        evseId: command.evseId,
-        connectorId: command.connectorId,
+        // a transaction's samples are on its connector (2.x may leave the EVSE out after the start)
+        evseId: transaction?.evseId ?? command.evseId,
+        connectorId: transaction?.connectorId ?? command.connectorId,
         ...(transaction ? { transactionKey: transaction.key } : {}),
         link,
         ...(command.transactionKey !== undefined && command.transactionKey !== transaction?.key
@@ -361,9 +390,14 @@ function decideMeterValues(
           : {}),
         samples,
         duplicateSamples: duplicates,
+        ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
       },
     },
   ];
+  const shown = command.idTag !== undefined && command.idTag !== '' ? command.idTag : undefined;
+  const authorized =
+    shown === undefined ? undefined : authorizeShownToken(shown, command.token, transaction, state, context);
+  if (authorized?.event) events.unshift(authorized.event);
   // samples after the stop: the session's meter reconciliation is done again with them
   const register = trackReadings(readings);
   if (transaction?.stopped && register && readings.length !== transaction.readings.length) {
@@ -383,7 +417,66 @@ function decideMeterValues(
       events.push({ type: 'SessionFlagsAmended', data: { transactionKey: transaction.key, flags } });
     }
   }
-  return { events, reply: { type: 'Acknowledged' } };
+  if (!authorized) return { events, reply: { type: 'Acknowledged' } };
+  return {
+    events,
+    reply: { type: 'TransactionUpdateDecision', authorization: authorized.authorization },
+    ...(authorized.lock ? { effects: { lockToken: authorized.lock } } : {}),
+  };
+}
+
+/**
+ * A token shown while a transaction runs (2.x: plugged in first, the card after): decided like
+ * a start's, and when it is the transaction's first or another token, recorded and, if accepted,
+ * given the tag's lock.
+ */
+function authorizeShownToken(
+  idTag: string,
+  token: Token | undefined,
+  transaction: TransactionState | undefined,
+  state: ChargerState,
+  context: TransactionContext,
+): {
+  authorization: AuthorizationOutcome;
+  event?: ChargingEvent;
+  lock?: NonNullable<TransactionEffects['lockToken']>;
+} {
+  if (!transaction || transaction.stopped)
+    return { authorization: authorizeToken(token, context.receivedAt) };
+  const authorization = startAuthorization(token, transaction, state, context, undefined);
+  const normalisedIdTag = normaliseIdTag(idTag);
+  const known =
+    transaction.authorization !== 'NotPresented' && transaction.normalisedIdTag === normalisedIdTag;
+  if (known) return { authorization };
+  return {
+    authorization,
+    event: {
+      type: 'TransactionAuthorized',
+      data: {
+        transactionKey: transaction.key,
+        tenant: tenantOf(state),
+        idTag: visible(idTag),
+        normalisedIdTag,
+        authorization,
+      },
+    },
+    ...(authorization.status === 'Accepted'
+      ? {
+          lock: {
+            normalisedIdTag,
+            lock: {
+              chargerId: context.chargerId,
+              transactionKey: transaction.key,
+              evseId: transaction.evseId,
+              connectorId: transaction.connectorId,
+              meterStartWh: transaction.meterStartWh,
+              chargerTime: transaction.chargerTime,
+              lockedAt: context.receivedAt,
+            },
+          },
+        }
+      : {}),
+  };
 }
 
 /**

@@ -3,7 +3,8 @@ import type { MeterSample } from '../../policies/meterValues.js';
 
 /** An authorization decision as recorded with the event that asked for it. */
 export interface AuthorizationOutcome {
-  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+  /** NotPresented: the transaction began before any token was shown (2.x: plugged in first) */
+  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx' | 'NotPresented';
   reason: string;
   expiryDate?: string;
   parentIdTag?: string;
@@ -41,6 +42,21 @@ export type TransactionEvent =
         authorization: AuthorizationOutcome;
         flags: Flag[];
         quirks?: string[];
+        /** samples sent with the start (2.x) */
+        samples?: RecordedSample[];
+        /** the charger's sequence number of the message (2.x seqNo) */
+        sequence?: number;
+      };
+    }
+  | {
+      /** a token shown after the transaction began (2.x), decided like a start's */
+      type: 'TransactionAuthorized';
+      data: {
+        transactionKey: string;
+        tenant: string;
+        idTag: string;
+        normalisedIdTag: string;
+        authorization: AuthorizationOutcome;
       };
     }
   | {
@@ -72,6 +88,7 @@ export type TransactionEvent =
         energyWh: number;
         /** every flag the session carries once stopped (its start's included) */
         flags: Flag[];
+        sequence?: number;
       };
     }
   | {
@@ -108,6 +125,7 @@ export type TransactionEvent =
         samples: RecordedSample[];
         /** indexes of samples already recorded for this transaction: kept, skipped by projections */
         duplicateSamples: number[];
+        sequence?: number;
       };
     }
   | {
@@ -119,6 +137,7 @@ export type TransactionEvent =
 export const TRANSACTION_EVENT_TYPES: ReadonlySet<string> = new Set<TransactionEvent['type']>([
   'TransactionStarted',
   'TransactionStartRepeated',
+  'TransactionAuthorized',
   'TransactionAbandoned',
   'TransactionStopped',
   'TransactionStopRepeated',

@@ -1,5 +1,6 @@
 import type { Availability } from '../../domain/charger/chargerEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
+import { transactionEvent201 } from './transactionEvent201.js';
 
 type Modem = { iccid?: string; imsi?: string };
 type Station = {
@@ -14,6 +15,7 @@ type Station = {
 export const inbound201: Record<string, InboundTranslator> = {
   ...sharedReports,
   FirmwareStatusNotification: firmwareStatus(false),
+  TransactionEvent: transactionEvent201,
   Authorize: {
     toCommand: (request) => ({
       type: 'AuthorizeToken',
