@@ -175,7 +175,7 @@ async function insertEvents(
     text: `WITH inserted AS (
        INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata)
        SELECT e->>0, (e->>1)::bigint, (e->>2)::uuid, e->>3, (e->>4)::int, e->5, e->6
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
+       FROM json_array_elements($1::json) WITH ORDINALITY AS t(e, n) ORDER BY n
        RETURNING stream_id, revision, transaction_id, position)
      SELECT i.stream_id, i.revision::text, ${checkpointSql('i.')} AS checkpoint
      FROM inserted i JOIN unnest($2::text[], $3::bigint[]) AS l(s, r) ON i.stream_id = l.s AND i.revision = l.r`,

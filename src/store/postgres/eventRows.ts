@@ -11,19 +11,20 @@ export const checkpointSql = (alias = '') =>
 
 type EventRow = [string, string, string, string, string, string, number, string, string, string];
 
+const JSON_OID = 114;
 const JSONB = 3802;
 const TIMESTAMPTZ = 1184;
 const UNPARSED = Symbol('unparsed');
 const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ) as (text: string) => Date;
 
-/** Query options that return rows as arrays, and jsonb and timestamps as text, parsed only when read. */
+/** Query options that return rows as arrays, and JSON and timestamps as text, parsed only when read. */
 export const eventRowQuery = (text: string, values: unknown[]): pg.QueryArrayConfig => ({
   text,
   values,
   rowMode: 'array',
   types: {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-      oid === JSONB || oid === TIMESTAMPTZ
+      oid === JSON_OID || oid === JSONB || oid === TIMESTAMPTZ
         ? (value: string) => value
         : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
   },
