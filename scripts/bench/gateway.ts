@@ -4,10 +4,11 @@
  * chargers, RSS per 1,000 idle connections, connect+boot latency, and Heartbeat round trips with
  * 200 connections, one call in flight each. Loopback only; every phase is bounded in time.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ask, forkBenchPart } from './childProcess.js';
 import { type BenchRow, latencySummary, progress, report, round } from './report.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 19_000);
@@ -20,23 +21,7 @@ const here = join(process.cwd(), 'scripts', 'bench', 'gateway');
 // BENCH_PROFILE=dir: each server writes a CPU profile under dir/{mode} when it stops
 
 function child(script: string, args: string[], extraExecArgv: string[] = []): ChildProcess {
-  return fork(join(here, script), args, {
-    execArgv: ['--import', 'tsx', ...extraExecArgv],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-function ask<T>(process: ChildProcess, message: object, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (reply: Record<string, unknown>) => {
-      if (key in reply) {
-        process.off('message', listener);
-        resolve(reply[key] as T);
-      }
-    };
-    process.on('message', listener);
-    if (Object.keys(message).length > 0) process.send(message);
-  });
+  return forkBenchPart(join(here, script), args, extraExecArgv);
 }
 
 interface Result {

@@ -5,7 +5,7 @@
  * chargers go, then projection lag at a paced 5,000 calls/s; and, in the same run, an ocpp-rpc
  * server answering the same mix from memory, for the ratio. Loopback only; every phase bounded.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres
 import { type Checkpoint, compareCheckpoints } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { startServerProcess } from '../../test/support/serverProcess.js';
+import { ask, forkBenchPart } from './childProcess.js';
 import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
 
 const CHARGERS = Number(process.env.BENCH_CHARGERS ?? 1_000);
@@ -29,23 +30,7 @@ const profileArgs = [
 ];
 
 function child(script: string, args: string[]): ChildProcess {
-  return fork(join(here, script), args, {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-function ask<T>(process: ChildProcess, message: object, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (reply: Record<string, unknown>) => {
-      if (key in reply) {
-        process.off('message', listener);
-        resolve(reply[key] as T);
-      }
-    };
-    process.on('message', listener);
-    if (Object.keys(message).length > 0) process.send(message);
-  });
+  return forkBenchPart(join(here, script), args);
 }
 
 interface Run {
