@@ -1,4 +1,5 @@
 import type { Tariff } from '../src/policies/tariff.js';
+import { apiTokensProjector } from './apiTokens/apiTokensProjector.js';
 import { authorizationLogProjector } from './authorizationLog/authorizationLogProjector.js';
 import { cdrsProjector } from './cdrs/cdrsProjector.js';
 import { chargerRegistryProjector } from './chargerRegistry/chargerRegistryProjector.js';
@@ -19,6 +20,7 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   cdrs: (options) => cdrsProjector(options.tariff),
   meter_values: () => meterValuesProjector(),
   authorization_log: () => authorizationLogProjector(),
+  api_tokens: () => apiTokensProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

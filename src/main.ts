@@ -9,8 +9,10 @@ import { ChargerRegistryQueries } from '../projections/chargerRegistry/chargerRe
 import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesProjector.js';
 import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
-import { buildHttpServer } from './api/httpServer.js';
+import { Authenticator } from './api/auth/principal.js';
+import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
 import { type Config, loadConfigOrExit } from './config.js';
+import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
 import { SerialNumberClaims } from './domain/chargers/serialNumbers.js';
@@ -52,21 +54,26 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     });
     readModels.on('error', (error) => logger.warn({ err: error }, 'idle read-model connection failed'));
     stops.push(() => readModels.end());
-    // one subscription of the log feeds every read model, each with its own checkpoint
-    const runner = new ProjectionRunner({
-      store: eventStore,
-      pool: readModels,
-      lockConnection: readModelConnection,
-      projectors: await Promise.all(
-        Object.values(READ_MODELS).map((projector) => projector({ tariff: config.tariff })),
-      ),
-      logger: logger.child({ part: 'projection' }),
-      // set-based projectors: a bigger batch costs little more than a small one
-      batchSize: 2_000,
-    });
-    await runner.start();
-    stops.push(() => runner.stop());
-    const projections = new Map(Object.keys(READ_MODELS).map((name) => [name, runner]));
+    // one subscription per kind of stream feeds its read models, each with its own checkpoint
+    const projectors = await Promise.all(
+      Object.values(READ_MODELS).map((projector) => projector({ tariff: config.tariff })),
+    );
+    const projections = new Map<string, ProjectionRunner>();
+    for (const prefix of new Set(projectors.map((projector) => projector.streamPrefix))) {
+      const group = projectors.filter((projector) => projector.streamPrefix === prefix);
+      const runner = new ProjectionRunner({
+        store: eventStore,
+        pool: readModels,
+        lockConnection: readModelConnection,
+        projectors: group,
+        logger: logger.child({ part: 'projection', streams: prefix }),
+        // set-based projectors: a bigger batch costs little more than a small one
+        batchSize: 2_000,
+      });
+      await runner.start();
+      stops.push(() => runner.stop());
+      for (const projector of group) projections.set(projector.name, runner);
+    }
     const registryProjection = projections.get('charger_registry')!;
     if (config.meterValuesRetentionMonths > 0) {
       const months = config.meterValuesRetentionMonths;
@@ -105,6 +112,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
         { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
       ],
+    });
+    await registerOperatorApi(http, {
+      authenticator: new Authenticator(readModels, config.adminToken),
+      pool: readModels,
+      registry,
+      apiTokens: new ApiTokenService(eventStore, clock),
+      catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
+      readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
     });
     const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
     const gatewayLogger = logger.child({ part: 'ocpp' });

@@ -1,6 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { ApiTokenService } from '../domain/apiTokens/apiTokenService.js';
+import type { ChargerRegistryService } from '../domain/chargers/chargerRegistryService.js';
 import type { Logger } from '../logging.js';
+import type { Checkpoint } from '../store/eventStore.js';
+import type { Authenticator } from './auth/principal.js';
 import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
+import { registerApiFrame } from './operatorApi.js';
+import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
+import { chargerRoutes } from './routes/chargerRoutes.js';
 
 export interface HttpServerParts {
   logger: Logger;
@@ -11,7 +19,39 @@ export interface HttpServerParts {
 export function buildHttpServer({ logger, health }: HttpServerParts): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ part: 'http' }) as FastifyBaseLogger,
+    // request ids in the logs and in the events a request writes (correlation id)
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 1024 * 1024,
   });
   registerHealthRoutes(app, health);
   return app;
+}
+
+/** The operator API under /api, its OpenAPI at /docs (ARCHITECTURE §8). */
+export async function registerOperatorApi(
+  app: FastifyInstance,
+  deps: {
+    authenticator: Authenticator;
+    pool: pg.Pool;
+    registry: ChargerRegistryService;
+    apiTokens: ApiTokenService;
+    catchUpRegistry(): Promise<void>;
+    readYourWrite(position: Checkpoint): Promise<void>;
+  },
+): Promise<void> {
+  await registerApiFrame(app);
+  await app.register(
+    async (api) => {
+      await api.register(apiTokenRoutes(deps));
+      await api.register(
+        chargerRoutes({
+          authenticator: deps.authenticator,
+          registry: deps.registry,
+          pool: deps.pool,
+          catchUp: deps.catchUpRegistry,
+        }),
+      );
+    },
+    { prefix: '/api' },
+  );
 }

@@ -1,0 +1,31 @@
+import type { ApiRole } from '../../domain/apiTokens/apiTokens.js';
+
+/** What a request may do; each route names the one it needs. */
+export type Permission =
+  | 'api-tokens:manage'
+  | 'chargers:read'
+  | 'chargers:write'
+  | 'tokens:read'
+  | 'tokens:write'
+  | 'sessions:read'
+  | 'history:read'
+  | 'journal:read';
+
+const READ_ALL: Permission[] = [
+  'chargers:read',
+  'tokens:read',
+  'sessions:read',
+  'history:read',
+  'journal:read',
+];
+
+/** The roles of ARCHITECTURE §8 and issue 5: who may do what (within their tenant). */
+const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
+  admin: new Set<Permission>([...READ_ALL, 'api-tokens:manage', 'chargers:write', 'tokens:write']),
+  operator: new Set<Permission>([...READ_ALL, 'chargers:write', 'tokens:write']),
+  support: new Set<Permission>(READ_ALL),
+  billing: new Set<Permission>(['sessions:read']),
+  auditor: new Set<Permission>(READ_ALL),
+};
+
+export const can = (role: ApiRole, permission: Permission) => PERMISSIONS[role].has(permission);

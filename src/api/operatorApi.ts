@@ -1,0 +1,80 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from './apiError.js';
+import { can, type Permission } from './auth/permissions.js';
+import type { Authenticator, Principal } from './auth/principal.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The error body of every 4xx/5xx (ARCHITECTURE §8). */
+export const errorBody = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+/**
+ * The operator API's frame: OpenAPI from the routes' schemas at /docs, errors as
+ * `{ error, message }` (400 naming the field, 404 for unknown routes, 413 for large bodies, never
+ * a stack trace), and bearer-token authentication with role permissions.
+ */
+export async function registerApiFrame(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Ampledger operator API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.status).send({ error: error.code, message: error.message });
+    }
+    const fastifyError = error as {
+      validation?: unknown;
+      statusCode?: number;
+      code?: string;
+      message: string;
+    };
+    if (fastifyError.validation) {
+      return reply.code(400).send({ error: 'invalid_request', message: fastifyError.message });
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ error: status === 413 ? 'too_large' : 'bad_request', message: fastifyError.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}
+
+/** A preHandler: the request's bearer token must hold this permission. */
+export function requires(authenticator: Authenticator, permission: Permission) {
+  return async (request: FastifyRequest) => {
+    const principal = await authenticator.authenticate(request.headers.authorization);
+    if (!can(principal.role, permission)) {
+      throw new ApiError(403, 'forbidden', `the ${principal.role} role may not do this`);
+    }
+    request.principal = principal;
+  };
+}
+
+/** Who asked, for the events a request writes (correlation id = the request id). */
+export const commandContext = (request: FastifyRequest) => ({
+  correlationId: request.id,
+  actor: request.principal?.tokenId ?? 'anonymous',
+});

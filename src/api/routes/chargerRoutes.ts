@@ -1,0 +1,244 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { hashPassword } from '../../domain/chargers/chargerPassword.js';
+import { type RegistryCommand, RegistryRefusal } from '../../domain/chargers/chargerRegistry.js';
+import type { ChargerRegistryService } from '../../domain/chargers/chargerRegistryService.js';
+import { ApiError, notFound } from '../apiError.js';
+import { type Authenticator, seesTenant } from '../auth/principal.js';
+import { commandContext, errorBody, requires } from '../operatorApi.js';
+
+const IDENTITY = '^[^:]{1,48}$';
+const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
+
+const chargerView = {
+  type: 'object',
+  required: ['id', 'tenant', 'status', 'securityProfile', 'online', 'connectors'],
+  properties: {
+    id: { type: 'string' },
+    tenant: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'approved', 'blocked'] },
+    securityProfile: { type: 'integer' },
+    ocppVersion: { type: ['string', 'null'] },
+    registeredAt: { type: 'string', format: 'date-time' },
+    online: { type: 'boolean' },
+    lastSeen: { type: ['string', 'null'], format: 'date-time' },
+    protocol: { type: ['string', 'null'] },
+    boot: { type: ['object', 'null'], additionalProperties: true },
+    connectors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          evseId: { type: 'integer' },
+          connectorId: { type: 'integer' },
+          status: { type: 'string' },
+          errorCode: { type: ['string', 'null'] },
+          reportedAt: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+const CHARGERS_SQL = `
+  SELECT r.identity AS id, r.tenant, r.status, r.security_profile AS "securityProfile",
+    r.ocpp_version AS "ocppVersion", r.registered_at AS "registeredAt",
+    coalesce(l.online, false) AS online, l.last_seen AS "lastSeen", l.protocol, l.boot,
+    coalesce((SELECT json_agg(json_build_object('evseId', c.evse_id, 'connectorId', c.connector_id,
+        'status', c.status, 'errorCode', c.error_code, 'reportedAt', c.reported_at)
+        ORDER BY c.evse_id, c.connector_id)
+      FROM connector_status c WHERE c.charger_id = r.identity), '[]') AS connectors
+  FROM charger_registry r LEFT JOIN charger_liveness l ON l.charger_id = r.identity`;
+
+const REFUSAL_STATUS: Record<RegistryRefusal['code'], number> = {
+  already_registered: 409,
+  not_registered: 404,
+  security_downgrade: 409,
+  password_required: 400,
+};
+
+/** /api/chargers: register, approve, block and unblock chargers, set passwords, list and read them. */
+export function chargerRoutes(deps: {
+  authenticator: Authenticator;
+  registry: ChargerRegistryService;
+  pool: pg.Pool;
+  /** resolves once the registry's read model reflects the writes so far */
+  catchUp(): Promise<void>;
+}) {
+  const read = requires(deps.authenticator, 'chargers:read');
+  const write = requires(deps.authenticator, 'chargers:write');
+  const idParams = { type: 'object', properties: { id: { type: 'string', pattern: IDENTITY } } } as const;
+
+  async function visibleCharger(request: FastifyRequest, id: string) {
+    const { rows } = await deps.pool.query(`${CHARGERS_SQL} WHERE r.identity = $1`, [id]);
+    const charger = rows[0];
+    if (!charger || !seesTenant(request.principal!, charger.tenant)) throw notFound(`charger ${id}`);
+    return charger;
+  }
+
+  async function execute(request: FastifyRequest, id: string, command: RegistryCommand) {
+    try {
+      await deps.registry.execute(id, command, commandContext(request));
+    } catch (error) {
+      if (error instanceof RegistryRefusal)
+        throw new ApiError(REFUSAL_STATUS[error.code], error.code, error.message);
+      throw error;
+    }
+    await deps.catchUp();
+    return visibleCharger(request, id);
+  }
+
+  return async (app: FastifyInstance) => {
+    app.post<{ Body: { id: string; password?: string; securityProfile?: 0 | 1 | 2 | 3; tenant?: string } }>(
+      '/chargers',
+      {
+        preHandler: write,
+        schema: {
+          tags: ['chargers'],
+          body: {
+            type: 'object',
+            required: ['id'],
+            additionalProperties: false,
+            properties: {
+              id: { type: 'string', pattern: IDENTITY },
+              password: { type: 'string', minLength: 8, maxLength: 64 },
+              securityProfile: { type: 'integer', enum: [0, 1, 2, 3] },
+              tenant: { type: 'string', pattern: TENANT },
+            },
+          },
+          response: { 201: chargerView, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+        },
+      },
+      async (request, reply) => {
+        const { id, password, securityProfile, tenant } = request.body;
+        const principal = request.principal!;
+        if (tenant !== undefined && principal.tenant !== undefined && tenant !== principal.tenant) {
+          throw new ApiError(
+            403,
+            'forbidden',
+            `this token registers chargers in tenant ${principal.tenant} only`,
+          );
+        }
+        const charger = await execute(request, id, {
+          type: 'RegisterCharger',
+          identity: id,
+          tenant: tenant ?? principal.tenant ?? 'default',
+          securityProfile: securityProfile ?? (password ? 1 : 0),
+          ...(password ? { password: hashPassword(password) } : {}),
+        });
+        return reply.code(201).send(charger);
+      },
+    );
+
+    app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+      '/chargers',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['chargers'],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+              cursor: { type: 'string', pattern: IDENTITY },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items', 'nextCursor'],
+              properties: {
+                items: { type: 'array', items: chargerView },
+                nextCursor: { type: ['string', 'null'] },
+              },
+            },
+            400: errorBody,
+            401: errorBody,
+            403: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const limit = request.query.limit ?? 100;
+        const { rows } = await deps.pool.query(
+          `${CHARGERS_SQL} WHERE ($1::text IS NULL OR r.tenant = $1) AND ($2::text IS NULL OR r.identity > $2)
+           ORDER BY r.identity LIMIT $3`,
+          [request.principal!.tenant ?? null, request.query.cursor ?? null, limit + 1],
+        );
+        const items = rows.slice(0, limit);
+        return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/chargers/:id',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['chargers'],
+          params: idParams,
+          response: { 200: chargerView, 401: errorBody, 403: errorBody, 404: errorBody },
+        },
+      },
+      async (request) => visibleCharger(request, request.params.id),
+    );
+
+    const change = (
+      path: string,
+      command: (body: Record<string, unknown>) => RegistryCommand,
+      body?: object,
+    ) =>
+      app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+        `/chargers/:id/${path}`,
+        {
+          preHandler: write,
+          schema: {
+            tags: ['chargers'],
+            params: idParams,
+            ...(body ? { body } : {}),
+            response: {
+              200: chargerView,
+              400: errorBody,
+              401: errorBody,
+              403: errorBody,
+              404: errorBody,
+              409: errorBody,
+            },
+          },
+        },
+        async (request) => {
+          await visibleCharger(request, request.params.id);
+          return execute(request, request.params.id, command(request.body ?? {}));
+        },
+      );
+    change('approve', () => ({ type: 'ApproveCharger' }));
+    change('unblock', () => ({ type: 'UnblockCharger' }));
+    change(
+      'block',
+      (body) => ({
+        type: 'BlockCharger',
+        ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
+      }),
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: { reason: { type: 'string', maxLength: 500 } },
+      },
+    );
+    change(
+      'password',
+      (body) => ({
+        type: 'SetChargerPassword',
+        password: hashPassword(String(body.password)),
+        source: 'operator',
+      }),
+      {
+        type: 'object',
+        required: ['password'],
+        additionalProperties: false,
+        properties: { password: { type: 'string', minLength: 8, maxLength: 64 } },
+      },
+    );
+  };
+}
