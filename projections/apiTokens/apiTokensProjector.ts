@@ -21,8 +21,15 @@ export async function apiTokensProjector(): Promise<Projector> {
         await tx.query(
           `INSERT INTO api_tokens (id, name, role, tenant, secret_hash, created_at, created_by)
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-          [id, fact.data.name, fact.data.role, fact.data.tenant, fact.data.secretHash, receivedAtOf(event),
-            typeof actor === 'string' ? actor : null],
+          [
+            id,
+            fact.data.name,
+            fact.data.role,
+            fact.data.tenant,
+            fact.data.secretHash,
+            receivedAtOf(event),
+            typeof actor === 'string' ? actor : null,
+          ],
         );
       } else {
         await tx.query('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1', [
