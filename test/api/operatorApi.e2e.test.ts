@@ -1,29 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logging.js';
-import { type RunningAmpledger, startAmpledger } from '../../src/main.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import type { RunningAmpledger } from '../../src/main.js';
 import { refusedStatus, TestCharger } from '../support/gatewayHarness.js';
+import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-the-api-tests';
-const schema = freshSchemaName('api');
+let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
 let server: RunningAmpledger;
 
 beforeAll(async () => {
-  server = await startAmpledger(
-    loadConfig({
-      PORT: '0',
-      DATABASE_URL: databaseUrl(),
-      DATABASE_SCHEMA: schema,
-      ADMIN_TOKEN: ADMIN,
-      LOG_LEVEL: 'silent',
-    }),
-    createLogger('silent'),
-  );
+  running = await startTestServer('api', { ADMIN_TOKEN: ADMIN });
+  server = running.server;
 });
 afterAll(async () => {
-  await server?.stop();
-  await dropSchema(schema);
+  await running?.stop();
 });
 
 async function api(method: string, path: string, token?: string, body?: unknown) {

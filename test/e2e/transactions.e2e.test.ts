@@ -2,38 +2,31 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODELS } from '../../projections/readModels.js';
-import { loadConfig } from '../../src/config.js';
 import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
-import { createLogger } from '../../src/logging.js';
-import { type RunningAmpledger, startAmpledger } from '../../src/main.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import type { RunningAmpledger } from '../../src/main.js';
+import { databaseUrl } from '../support/database.js';
 import { TestCharger } from '../support/gatewayHarness.js';
+import { startTestServer } from '../support/testServer.js';
 
-const schema = freshSchemaName('transactions');
+let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
 let server: RunningAmpledger;
+let schema: string;
 let tokens: TokenRegistryService;
 
 beforeAll(async () => {
-  server = await startAmpledger(
-    loadConfig({
-      PORT: '0',
-      DATABASE_URL: databaseUrl(),
-      DATABASE_SCHEMA: schema,
-      AUTO_REGISTER: 'accept',
-      TARIFF_PER_KWH: '0.30',
-      TARIFF_PER_SESSION: '1',
-      LOG_LEVEL: 'silent',
-    }),
-    createLogger('silent'),
-  );
+  running = await startTestServer('transactions', {
+    AUTO_REGISTER: 'accept',
+    TARIFF_PER_KWH: '0.30',
+    TARIFF_PER_SESSION: '1',
+  });
+  ({ server, schema } = running);
   tokens = new TokenRegistryService(server.eventStore, () => new Date());
   for (const idTag of ['TAG-A', 'TAG-B', 'TAG-C', 'TAG-D', 'TAG-E', 'TAG-SHARED', 'TAG-201']) {
     await tokens.execute(idTag, { type: 'IssueToken', idTag });
   }
 });
 afterAll(async () => {
-  await server?.stop();
-  await dropSchema(schema);
+  await running?.stop();
 });
 
 const minutesAgo = (minutes: number, from = Date.now()) => new Date(from - minutes * 60_000).toISOString();
