@@ -118,6 +118,9 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       pool: readModels,
       registry,
       apiTokens: new ApiTokenService(eventStore, clock),
+      tokens,
+      store: eventStore,
+      clock,
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
       readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
     });

@@ -2,13 +2,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { ApiTokenService } from '../domain/apiTokens/apiTokenService.js';
 import type { ChargerRegistryService } from '../domain/chargers/chargerRegistryService.js';
+import type { TokenRegistryService } from '../domain/tokens/tokenRegistryService.js';
 import type { Logger } from '../logging.js';
-import type { Checkpoint } from '../store/eventStore.js';
+import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { Authenticator } from './auth/principal.js';
 import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
 import { registerApiFrame } from './operatorApi.js';
 import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
+import { cdrRoutes } from './routes/cdrRoutes.js';
 import { chargerRoutes } from './routes/chargerRoutes.js';
+import { sessionRoutes } from './routes/sessionRoutes.js';
+import { tokenRoutes } from './routes/tokenRoutes.js';
 
 export interface HttpServerParts {
   logger: Logger;
@@ -35,6 +39,9 @@ export async function registerOperatorApi(
     pool: pg.Pool;
     registry: ChargerRegistryService;
     apiTokens: ApiTokenService;
+    tokens: TokenRegistryService;
+    store: EventStore;
+    clock: () => Date;
     catchUpRegistry(): Promise<void>;
     readYourWrite(position: Checkpoint): Promise<void>;
   },
@@ -51,6 +58,13 @@ export async function registerOperatorApi(
           catchUp: deps.catchUpRegistry,
         }),
       );
+      await api.register(
+        tokenRoutes({ authenticator: deps.authenticator, tokens: deps.tokens, clock: deps.clock }),
+      );
+      await api.register(
+        sessionRoutes({ authenticator: deps.authenticator, pool: deps.pool, store: deps.store }),
+      );
+      await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
     },
     { prefix: '/api' },
   );

@@ -174,6 +174,121 @@ describe('the operator API', () => {
     expect((await api('POST', '/api/api-tokens', ADMIN, { name: 'x', role: 'operator' })).status).toBe(400);
   });
 
+  it('tokens: issued in the operator tenant, blocked, unblocked; another tenant sees 404', async () => {
+    const operator = await tokenFor('operator', 'north');
+    const issued = await api('POST', '/api/tokens', operator, {
+      idTag: 'rfid-0001',
+      expiryDate: '2030-01-01T00:00:00Z',
+    });
+    expect(issued).toEqual({
+      status: 201,
+      body: {
+        idTag: 'rfid-0001',
+        tenant: 'north',
+        status: 'Accepted',
+        expiryDate: '2030-01-01T00:00:00.000Z',
+      },
+    });
+    expect((await api('POST', '/api/tokens', operator, { idTag: 'RFID-0001' })).status).toBe(409); // case-insensitive
+    expect((await api('POST', '/api/tokens/RFID-0001/block', operator)).body).toMatchObject({
+      status: 'Blocked',
+    });
+    expect((await api('POST', '/api/tokens/rfid-0001/unblock', operator)).body).toMatchObject({
+      status: 'Accepted',
+    });
+    expect((await api('GET', '/api/tokens/rfid-0001', await tokenFor('support', 'south'))).status).toBe(404);
+    const expired = await api('POST', '/api/tokens', operator, {
+      idTag: 'old-card',
+      expiryDate: '2020-01-01T00:00:00Z',
+    });
+    expect(expired.body).toMatchObject({ status: 'Expired' });
+  });
+
+  it('sessions, their history with raw frames, and the CDR feed, as billing and auditors read them', async () => {
+    const operator = await tokenFor('operator', 'north');
+    await api('POST', '/api/chargers', operator, { id: 'CP-BILL', password: 'billing-pass-1' });
+    await api('POST', '/api/chargers/CP-BILL/approve', operator);
+    await api('POST', '/api/tokens', operator, { idTag: 'CARD-BILL' });
+    const ws = `${server.url.replace('http', 'ws')}/ocpp/CP-BILL`;
+    const charger = await TestCharger.connect(ws, 'ocpp1.6', {
+      headers: { authorization: `Basic ${Buffer.from('CP-BILL:billing-pass-1').toString('base64')}` },
+    });
+    await charger.call('b', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'A' });
+    const now = Date.now();
+    const at = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+    const [, , started] = await charger.call('s', 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'CARD-BILL',
+      meterStart: 100,
+      timestamp: at(30),
+    });
+    const transactionId = String((started as { transactionId: number }).transactionId);
+    await charger.call('m', 'MeterValues', {
+      connectorId: 1,
+      transactionId: Number(transactionId),
+      meterValue: [{ timestamp: at(15), sampledValue: [{ value: '2.1', unit: 'kWh' }] }],
+    });
+    await charger.call('e', 'StopTransaction', {
+      transactionId: Number(transactionId),
+      meterStop: 4100,
+      timestamp: at(0),
+      reason: 'EVDisconnected',
+    });
+    charger.close();
+    for (const runner of new Set(server.projections.values())) await runner.catchUp(10_000);
+
+    const billing = await tokenFor('billing', 'north');
+    expect((await api('GET', '/api/chargers', billing)).status).toBe(403);
+    const sessions = await api('GET', '/api/sessions?chargerId=CP-BILL', billing);
+    expect(sessions.body.items).toEqual([
+      expect.objectContaining({
+        id: `CP-BILL:${transactionId}`,
+        transactionId,
+        status: 'stopped',
+        energyWh: 4000,
+        stopReason: 'EVDisconnected',
+        flags: ['failure_stop'],
+        flagDetails: { failure_stop: { reason: 'EVDisconnected' } },
+      }),
+    ]);
+    const one = await api('GET', `/api/sessions/${transactionId}`, billing);
+    expect(one.body.meterValues).toEqual([
+      expect.objectContaining({ measurand: 'Energy.Active.Import.Register', value: 2100, unit: 'Wh' }),
+    ]);
+    expect(
+      (await api('GET', `/api/sessions/${transactionId}`, await tokenFor('billing', 'south'))).status,
+    ).toBe(404);
+
+    expect((await api('GET', `/api/sessions/${transactionId}/history`, billing)).status).toBe(403);
+    const history = await api(
+      'GET',
+      `/api/sessions/${transactionId}/history`,
+      await tokenFor('auditor', 'north'),
+    );
+    expect(history.body.map((event: { type: string }) => event.type)).toEqual([
+      'TransactionStarted',
+      'MeterValuesReported',
+      'TransactionStopped',
+    ]);
+    expect(history.body[0].ocpp).toMatchObject({
+      action: 'StartTransaction',
+      messageId: 's',
+      frame: expect.stringContaining('CARD-BILL'),
+    });
+
+    const feed = await api('GET', '/api/cdrs?limit=10', billing);
+    const cdr = feed.body.items.find(
+      (item: { sessionId: string }) => item.sessionId === `CP-BILL:${transactionId}`,
+    );
+    expect(cdr).toMatchObject({ version: 1, energyWh: 4000, durationSeconds: 1800, flags: ['failure_stop'] });
+    const resumed = await api('GET', `/api/cdrs?after=${encodeURIComponent(feed.body.nextCursor)}`, billing);
+    expect(resumed.body).toEqual({ items: [], nextCursor: feed.body.nextCursor });
+    expect((await api('GET', `/api/cdrs/${encodeURIComponent(cdr.id)}`, billing)).body).toMatchObject({
+      id: cdr.id,
+    });
+    expect((await api('GET', '/api/cdrs', await tokenFor('billing', 'south'))).body.items).toEqual([]);
+  });
+
   it('serves OpenAPI built from the routes at /docs', async () => {
     const ui = await fetch(`${server.url}/docs`);
     expect(ui.status).toBe(200);

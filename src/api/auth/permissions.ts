@@ -8,6 +8,7 @@ export type Permission =
   | 'tokens:read'
   | 'tokens:write'
   | 'sessions:read'
+  | 'cdrs:read'
   | 'history:read'
   | 'journal:read';
 
@@ -15,6 +16,7 @@ const READ_ALL: Permission[] = [
   'chargers:read',
   'tokens:read',
   'sessions:read',
+  'cdrs:read',
   'history:read',
   'journal:read',
 ];
@@ -24,7 +26,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([...READ_ALL, 'api-tokens:manage', 'chargers:write', 'tokens:write']),
   operator: new Set<Permission>([...READ_ALL, 'chargers:write', 'tokens:write']),
   support: new Set<Permission>(READ_ALL),
-  billing: new Set<Permission>(['sessions:read']),
+  billing: new Set<Permission>(['sessions:read', 'cdrs:read']),
   auditor: new Set<Permission>(READ_ALL),
 };
 

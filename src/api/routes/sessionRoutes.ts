@@ -1,0 +1,306 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import type { EventStore } from '../../store/eventStore.js';
+import { ApiError, notFound } from '../apiError.js';
+import { type Authenticator, seesTenant } from '../auth/principal.js';
+import { errorBody, requires } from '../operatorApi.js';
+
+type Flag = { code: string; detail: Record<string, unknown> };
+
+const timesView = {
+  type: ['object', 'null'],
+  properties: {
+    chargerTime: { type: 'string' },
+    correctedTime: { type: ['string', 'null'] },
+    serverTime: { type: 'string' },
+  },
+} as const;
+
+export const flagsView = {
+  flags: { type: 'array', items: { type: 'string' } },
+  flagDetails: { type: 'object', additionalProperties: true },
+} as const;
+
+const sessionView = {
+  type: 'object',
+  required: ['id', 'chargerId', 'transactionId', 'tenant', 'status', 'flags', 'flagDetails'],
+  properties: {
+    id: { type: 'string' },
+    chargerId: { type: 'string' },
+    transactionId: { type: 'string' },
+    tenant: { type: 'string' },
+    evseId: { type: 'integer' },
+    connectorId: { type: 'integer' },
+    idTag: { type: 'string' },
+    authorizationStatus: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'stopped', 'abandoned'] },
+    meterStartWh: { type: 'number' },
+    meterStopWh: { type: ['number', 'null'] },
+    energyWh: { type: ['number', 'null'] },
+    start: timesView,
+    stop: timesView,
+    stopReason: { type: ['string', 'null'] },
+    stopKind: { type: ['string', 'null'] },
+    ...flagsView,
+  },
+} as const;
+
+/** Flags as the API shows them: stable codes, and each code's detail (ARCHITECTURE §8). */
+export const flagsOf = (flags: Flag[]) => ({
+  flags: flags.map((flag) => flag.code),
+  flagDetails: Object.fromEntries(flags.map((flag) => [flag.code, flag.detail])),
+});
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+function toView(row: Record<string, unknown>) {
+  return {
+    id: row.id,
+    chargerId: row.charger_id,
+    transactionId: row.transaction_key,
+    tenant: row.tenant,
+    evseId: row.evse_id,
+    connectorId: row.connector_id,
+    idTag: row.id_tag,
+    authorizationStatus: row.authorization_status,
+    status: row.status,
+    meterStartWh: Number(row.meter_start_wh),
+    meterStopWh: row.meter_stop_wh === null ? null : Number(row.meter_stop_wh),
+    energyWh: row.energy_wh === null ? null : Number(row.energy_wh),
+    start: {
+      chargerTime: row.start_charger_time,
+      correctedTime: iso(row.start_corrected_time as Date | null),
+      serverTime: iso(row.start_server_time as Date),
+    },
+    stop:
+      row.stop_server_time === null
+        ? null
+        : {
+            chargerTime: row.stop_charger_time,
+            correctedTime: iso(row.stop_corrected_time as Date | null),
+            serverTime: iso(row.stop_server_time as Date),
+          },
+    stopReason: row.stop_reason,
+    stopKind: row.stop_kind,
+    ...flagsOf(row.flags as Flag[]),
+  };
+}
+
+/** Opaque paging cursors: the sort key of the last row. */
+const encodeCursor = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === 2 && parts.every((part) => typeof part === 'string'))
+      return parts as [string, string];
+  } catch {}
+  throw new ApiError(400, 'invalid_request', 'querystring/cursor is not a cursor this API gave');
+}
+
+/** /api/sessions: filtered and paged, one by its transaction id, and its full history with raw frames. */
+export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Pool; store: EventStore }) {
+  const read = requires(deps.authenticator, 'sessions:read');
+  const history = requires(deps.authenticator, 'history:read');
+  const params = {
+    type: 'object',
+    properties: { transactionId: { type: 'string', minLength: 1, maxLength: 100 } },
+  } as const;
+
+  /** By session id ({chargerId}:{transactionId}) or by transaction id (unique for the ids we issue). */
+  async function visibleSession(request: FastifyRequest, key: string) {
+    const { rows } = await deps.pool.query(
+      'SELECT * FROM sessions WHERE id = $1 OR transaction_key = $1 LIMIT 3',
+      [key],
+    );
+    const visible = rows.filter((row) => seesTenant(request.principal!, row.tenant));
+    if (visible.length === 0) throw notFound(`session ${key}`);
+    if (visible.length > 1) {
+      throw new ApiError(
+        409,
+        'ambiguous',
+        `transaction id ${key} is used by several chargers: ask for {chargerId}:${key}`,
+      );
+    }
+    return visible[0]!;
+  }
+
+  return async (app: FastifyInstance) => {
+    app.get<{
+      Querystring: {
+        chargerId?: string;
+        status?: string;
+        from?: string;
+        to?: string;
+        limit?: number;
+        cursor?: string;
+      };
+    }>(
+      '/sessions',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['sessions'],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              chargerId: { type: 'string', maxLength: 48 },
+              status: { type: 'string', enum: ['active', 'stopped', 'abandoned'] },
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+              cursor: { type: 'string', maxLength: 500 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items', 'nextCursor'],
+              properties: {
+                items: { type: 'array', items: sessionView },
+                nextCursor: { type: ['string', 'null'] },
+              },
+            },
+            400: errorBody,
+            401: errorBody,
+            403: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const { chargerId, status, from, to, cursor } = request.query;
+        const limit = request.query.limit ?? 100;
+        const after = cursor ? decodeCursor(cursor) : null;
+        const { rows } = await deps.pool.query(
+          `SELECT * FROM sessions
+           WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR charger_id = $2)
+             AND ($3::text IS NULL OR status = $3) AND ($4::timestamptz IS NULL OR start_server_time >= $4)
+             AND ($5::timestamptz IS NULL OR start_server_time < $5)
+             AND ($6::timestamptz IS NULL OR (start_server_time, id) > ($6::timestamptz, $7::text))
+           ORDER BY start_server_time, id LIMIT $8`,
+          [
+            request.principal!.tenant ?? null,
+            chargerId ?? null,
+            status ?? null,
+            from ?? null,
+            to ?? null,
+            after?.[0] ?? null,
+            after?.[1] ?? null,
+            limit + 1,
+          ],
+        );
+        const items = rows.slice(0, limit);
+        const last = items.at(-1);
+        return {
+          items: items.map(toView),
+          nextCursor:
+            rows.length > limit && last
+              ? encodeCursor([(last.start_server_time as Date).toISOString(), last.id])
+              : null,
+        };
+      },
+    );
+
+    app.get<{ Params: { transactionId: string } }>(
+      '/sessions/:transactionId',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['sessions'],
+          params,
+          response: {
+            200: {
+              ...sessionView,
+              properties: {
+                ...sessionView.properties,
+                meterValues: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      sampledAt: { type: 'string' },
+                      measurand: { type: 'string' },
+                      value: { type: ['number', 'null'] },
+                      unit: { type: ['string', 'null'] },
+                      phase: { type: ['string', 'null'] },
+                      context: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            401: errorBody,
+            403: errorBody,
+            404: errorBody,
+            409: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const session = await visibleSession(request, request.params.transactionId);
+        const { rows } = await deps.pool.query(
+          `SELECT sampled_at AS "sampledAt", measurand, value::float8 AS value, unit, phase, context FROM meter_values
+           WHERE charger_id = $1 AND transaction_key = $2 AND NOT duplicate ORDER BY sampled_at, revision, sample_index, value_index`,
+          [session.charger_id, session.transaction_key],
+        );
+        return {
+          ...toView(session),
+          meterValues: rows.map((row) => ({ ...row, sampledAt: iso(row.sampledAt) })),
+        };
+      },
+    );
+
+    app.get<{ Params: { transactionId: string } }>(
+      '/sessions/:transactionId/history',
+      {
+        preHandler: history,
+        schema: {
+          tags: ['sessions'],
+          params,
+          response: {
+            200: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  revision: { type: 'string' },
+                  type: { type: 'string' },
+                  receivedAt: { type: 'string' },
+                  data: { type: 'object', additionalProperties: true },
+                  ocpp: { type: 'object', additionalProperties: true },
+                },
+              },
+            },
+            401: errorBody,
+            403: errorBody,
+            404: errorBody,
+            409: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const session = await visibleSession(request, request.params.transactionId);
+        const revisions = (session.revisions as string[]).map(BigInt);
+        const first = revisions.reduce((a, b) => (a < b ? a : b));
+        const last = revisions.reduce((a, b) => (a > b ? a : b));
+        const wanted = new Set(revisions);
+        const events = await deps.store.readStream(`charger-${session.charger_id}`, {
+          fromRevision: first,
+          maxCount: Number(last - first) + 1,
+        });
+        return events
+          .filter((event) => wanted.has(event.revision))
+          .map((event) => {
+            const metadata = event.metadata as { receivedAt?: string; ocpp?: Record<string, unknown> };
+            return {
+              revision: event.revision.toString(),
+              type: event.type,
+              receivedAt: metadata.receivedAt ?? event.recordedAt.toISOString(),
+              data: event.data,
+              ...(metadata.ocpp ? { ocpp: metadata.ocpp } : {}),
+            };
+          });
+      },
+    );
+  };
+}

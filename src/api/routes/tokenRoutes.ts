@@ -1,0 +1,165 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TokenRegistryService } from '../../domain/tokens/tokenRegistryService.js';
+import { type Token, type TokenCommand, TokenRefusal } from '../../domain/tokens/tokens.js';
+import { normaliseIdTag } from '../../policies/idTag.js';
+import { ApiError, notFound } from '../apiError.js';
+import { type Authenticator, seesTenant } from '../auth/principal.js';
+import { commandContext, errorBody, requires } from '../operatorApi.js';
+
+const ID_TAG = { type: 'string', minLength: 1, maxLength: 36 } as const;
+const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
+
+const tokenView = {
+  type: 'object',
+  required: ['idTag', 'tenant', 'status'],
+  properties: {
+    idTag: { type: 'string' },
+    tenant: { type: 'string' },
+    status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired'] },
+    expiryDate: { type: 'string' },
+    parentIdTag: { type: 'string' },
+    /** the transaction the tag is in, if any */
+    activeTransaction: {
+      type: 'object',
+      properties: {
+        chargerId: { type: 'string' },
+        transactionKey: { type: 'string' },
+        since: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+const view = (token: Token, now: Date) => ({
+  idTag: token.idTag,
+  tenant: token.tenant,
+  status: token.blocked
+    ? 'Blocked'
+    : token.expiryDate && Date.parse(token.expiryDate) <= now.getTime()
+      ? 'Expired'
+      : 'Accepted',
+  ...(token.expiryDate ? { expiryDate: token.expiryDate } : {}),
+  ...(token.parentIdTag ? { parentIdTag: token.parentIdTag } : {}),
+  ...(token.lock
+    ? {
+        activeTransaction: {
+          chargerId: token.lock.chargerId,
+          transactionKey: token.lock.transactionKey,
+          ...(token.lock.lockedAt ? { since: token.lock.lockedAt } : {}),
+        },
+      }
+    : {}),
+});
+
+/** /api/tokens: the idTags chargers present, issued, blocked and unblocked by operators. */
+export function tokenRoutes(deps: {
+  authenticator: Authenticator;
+  tokens: TokenRegistryService;
+  clock: () => Date;
+}) {
+  const read = requires(deps.authenticator, 'tokens:read');
+  const write = requires(deps.authenticator, 'tokens:write');
+  const params = { type: 'object', properties: { idTag: ID_TAG } } as const;
+
+  async function visibleToken(request: FastifyRequest, idTag: string): Promise<Token> {
+    const token = await deps.tokens.find(idTag);
+    if (!token || !seesTenant(request.principal!, token.tenant)) throw notFound(`token ${idTag}`);
+    return token;
+  }
+
+  async function execute(request: FastifyRequest, idTag: string, command: TokenCommand) {
+    try {
+      await deps.tokens.execute(idTag, command, commandContext(request));
+    } catch (error) {
+      if (error instanceof TokenRefusal) {
+        throw new ApiError(error.code === 'already_issued' ? 409 : 404, error.code, error.message);
+      }
+      throw error;
+    }
+    return view(await visibleToken(request, idTag), deps.clock());
+  }
+
+  return async (app: FastifyInstance) => {
+    app.post<{
+      Body: {
+        idTag: string;
+        status?: 'Accepted' | 'Blocked';
+        expiryDate?: string;
+        parentIdTag?: string;
+        tenant?: string;
+      };
+    }>(
+      '/tokens',
+      {
+        preHandler: write,
+        schema: {
+          tags: ['tokens'],
+          body: {
+            type: 'object',
+            required: ['idTag'],
+            additionalProperties: false,
+            properties: {
+              idTag: ID_TAG,
+              status: { type: 'string', enum: ['Accepted', 'Blocked'] },
+              // a date in the past is allowed: the tag is then Expired
+              expiryDate: { type: 'string', format: 'date-time' },
+              parentIdTag: ID_TAG,
+              tenant: { type: 'string', pattern: TENANT },
+            },
+          },
+          response: { 201: tokenView, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+        },
+      },
+      async (request, reply) => {
+        const { idTag, status, expiryDate, parentIdTag, tenant } = request.body;
+        const principal = request.principal!;
+        if (normaliseIdTag(idTag) === '')
+          throw new ApiError(400, 'invalid_request', 'body/idTag has no printable characters');
+        if (tenant !== undefined && principal.tenant !== undefined && tenant !== principal.tenant) {
+          throw new ApiError(403, 'forbidden', `this token issues tags in tenant ${principal.tenant} only`);
+        }
+        const token = await execute(request, idTag, {
+          type: 'IssueToken',
+          idTag,
+          tenant: tenant ?? principal.tenant ?? 'default',
+          ...(status === 'Blocked' ? { blocked: true } : {}),
+          ...(expiryDate ? { expiryDate: new Date(expiryDate).toISOString() } : {}),
+          ...(parentIdTag ? { parentIdTag } : {}),
+        });
+        return reply.code(201).send(token);
+      },
+    );
+    app.get<{ Params: { idTag: string } }>(
+      '/tokens/:idTag',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['tokens'],
+          params,
+          response: { 200: tokenView, 401: errorBody, 403: errorBody, 404: errorBody },
+        },
+      },
+      async (request) => view(await visibleToken(request, request.params.idTag), deps.clock()),
+    );
+    for (const [path, command] of [
+      ['block', { type: 'BlockToken' }],
+      ['unblock', { type: 'UnblockToken' }],
+    ] as const) {
+      app.post<{ Params: { idTag: string } }>(
+        `/tokens/:idTag/${path}`,
+        {
+          preHandler: write,
+          schema: {
+            tags: ['tokens'],
+            params,
+            response: { 200: tokenView, 401: errorBody, 403: errorBody, 404: errorBody },
+          },
+        },
+        async (request) => {
+          await visibleToken(request, request.params.idTag);
+          return execute(request, request.params.idTag, command);
+        },
+      );
+    }
+  };
+}
