@@ -55,6 +55,7 @@ export async function registerOperatorApi(
           authenticator: deps.authenticator,
           registry: deps.registry,
           pool: deps.pool,
+          store: deps.store,
           catchUp: deps.catchUpRegistry,
         }),
       );

@@ -18,7 +18,7 @@ import { WrongExpectedRevision } from '../store/errors.js';
 import type { EventStore, ExpectedRevision, NewEvent } from '../store/eventStore.js';
 import type { InboundTranslator } from './inboundTranslator.js';
 import type { FrameJournal, JournalEntry } from './rpc/frameJournal.js';
-import type { Payload } from './rpc/frames.js';
+import { type Payload, resultFrame } from './rpc/frames.js';
 import type { CallHandler, InboundCall } from './rpc/rpcConnection.js';
 import { inbound16 } from './v16/inbound16.js';
 import { inbound201 } from './v201/inbound201.js';
@@ -123,6 +123,7 @@ export class ChargerCallHandler {
           ...(newTransactionKey !== undefined ? { newTransactionKey } : {}),
         });
         const { events, reply, effects } = decision;
+        const answer = translator.toReply(reply);
         try {
           // the tag's fleet-wide lock first: a start is recorded only once its tag is ours
           if (effects?.lockToken) {
@@ -131,7 +132,7 @@ export class ChargerCallHandler {
           }
           const result = await this.options.store.append(
             stream,
-            events.map((event) => this.toNewEvent(event, session, receivedAt, call)),
+            events.map((event) => this.toNewEvent(event, session, receivedAt, call, answer)),
             { expectedRevision: revision },
           );
           for (const event of events) state = evolveCharger(state!, event, receivedAt);
@@ -147,7 +148,7 @@ export class ChargerCallHandler {
                 ),
               );
           }
-          return translator.toReply(reply);
+          return answer;
         } catch (error) {
           // someone else wrote to the stream (an operator, a connection fact, another charger
           // taking the tag): catch up, decide again
@@ -254,6 +255,7 @@ export class ChargerCallHandler {
     session: SessionInfo,
     receivedAt: string,
     call: InboundCall,
+    answer: Payload,
   ): NewEvent {
     return {
       id: randomUUID(),
@@ -269,6 +271,8 @@ export class ChargerCallHandler {
           action: call.action,
           messageId: visible(call.messageId),
           ...frameText(call.frame),
+          // the CALLRESULT as we decided it (a 2.1 SEND is not answered)
+          ...(call.unanswered ? {} : { reply: resultFrame(call.messageId, answer) }),
         },
       },
     };

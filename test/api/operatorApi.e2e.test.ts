@@ -234,6 +234,8 @@ describe('the operator API', () => {
       timestamp: at(0),
       reason: 'EVDisconnected',
     });
+    charger.send('[2,"bad","Heartbeat",{"extra":1}]');
+    await charger.waitFor(5);
     charger.close();
     for (const runner of new Set(server.projections.values())) await runner.catchUp(10_000);
 
@@ -275,6 +277,45 @@ describe('the operator API', () => {
       messageId: 's',
       frame: expect.stringContaining('CARD-BILL'),
     });
+
+    // the frame journal: both directions, exactly as sent, filterable and paged
+    const support = await tokenFor('support', 'north');
+    const journal = await api('GET', '/api/chargers/CP-BILL/messages', support);
+    expect(
+      journal.body.items.map(
+        (entry: { direction: string; action?: string }) => `${entry.direction} ${entry.action ?? '-'}`,
+      ),
+    ).toEqual([
+      'in BootNotification',
+      'out BootNotification',
+      'in StartTransaction',
+      'out StartTransaction',
+      'in MeterValues',
+      'out MeterValues',
+      'in StopTransaction',
+      'out StopTransaction',
+      'in -',
+    ]);
+    expect(journal.body.items[3].frame).toBe(`[3,"s",${JSON.stringify(started)}]`);
+    expect(journal.body.items[8]).toMatchObject({
+      frame: '[2,"bad","Heartbeat",{"extra":1}]',
+      rejected: { answeredWith: 'FormationViolation' },
+    });
+    // a call and its answer are never split by paging
+    const starts = await api(
+      'GET',
+      '/api/chargers/CP-BILL/messages?action=StartTransaction&limit=1',
+      support,
+    );
+    expect(starts.body.items.map((entry: { direction: string }) => entry.direction)).toEqual(['in', 'out']);
+    const boots = await api('GET', '/api/chargers/CP-BILL/messages?limit=1', support);
+    const afterBoot = await api(
+      'GET',
+      `/api/chargers/CP-BILL/messages?after=${boots.body.nextCursor}&limit=1`,
+      support,
+    );
+    expect(afterBoot.body.items[0]).toMatchObject({ action: 'StartTransaction', direction: 'in' });
+    expect((await api('GET', '/api/chargers/CP-BILL/messages', billing)).status).toBe(403);
 
     const feed = await api('GET', '/api/cdrs?limit=10', billing);
     const cdr = feed.body.items.find(

@@ -3,9 +3,11 @@ import type pg from 'pg';
 import { hashPassword } from '../../domain/chargers/chargerPassword.js';
 import { type RegistryCommand, RegistryRefusal } from '../../domain/chargers/chargerRegistry.js';
 import type { ChargerRegistryService } from '../../domain/chargers/chargerRegistryService.js';
+import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
 import { commandContext, errorBody, requires } from '../operatorApi.js';
+import { journalEntryView, readJournal } from './frameJournal.js';
 
 const IDENTITY = '^[^:]{1,48}$';
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
@@ -62,11 +64,13 @@ export function chargerRoutes(deps: {
   authenticator: Authenticator;
   registry: ChargerRegistryService;
   pool: pg.Pool;
+  store: EventStore;
   /** resolves once the registry's read model reflects the writes so far */
   catchUp(): Promise<void>;
 }) {
   const read = requires(deps.authenticator, 'chargers:read');
   const write = requires(deps.authenticator, 'chargers:write');
+  const journal = requires(deps.authenticator, 'journal:read');
   const idParams = { type: 'object', properties: { id: { type: 'string', pattern: IDENTITY } } } as const;
 
   async function visibleCharger(request: FastifyRequest, id: string) {
@@ -182,6 +186,49 @@ export function chargerRoutes(deps: {
         },
       },
       async (request) => visibleCharger(request, request.params.id),
+    );
+
+    app.get<{
+      Params: { id: string };
+      Querystring: { after?: number; limit?: number; action?: string; from?: string; to?: string };
+    }>(
+      '/chargers/:id/messages',
+      {
+        preHandler: journal,
+        schema: {
+          tags: ['chargers'],
+          params: idParams,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              after: { type: 'integer', minimum: -1 },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+              action: { type: 'string', maxLength: 64 },
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['items', 'nextCursor'],
+              properties: {
+                items: { type: 'array', items: journalEntryView },
+                nextCursor: { type: ['integer', 'null'] },
+              },
+            },
+            400: errorBody,
+            401: errorBody,
+            403: errorBody,
+            404: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        await visibleCharger(request, request.params.id);
+        return readJournal(deps.store, request.params.id, { limit: 200, ...request.query });
+      },
     );
 
     const change = (

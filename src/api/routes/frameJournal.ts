@@ -1,0 +1,93 @@
+import { StreamNotFound } from '../../store/errors.js';
+import type { EventStore } from '../../store/eventStore.js';
+
+/** One frame between a charger and us, as support reads it. */
+export const journalEntryView = {
+  type: 'object',
+  required: ['revision', 'at', 'direction'],
+  properties: {
+    /** the charger stream's event that records the frame (the journal's cursor) */
+    revision: { type: 'integer' },
+    at: { type: 'string' },
+    direction: { type: 'string', enum: ['in', 'out'] },
+    action: { type: 'string' },
+    messageId: { type: 'string' },
+    /** the text exactly as sent; frameBase64 when the text could not be stored as a string */
+    frame: { type: 'string' },
+    frameBase64: { type: 'string' },
+    /** a frame we refused, and how we answered */
+    rejected: {
+      type: 'object',
+      properties: { reason: { type: 'string' }, answeredWith: { type: 'string' } },
+    },
+  },
+} as const;
+
+interface Ocpp {
+  action?: string;
+  messageId?: string;
+  frame?: string;
+  frameBase64?: string;
+  reply?: string;
+}
+
+/** how many events one request reads at most while looking for frames that match its filters */
+const SCAN = 5_000;
+
+/**
+ * A charger's frame journal from its stream: every call it made with our answer, and the frames
+ * we refused, oldest first. Paged by the stream revision after which to go on; filtered by action
+ * and by the time we received them.
+ */
+export async function readJournal(
+  store: EventStore,
+  chargerId: string,
+  query: { after?: number; limit: number; action?: string; from?: string; to?: string },
+): Promise<{ items: Array<Record<string, unknown>>; nextCursor: number | null }> {
+  const from = BigInt((query.after ?? -1) + 1);
+  let events: Awaited<ReturnType<EventStore['readStream']>>;
+  try {
+    events = await store.readStream(`charger-${chargerId}`, { fromRevision: from, maxCount: SCAN });
+  } catch (error) {
+    if (error instanceof StreamNotFound) return { items: [], nextCursor: null };
+    throw error;
+  }
+  const items: Array<Record<string, unknown>> = [];
+  let cursor: bigint | undefined;
+  let previous: string | undefined;
+  for (const event of events) {
+    if (items.length >= query.limit) break;
+    cursor = event.revision;
+    const metadata = event.metadata as { receivedAt?: string; ocpp?: Ocpp };
+    const ocpp = metadata.ocpp;
+    if (!ocpp) continue;
+    // one call may be recorded by several events: it is one frame
+    const identity = `${ocpp.messageId}\n${ocpp.frame ?? ocpp.frameBase64}`;
+    if (identity === previous) continue;
+    previous = identity;
+    const at = metadata.receivedAt ?? event.recordedAt.toISOString();
+    if (query.action !== undefined && ocpp.action !== query.action) continue;
+    if (query.from !== undefined && Date.parse(at) < Date.parse(query.from)) continue;
+    if (query.to !== undefined && Date.parse(at) >= Date.parse(query.to)) continue;
+    const revision = Number(event.revision);
+    const common = {
+      revision,
+      at,
+      ...(ocpp.action ? { action: ocpp.action } : {}),
+      ...(ocpp.messageId ? { messageId: ocpp.messageId } : {}),
+    };
+    const rejected =
+      event.type === 'FrameRejected'
+        ? { rejected: event.data as { reason: string; answeredWith?: string } }
+        : {};
+    items.push({
+      ...common,
+      direction: 'in',
+      ...(ocpp.frame !== undefined ? { frame: ocpp.frame } : { frameBase64: ocpp.frameBase64 }),
+      ...rejected,
+    });
+    if (ocpp.reply) items.push({ ...common, direction: 'out', frame: ocpp.reply });
+  }
+  // where to go on from: the last event read (a poller that gets no items is caught up)
+  return { items, nextCursor: cursor === undefined ? (query.after ?? null) : Number(cursor) };
+}
