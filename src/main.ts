@@ -10,6 +10,7 @@ import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesPr
 import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
 import { Authenticator } from './api/auth/principal.js';
+import { ChargerCommandService } from './api/commands/chargerCommandService.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
@@ -19,9 +20,12 @@ import { SerialNumberClaims } from './domain/chargers/serialNumbers.js';
 import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
 import { createLogger, type Logger } from './logging.js';
 import { ChargerCallHandler } from './ocpp/chargerCallHandler.js';
+import { localCommandRouter } from './ocpp/gateway/localCommandRouter.js';
 import { OcppGateway } from './ocpp/gateway/ocppGateway.js';
 import { RegistryAdmission } from './ocpp/gateway/registryAdmission.js';
+import { schemaViolation } from './ocpp/rpc/errorCodes.js';
 import { SchemaRegistry } from './ocpp/rpc/schemaRegistry.js';
+import type { OcppVersion } from './ocpp/versions.js';
 import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
 import { TransactionIdBlocks } from './store/postgres/transactionIdBlocks.js';
@@ -113,22 +117,12 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
       ],
     });
-    await registerOperatorApi(http, {
-      authenticator: new Authenticator(readModels, config.adminToken),
-      pool: readModels,
-      registry,
-      apiTokens: new ApiTokenService(eventStore, clock),
-      tokens,
-      store: eventStore,
-      clock,
-      catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
-      readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
-    });
+    const schemas = SchemaRegistry.load();
     const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
     const gatewayLogger = logger.child({ part: 'ocpp' });
     const gateway = new OcppGateway({
       servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
-      schemas: SchemaRegistry.load(),
+      schemas,
       admission: new RegistryAdmission({
         find: (identity) => registryQueries.find(identity),
         catchUp: () => registryProjection.catchUp(2_000),
@@ -161,6 +155,25 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
           source: 'charger-configuration',
         });
       },
+    });
+    const router = localCommandRouter(gateway);
+    await registerOperatorApi(http, {
+      authenticator: new Authenticator(readModels, config.adminToken),
+      pool: readModels,
+      registry,
+      apiTokens: new ApiTokenService(eventStore, clock),
+      tokens,
+      store: eventStore,
+      clock,
+      catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
+      readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
+      router,
+      commands: new ChargerCommandService(eventStore, router, clock),
+      validateCommand: (version, action, payload) => {
+        const result = schemas.validate(version as OcppVersion, action, 'request', payload);
+        return result.ok ? undefined : schemaViolation(result.errors).description;
+      },
+      commandTimeoutMs: config.commandTimeoutSeconds * 1_000,
     });
     await http.listen({ port: config.port, host: '0.0.0.0' });
     stops.push(() => http.close());

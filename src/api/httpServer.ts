@@ -1,16 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { ApiTokenService } from '../domain/apiTokens/apiTokenService.js';
 import type { ChargerRegistryService } from '../domain/chargers/chargerRegistryService.js';
 import type { TokenRegistryService } from '../domain/tokens/tokenRegistryService.js';
 import type { Logger } from '../logging.js';
 import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { Authenticator } from './auth/principal.js';
+import type { ChargerCommandService } from './commands/chargerCommandService.js';
 import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
 import { registerApiFrame } from './operatorApi.js';
 import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
 import { cdrRoutes } from './routes/cdrRoutes.js';
 import { chargerRoutes } from './routes/chargerRoutes.js';
+import { commandRoutes } from './routes/commandRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { tokenRoutes } from './routes/tokenRoutes.js';
 
@@ -44,6 +47,10 @@ export async function registerOperatorApi(
     clock: () => Date;
     catchUpRegistry(): Promise<void>;
     readYourWrite(position: Checkpoint): Promise<void>;
+    router: CommandRouter;
+    commands: ChargerCommandService;
+    validateCommand(version: string, action: string, payload: unknown): string | undefined;
+    commandTimeoutMs: number;
   },
 ): Promise<void> {
   await registerApiFrame(app);
@@ -66,6 +73,16 @@ export async function registerOperatorApi(
         sessionRoutes({ authenticator: deps.authenticator, pool: deps.pool, store: deps.store }),
       );
       await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
+      await api.register(
+        commandRoutes({
+          authenticator: deps.authenticator,
+          pool: deps.pool,
+          router: deps.router,
+          commands: deps.commands,
+          validate: deps.validateCommand,
+          timeoutMs: deps.commandTimeoutMs,
+        }),
+      );
     },
     { prefix: '/api' },
   );

@@ -8,7 +8,7 @@ let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
 let server: RunningAmpledger;
 
 beforeAll(async () => {
-  running = await startTestServer('api', { ADMIN_TOKEN: ADMIN });
+  running = await startTestServer('api', { ADMIN_TOKEN: ADMIN, COMMAND_TIMEOUT: '1' });
   server = running.server;
 });
 afterAll(async () => {
@@ -328,6 +328,84 @@ describe('the operator API', () => {
       id: cdr.id,
     });
     expect((await api('GET', '/api/cdrs', await tokenFor('billing', 'south'))).body.items).toEqual([]);
+  });
+
+  it('commands reach the charger: answered, CALLERROR, timeout, offline; validated first; roles by weight', async () => {
+    const operator = await tokenFor('operator', 'north');
+    await api('POST', '/api/chargers', operator, { id: 'CP-CMD' });
+    await api('POST', '/api/chargers/CP-CMD/approve', operator);
+    const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/CP-CMD`, 'ocpp1.6');
+    await charger.call('b', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'A' });
+    /** the next CALL the charger receives, answered with what `answer` makes of it */
+    const answerNextCall = async (answer: (messageId: string, action: string) => unknown[] | undefined) => {
+      const seen = charger.received.length;
+      for (let tries = 0; tries < 100; tries++) {
+        const call = charger.received.slice(seen).find((frame) => frame[0] === 2);
+        if (call) {
+          const reply = answer(String(call[1]), String(call[2]));
+          if (reply) charger.send(reply);
+          return call;
+        }
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      throw new Error('no call reached the charger');
+    };
+    const command = (action: string, payload: object, token = operator) =>
+      api('POST', `/api/chargers/CP-CMD/commands/${action}`, token, payload);
+
+    const configuration = { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] };
+    const [answered, sent] = await Promise.all([
+      command('GetConfiguration', { key: ['HeartbeatInterval'] }),
+      answerNextCall((id) => [3, id, configuration]),
+    ]);
+    expect(sent).toEqual([2, expect.any(String), 'GetConfiguration', { key: ['HeartbeatInterval'] }]);
+    expect(answered).toEqual({ status: 200, body: { status: 'answered', response: configuration } });
+
+    const [refused] = await Promise.all([
+      command('ChangeConfiguration', { key: 'Nope', value: '1' }),
+      answerNextCall((id) => [4, id, 'NotSupported', 'unknown key', {}]),
+    ]);
+    expect(refused.body).toEqual({ status: 'error', errorCode: 'NotSupported', description: 'unknown key' });
+
+    const [silent] = await Promise.all([command('ClearCache', {}), answerNextCall(() => undefined)]);
+    expect(silent).toMatchObject({ status: 504, body: { error: 'timeout' } });
+
+    expect(await command('ChangeConfiguration', { key: 'X' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request', message: expect.stringContaining('value is required') },
+    });
+    expect((await command('RequestStartTransaction', {})).body).toMatchObject({ error: 'unknown_command' });
+    expect((await command('Reset', { type: 'Hard' })).status).toBe(403);
+    const support = await tokenFor('support', 'north');
+    expect((await command('ChangeConfiguration', { key: 'X', value: '1' }, support)).status).toBe(403);
+    const [hard] = await Promise.all([
+      command('Reset', { type: 'Hard' }, ADMIN),
+      answerNextCall((id) => [3, id, { status: 'Accepted' }]),
+    ]);
+    expect(hard.body).toEqual({ status: 'answered', response: { status: 'Accepted' } });
+    expect((await command('GetConfiguration', {}, await tokenFor('operator', 'south'))).status).toBe(404);
+
+    // each command and its outcome are in the charger's stream, with who asked
+    const events = (await server.eventStore.readStream('charger-CP-CMD')).filter((event) =>
+      event.type.startsWith('Command'),
+    );
+    expect(events.map((event) => `${event.type} ${(event.data as { action: string }).action}`)).toEqual([
+      'CommandRequested GetConfiguration',
+      'CommandCompleted GetConfiguration',
+      'CommandRequested ChangeConfiguration',
+      'CommandCompleted ChangeConfiguration',
+      'CommandRequested ClearCache',
+      'CommandCompleted ClearCache',
+      'CommandRequested Reset',
+      'CommandCompleted Reset',
+    ]);
+    expect(events[5]!.data).toMatchObject({ outcome: { status: 'timeout' } });
+    expect(events[6]!.metadata).toMatchObject({ actor: 'admin-token' });
+
+    charger.close();
+    await charger.closed();
+    await new Promise((done) => setTimeout(done, 100));
+    expect(await command('GetConfiguration', {})).toMatchObject({ status: 409, body: { error: 'offline' } });
   });
 
   it('serves OpenAPI built from the routes at /docs', async () => {

@@ -10,7 +10,11 @@ export type Permission =
   | 'sessions:read'
   | 'cdrs:read'
   | 'history:read'
-  | 'journal:read';
+  | 'journal:read'
+  /** commands that read or nudge a charger; most others; a hard reset */
+  | 'commands:soft'
+  | 'commands:send'
+  | 'commands:hard';
 
 const READ_ALL: Permission[] = [
   'chargers:read',
@@ -23,9 +27,23 @@ const READ_ALL: Permission[] = [
 
 /** The roles of ARCHITECTURE §8 and issue 5: who may do what (within their tenant). */
 const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>([...READ_ALL, 'api-tokens:manage', 'chargers:write', 'tokens:write']),
-  operator: new Set<Permission>([...READ_ALL, 'chargers:write', 'tokens:write']),
-  support: new Set<Permission>(READ_ALL),
+  admin: new Set<Permission>([
+    ...READ_ALL,
+    'api-tokens:manage',
+    'chargers:write',
+    'tokens:write',
+    'commands:soft',
+    'commands:send',
+    'commands:hard',
+  ]),
+  operator: new Set<Permission>([
+    ...READ_ALL,
+    'chargers:write',
+    'tokens:write',
+    'commands:soft',
+    'commands:send',
+  ]),
+  support: new Set<Permission>([...READ_ALL, 'commands:soft']),
   billing: new Set<Permission>(['sessions:read', 'cdrs:read']),
   auditor: new Set<Permission>(READ_ALL),
 };

@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
+import { commandsOf, commandWeight } from '../../domain/commands/chargerCommands.js';
+import { ApiError, notFound } from '../apiError.js';
+import { can } from '../auth/permissions.js';
+import { type Authenticator, seesTenant } from '../auth/principal.js';
+import type { ChargerCommandService } from '../commands/chargerCommandService.js';
+import { commandContext, errorBody } from '../operatorApi.js';
+
+const PERMISSION = { soft: 'commands:soft', normal: 'commands:send', hard: 'commands:hard' } as const;
+
+/**
+ * POST /api/chargers/{id}/commands/{Action}: the OCPP payload for the charger's protocol version,
+ * validated before it is sent; 200 with the charger's answer (or its CALLERROR), 404 unknown
+ * charger or action, 409 offline, 504 no answer in time (ARCHITECTURE §8).
+ */
+export function commandRoutes(deps: {
+  authenticator: Authenticator;
+  pool: pg.Pool;
+  router: CommandRouter;
+  commands: ChargerCommandService;
+  /** the payload's problems against the version's request schema, if any */
+  validate(version: string, action: string, payload: unknown): string | undefined;
+  timeoutMs: number;
+}) {
+  return async (app: FastifyInstance) => {
+    app.post<{ Params: { id: string; action: string }; Body: CommandPayload }>(
+      '/chargers/:id/commands/:action',
+      {
+        schema: {
+          tags: ['commands'],
+          params: {
+            type: 'object',
+            properties: {
+              id: { type: 'string', pattern: '^[^:]{1,48}$' },
+              action: { type: 'string', pattern: '^[A-Za-z]{1,64}$' },
+            },
+          },
+          body: { type: 'object', additionalProperties: true },
+          response: {
+            200: {
+              type: 'object',
+              required: ['status'],
+              properties: {
+                status: { type: 'string', enum: ['answered', 'error'] },
+                response: { type: 'object', additionalProperties: true },
+                errorCode: { type: 'string' },
+                description: { type: 'string' },
+              },
+            },
+            400: errorBody,
+            401: errorBody,
+            403: errorBody,
+            404: errorBody,
+            409: errorBody,
+            502: errorBody,
+            504: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        const { id, action } = request.params;
+        const payload = request.body ?? {};
+        const principal = await deps.authenticator.authenticate(request.headers.authorization);
+        request.principal = principal;
+        const needed = PERMISSION[commandWeight(action, payload)];
+        if (!can(principal.role, needed)) {
+          throw new ApiError(403, 'forbidden', `the ${principal.role} role may not send ${action} like this`);
+        }
+        const { rows } = await deps.pool.query<{ tenant: string }>(
+          'SELECT tenant FROM charger_registry WHERE identity = $1',
+          [id],
+        );
+        if (!rows[0] || !seesTenant(principal, rows[0].tenant)) throw notFound(`charger ${id}`);
+        const version = await deps.router.connectedVersion(id);
+        if (!version) throw new ApiError(409, 'offline', `charger ${id} is not connected`);
+        if (!commandsOf(version).has(action))
+          throw new ApiError(404, 'unknown_command', `OCPP ${version} has no command ${action}`);
+        const problem = deps.validate(version, action, payload);
+        if (problem) throw new ApiError(400, 'invalid_request', `body ${problem}`);
+        const outcome = await deps.commands.send(
+          id,
+          action,
+          payload,
+          deps.timeoutMs,
+          commandContext(request),
+        );
+        switch (outcome.status) {
+          case 'answered':
+            return { status: 'answered', response: outcome.response };
+          case 'error':
+            return { status: 'error', errorCode: outcome.errorCode, description: outcome.description };
+          case 'timeout':
+            throw new ApiError(
+              504,
+              'timeout',
+              `charger ${id} did not answer ${action} within ${outcome.timeoutMs} ms`,
+            );
+          case 'offline':
+            throw new ApiError(409, 'offline', `charger ${id} disconnected before answering ${action}`);
+          case 'invalid_response':
+            throw new ApiError(
+              502,
+              'invalid_response',
+              `charger ${id} answered ${action} against the schema: ${outcome.description}`,
+            );
+        }
+      },
+    );
+  };
+}

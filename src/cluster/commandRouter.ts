@@ -1,0 +1,23 @@
+/** A JSON object payload, as OCPP carries it. */
+export type CommandPayload = Record<string, unknown>;
+
+/** What became of a command sent to a charger, in no protocol's words. */
+export type CommandOutcome =
+  | { status: 'answered'; response: CommandPayload }
+  /** the charger answered with a CALLERROR */
+  | { status: 'error'; errorCode: string; description: string }
+  | { status: 'timeout'; timeoutMs: number }
+  /** not connected (or the connection closed before the answer) */
+  | { status: 'offline' }
+  /** the charger's answer failed its schema */
+  | { status: 'invalid_response'; description: string };
+
+/**
+ * How a command reaches the node that holds a charger's socket (ARCHITECTURE §7). The single-node
+ * implementation calls this process's gateway; a Redis one routes to other nodes (to come).
+ */
+export interface CommandRouter {
+  /** the connected charger's protocol version, or undefined when it is not connected */
+  connectedVersion(identity: string): Promise<string | undefined>;
+  send(identity: string, action: string, payload: CommandPayload, timeoutMs: number): Promise<CommandOutcome>;
+}
