@@ -63,7 +63,8 @@ export class ProjectionRunner {
     return this.options.projectors.map((projector) => projector.name).join('+');
   }
 
-  private get streamPrefix(): string | undefined {
+  /** the streams this runner's projectors read */
+  get streamPrefix(): string | undefined {
     return this.options.projectors[0]!.streamPrefix;
   }
 

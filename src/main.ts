@@ -19,6 +19,9 @@ import { ChargerRegistryService } from './domain/chargers/chargerRegistryService
 import { SerialNumberClaims } from './domain/chargers/serialNumbers.js';
 import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
 import { createLogger, type Logger } from './logging.js';
+import { countedCalls, countedRejections, projectionLag } from './observability/instruments.js';
+import { Metrics } from './observability/metrics.js';
+import { timedEventStore } from './observability/timedEventStore.js';
 import { ChargerCallHandler } from './ocpp/chargerCallHandler.js';
 import { localCommandRouter } from './ocpp/gateway/localCommandRouter.js';
 import { OcppGateway } from './ocpp/gateway/ocppGateway.js';
@@ -50,7 +53,16 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     }
   };
   try {
-    const { eventStore, readModelConnection } = await openStorage(config, logger, stops);
+    const storage = await openStorage(config, logger, stops);
+    const { readModelConnection } = storage;
+    // values that live in parts made below are read when /metrics is scraped
+    let gatewayForMetrics: OcppGateway | undefined;
+    let projectionsForMetrics: ReadonlyMap<string, ProjectionRunner> = new Map();
+    const metrics = new Metrics({
+      connectionsByProtocol: () => gatewayForMetrics?.connectionsByProtocol() ?? {},
+      projectionLagSeconds: () => projectionLag(storage.eventStore, projectionsForMetrics),
+    });
+    const eventStore = timedEventStore(storage.eventStore, metrics.appendSeconds);
     const readModels = new pg.Pool({
       ...readModelConnection,
       max: 12,
@@ -133,9 +145,9 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
             }
           : {}),
       }),
-      handlerFor: (session) => chargers.forSession(session),
+      handlerFor: (session) => countedCalls(chargers.forSession(session), metrics),
       supportedActions: (version) => chargers.supportedActions(version),
-      journal: chargers.journal(),
+      journal: countedRejections(chargers.journal(), metrics),
       logger: gatewayLogger,
       callTimeoutMs: config.commandTimeoutSeconds * 1_000,
       inboundPerSecond: config.inboundRate.perSecond,
@@ -157,6 +169,11 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       },
     });
     const router = localCommandRouter(gateway);
+    gatewayForMetrics = gateway;
+    projectionsForMetrics = projections;
+    http.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
     await registerOperatorApi(http, {
       authenticator: new Authenticator(readModels, config.adminToken),
       pool: readModels,
@@ -168,7 +185,10 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
       readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
       router,
-      commands: new ChargerCommandService(eventStore, router, clock),
+      commands: new ChargerCommandService(eventStore, router, clock, (action, outcome, seconds) => {
+        metrics.commandSeconds.observe({ action, outcome }, seconds);
+        if (outcome === 'timeout') metrics.commandTimeouts.inc({ action });
+      }),
       validateCommand: (version, action, payload) => {
         const result = schemas.validate(version as OcppVersion, action, 'request', payload);
         return result.ok ? undefined : schemaViolation(result.errors).description;

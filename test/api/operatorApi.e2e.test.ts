@@ -408,6 +408,27 @@ describe('the operator API', () => {
     expect(await command('GetConfiguration', {})).toMatchObject({ status: 409, body: { error: 'offline' } });
   });
 
+  it('/metrics: connections, calls by action and outcome, appends, projection lag, commands', async () => {
+    const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/CP-API`, 'ocpp1.6', {
+      headers: { authorization: `Basic ${Buffer.from('CP-API:second-password').toString('base64')}` },
+    });
+    await charger.call('h', 'Heartbeat');
+    charger.send('[2,"x","Heartbeat",{"nope":1}]');
+    await charger.waitFor(2);
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/ampledger_connections\{protocol="ocpp1\.6"\} 1/);
+    expect(text).toMatch(/ampledger_charger_calls_total\{action="Heartbeat",outcome="answered"\} 1/);
+    // this bad frame and the one of the journal test
+    expect(text).toMatch(/ampledger_charger_calls_total\{action="Heartbeat",outcome="rejected"\} 2/);
+    expect(text).toMatch(/ampledger_append_seconds_count [1-9]/);
+    expect(text).toMatch(/ampledger_command_timeouts_total\{action="ClearCache"\} 1/);
+    expect(text).toMatch(/ampledger_command_seconds_count\{action="GetConfiguration",outcome="answered"\} 1/);
+    expect(text).toMatch(/ampledger_projection_lag_seconds\{projection="sessions"\} \d/);
+    charger.close();
+  });
+
   it('serves OpenAPI built from the routes at /docs', async () => {
     const ui = await fetch(`${server.url}/docs`);
     expect(ui.status).toBe(200);

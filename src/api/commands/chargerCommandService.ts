@@ -13,6 +13,12 @@ export class ChargerCommandService {
     private readonly store: EventStore,
     private readonly router: CommandRouter,
     private readonly clock: () => Date,
+    /** told of every command's outcome and how long it took (metrics) */
+    private readonly observe: (
+      action: string,
+      outcome: CommandOutcome['status'],
+      seconds: number,
+    ) => void = () => {},
   ) {}
 
   async send(
@@ -36,7 +42,9 @@ export class ChargerCommandService {
         { expectedRevision: 'any' },
       );
     await record('CommandRequested', { payload });
+    const started = performance.now();
     const outcome = await this.router.send(identity, action, payload, timeoutMs);
+    this.observe(action, outcome.status, (performance.now() - started) / 1_000);
     await record('CommandCompleted', { outcome });
     return outcome;
   }

@@ -128,6 +128,14 @@ export class OcppGateway {
     return this.sessions.size;
   }
 
+  /** Open connections by subprotocol (for metrics). */
+  connectionsByProtocol(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { version } of this.sessions.values())
+      counts[`ocpp${version}`] = (counts[`ocpp${version}`] ?? 0) + 1;
+    return counts;
+  }
+
   /** Sends a call to a connected charger (see RpcConnection.call). */
   async call(
     identity: string,

@@ -1,0 +1,70 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Ampledger's Prometheus metrics (served at /metrics): open connections by protocol, charger calls
+ * by action and outcome, append latency, projection lag, command latency and timeouts. Values
+ * that live elsewhere (connections, lag) are read when scraped.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly calls: Counter<'action' | 'outcome'>;
+  readonly appendSeconds: Histogram;
+  readonly commandSeconds: Histogram<'action' | 'outcome'>;
+  readonly commandTimeouts: Counter<'action'>;
+
+  constructor(sources: {
+    connectionsByProtocol(): Record<string, number>;
+    /** seconds since the oldest event each projection has not applied (0 when caught up) */
+    projectionLagSeconds(): Promise<Record<string, number>>;
+  }) {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'ampledger_connections',
+      help: 'Open charger connections on this node, by OCPP protocol',
+      labelNames: ['protocol'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [protocol, count] of Object.entries(sources.connectionsByProtocol()))
+          this.set({ protocol }, count);
+      },
+    });
+    this.calls = new Counter({
+      name: 'ampledger_charger_calls_total',
+      help: 'Calls from chargers, by action and outcome (answered, error, rejected)',
+      labelNames: ['action', 'outcome'],
+      registers,
+    });
+    this.appendSeconds = new Histogram({
+      name: 'ampledger_append_seconds',
+      help: 'Time to append events to the log, until durable',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    new Gauge({
+      name: 'ampledger_projection_lag_seconds',
+      help: 'Age of the oldest event a projection has not applied yet',
+      labelNames: ['projection'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [projection, seconds] of Object.entries(await sources.projectionLagSeconds())) {
+          this.set({ projection }, seconds);
+        }
+      },
+    });
+    this.commandSeconds = new Histogram({
+      name: 'ampledger_command_seconds',
+      help: 'Time from an operator command to the charger answer, by action and outcome',
+      labelNames: ['action', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.commandTimeouts = new Counter({
+      name: 'ampledger_command_timeouts_total',
+      help: 'Operator commands a charger did not answer in time, by action',
+      labelNames: ['action'],
+      registers,
+    });
+  }
+}
