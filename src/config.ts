@@ -23,6 +23,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** what a CDR costs (ARCHITECTURE §5): prices in the currency's units */
   tariff: Tariff;
+  /** how long an accepted remote start may wait for its StartTransaction */
+  remoteStartTimeoutSeconds: number;
   /** calls a charger may send per second (sustained) and in a burst, before it is throttled */
   inboundRate: { perSecond: number; burst: number };
   /** meter_values keeps this many whole months besides the current one (0: keep everything) */
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls,
     heartbeatIntervalSeconds: integer('HEARTBEAT_INTERVAL', 300, 10, 86_400),
     commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
+    remoteStartTimeoutSeconds: integer('REMOTE_START_TIMEOUT', 30, 1, 3_600),
     autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     tariff: {

@@ -11,6 +11,7 @@ import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
 import { Authenticator } from './api/auth/principal.js';
 import { ChargerCommandService } from './api/commands/chargerCommandService.js';
+import { RemoteStartWatchdog } from './api/commands/remoteStartWatchdog.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
@@ -169,6 +170,13 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       },
     });
     const router = localCommandRouter(gateway);
+    const watchdog = new RemoteStartWatchdog(
+      eventStore,
+      config.remoteStartTimeoutSeconds * 1_000,
+      clock,
+      logger.child({ part: 'remote-start-watchdog' }),
+    );
+    stops.push(async () => watchdog.stop());
     gatewayForMetrics = gateway;
     projectionsForMetrics = projections;
     http.get('/metrics', async (_request, reply) =>
@@ -185,10 +193,16 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
       readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
       router,
-      commands: new ChargerCommandService(eventStore, router, clock, (action, outcome, seconds) => {
-        metrics.commandSeconds.observe({ action, outcome }, seconds);
-        if (outcome === 'timeout') metrics.commandTimeouts.inc({ action });
-      }),
+      commands: new ChargerCommandService(
+        eventStore,
+        router,
+        clock,
+        (action, outcome, seconds) => {
+          metrics.commandSeconds.observe({ action, outcome }, seconds);
+          if (outcome === 'timeout') metrics.commandTimeouts.inc({ action });
+        },
+        watchdog,
+      ),
       validateCommand: (version, action, payload) => {
         const result = schemas.validate(version as OcppVersion, action, 'request', payload);
         return result.ok ? undefined : schemaViolation(result.errors).description;

@@ -36,6 +36,7 @@ interface Presence {
   last_seen: string | null;
   heartbeat_interval_seconds: number | null;
   boot: unknown;
+  alerts: unknown[];
   last_revision: string;
 }
 
@@ -51,6 +52,7 @@ const PRESENCE: Columns = {
   last_seen: 'timestamptz',
   heartbeat_interval_seconds: 'integer',
   boot: 'jsonb',
+  alerts: 'jsonb',
   last_revision: 'bigint',
 };
 
@@ -109,6 +111,7 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
         last_seen: null,
         heartbeat_interval_seconds: null,
         boot: null,
+        alerts: [],
         last_revision: '-1',
       };
       presences.set(chargerId, presence);
@@ -151,6 +154,12 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
         presence.boot = { ...identification, status: decision.status, at: receivedAt };
         break;
       }
+      case 'RemoteStartTimedOut':
+        presence.alerts = [
+          ...presence.alerts,
+          { type: 'remote_start_timeout', at: receivedAt, ...fact.data },
+        ].slice(-20);
+        break;
       case 'ConnectorStatusReported': {
         const { data } = fact;
         if (data.collapsedInto) break; // a vendor's echo of another connector's report

@@ -8,7 +8,11 @@ let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
 let server: RunningAmpledger;
 
 beforeAll(async () => {
-  running = await startTestServer('api', { ADMIN_TOKEN: ADMIN, COMMAND_TIMEOUT: '1' });
+  running = await startTestServer('api', {
+    ADMIN_TOKEN: ADMIN,
+    COMMAND_TIMEOUT: '1',
+    REMOTE_START_TIMEOUT: '1',
+  });
   server = running.server;
 });
 afterAll(async () => {
@@ -406,6 +410,57 @@ describe('the operator API', () => {
     await charger.closed();
     await new Promise((done) => setTimeout(done, 100));
     expect(await command('GetConfiguration', {})).toMatchObject({ status: 409, body: { error: 'offline' } });
+  });
+
+  it('a remote start accepted but never started times out, shows on the charger, and flags a late start', async () => {
+    const operator = await tokenFor('operator', 'north');
+    await api('POST', '/api/chargers', operator, { id: 'CP-REMOTE' });
+    await api('POST', '/api/chargers/CP-REMOTE/approve', operator);
+    await api('POST', '/api/tokens', operator, { idTag: 'CARD-REMOTE' });
+    const charger = await TestCharger.connect(
+      `${server.url.replace('http', 'ws')}/ocpp/CP-REMOTE`,
+      'ocpp1.6',
+    );
+    await charger.call('b', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'A' });
+    const before = charger.received.length;
+    const pending = api('POST', '/api/chargers/CP-REMOTE/commands/RemoteStartTransaction', operator, {
+      idTag: 'CARD-REMOTE',
+      connectorId: 1,
+    });
+    await charger.waitFor(before + 1);
+    const call = charger.received[before]!;
+    charger.send([3, call[1], { status: 'Accepted' }]);
+    expect((await pending).body).toEqual({ status: 'answered', response: { status: 'Accepted' } });
+
+    // no StartTransaction within REMOTE_START_TIMEOUT (1 s)
+    let timedOut: unknown;
+    for (let tries = 0; tries < 50 && !timedOut; tries++) {
+      await new Promise((done) => setTimeout(done, 100));
+      timedOut = (await server.eventStore.readStream('charger-CP-REMOTE')).find(
+        (event) => event.type === 'RemoteStartTimedOut',
+      );
+    }
+    expect(timedOut).toMatchObject({ data: { evseId: 1, idTag: 'CARD-REMOTE', timeoutSeconds: 1 } });
+    await server.projections.get('connector_status')!.catchUp();
+    expect((await api('GET', '/api/chargers/CP-REMOTE', operator)).body.alerts).toEqual([
+      expect.objectContaining({ type: 'remote_start_timeout', idTag: 'CARD-REMOTE' }),
+    ]);
+
+    // the start comes after all: its session carries the flag
+    const [, , started] = await charger.call('s', 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'CARD-REMOTE',
+      meterStart: 0,
+      timestamp: new Date().toISOString(),
+    });
+    await server.projections.get('sessions')!.catchUp();
+    const session = await api(
+      'GET',
+      `/api/sessions/${(started as { transactionId: number }).transactionId}`,
+      operator,
+    );
+    expect(session.body.flags).toEqual(['remote_start_timeout']);
+    charger.close();
   });
 
   it('/metrics: connections, calls by action and outcome, appends, projection lag, commands', async () => {

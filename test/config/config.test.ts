@@ -24,6 +24,7 @@ describe('configuration', () => {
       tls: undefined,
       heartbeatIntervalSeconds: 300,
       commandTimeoutSeconds: 30,
+      remoteStartTimeoutSeconds: 30,
       autoRegister: 'off',
       logLevel: 'info',
       tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 },

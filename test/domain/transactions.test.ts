@@ -745,3 +745,23 @@ describe('transactions as 2.x reports them', () => {
     expect(given.event(reported, 'MeterValuesReported').data).toMatchObject({ evseId: 2, link: 'reported' });
   });
 });
+
+describe('remote starts', () => {
+  const timedOut = (evseId: number): ChargingEvent => ({
+    type: 'RemoteStartTimedOut',
+    data: { commandId: 'c1', evseId, idTag: 'TAG1', timeoutSeconds: 30, requestedAt: at(-1) },
+  });
+  it('a start on the connector of a remote start that timed out within 10 minutes is flagged', () => {
+    const late = new Scenario(registered, approved, timedOut(1)).when(start(), at(5));
+    expect(new Scenario().event(late, 'TransactionStarted').data.flags).toEqual([
+      { code: 'remote_start_timeout', detail: { commandId: 'c1', timedOutAt: T0 } },
+    ]);
+    const otherConnector = new Scenario(registered, approved, timedOut(2)).when(start(), at(5));
+    expect(new Scenario().event(otherConnector, 'TransactionStarted').data.flags).toEqual([]);
+    const muchLater = new Scenario(registered, approved, timedOut(1)).when(
+      start({ chargerTime: at(11) }),
+      at(11),
+    );
+    expect(new Scenario().event(muchLater, 'TransactionStarted').data.flags).toEqual([]);
+  });
+});

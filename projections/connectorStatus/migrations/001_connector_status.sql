@@ -12,6 +12,8 @@ CREATE TABLE charger_presence (
   -- what the charger was told at its last boot (or a vendor quirk fixes)
   heartbeat_interval_seconds integer,
   boot jsonb,
+  -- the latest things operators should see (a remote start that timed out, …), newest last
+  alerts jsonb NOT NULL DEFAULT '[]',
   last_revision bigint NOT NULL
 );
 

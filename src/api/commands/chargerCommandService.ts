@@ -3,6 +3,20 @@ import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluste
 import type { CommandContext } from '../../domain/chargers/chargerRegistryService.js';
 import { chargerStream } from '../../domain/chargers/registryEvents.js';
 import type { EventStore } from '../../store/eventStore.js';
+import type { RemoteStartWatchdog } from './remoteStartWatchdog.js';
+
+/** 1.6's and 2.x's names of a remote start */
+const REMOTE_STARTS = new Set(['RemoteStartTransaction', 'RequestStartTransaction']);
+
+/** The connector and tag a remote start names, in either version's words. */
+function remoteStart(payload: CommandPayload): { evseId?: number; idTag: string } {
+  const evseId = typeof payload.connectorId === 'number' ? payload.connectorId : payload.evseId;
+  const idToken = payload.idToken as { idToken?: string } | undefined;
+  return {
+    ...(typeof evseId === 'number' ? { evseId } : {}),
+    idTag: String(payload.idTag ?? idToken?.idToken ?? ''),
+  };
+}
 
 /**
  * Sends an operator's command to a charger and records it: the request before it goes out, its
@@ -19,6 +33,7 @@ export class ChargerCommandService {
       outcome: CommandOutcome['status'],
       seconds: number,
     ) => void = () => {},
+    private readonly watchdog?: RemoteStartWatchdog,
   ) {}
 
   async send(
@@ -29,6 +44,7 @@ export class ChargerCommandService {
     context: CommandContext,
   ): Promise<CommandOutcome> {
     const commandId = randomUUID();
+    const requestedAt = this.clock().toISOString();
     const record = (type: string, data: Record<string, unknown>) =>
       this.store.append(
         chargerStream(identity),
@@ -46,6 +62,10 @@ export class ChargerCommandService {
     const outcome = await this.router.send(identity, action, payload, timeoutMs);
     this.observe(action, outcome.status, (performance.now() - started) / 1_000);
     await record('CommandCompleted', { outcome });
+    const accepted = outcome.status === 'answered' && outcome.response.status === 'Accepted';
+    if (accepted && REMOTE_STARTS.has(action)) {
+      this.watchdog?.arm(identity, { commandId, requestedAt, ...remoteStart(payload) });
+    }
     return outcome;
   }
 }

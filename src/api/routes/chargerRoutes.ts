@@ -26,6 +26,8 @@ const chargerView = {
     lastSeen: { type: ['string', 'null'], format: 'date-time' },
     protocol: { type: ['string', 'null'] },
     boot: { type: ['object', 'null'], additionalProperties: true },
+    /** what operators should look at (a remote start that timed out, …), newest last */
+    alerts: { type: 'array', items: { type: 'object', additionalProperties: true } },
     connectors: {
       type: 'array',
       items: {
@@ -46,6 +48,7 @@ const CHARGERS_SQL = `
   SELECT r.identity AS id, r.tenant, r.status, r.security_profile AS "securityProfile",
     r.ocpp_version AS "ocppVersion", r.registered_at AS "registeredAt",
     coalesce(l.online, false) AS online, l.last_seen AS "lastSeen", l.protocol, l.boot,
+    coalesce(l.alerts, '[]') AS alerts,
     coalesce((SELECT json_agg(json_build_object('evseId', c.evse_id, 'connectorId', c.connector_id,
         'status', c.status, 'errorCode', c.error_code, 'reportedAt', c.reported_at)
         ORDER BY c.evse_id, c.connector_id)

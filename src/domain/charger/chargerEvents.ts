@@ -93,4 +93,15 @@ export type ChargingEvent =
   | { type: 'ChargerConnected'; data: { connectionId: string; protocol: string; remoteAddress: string } }
   | { type: 'ChargerDisconnected'; data: { connectionId: string; code: number; reason: string } }
   | { type: 'FrameRejected'; data: { reason: string; answeredWith?: string } }
+  | {
+      /** a remote start the charger accepted, with no transaction on that connector in time */
+      type: 'RemoteStartTimedOut';
+      data: {
+        commandId: string;
+        evseId?: number;
+        idTag: string;
+        timeoutSeconds: number;
+        requestedAt: string;
+      };
+    }
   | TransactionEvent;

@@ -41,6 +41,8 @@ export interface ChargerState {
   clock?: ClockModel;
   /** active transactions and the most recent stopped ones, by key, oldest first */
   transactions: Record<string, TransactionState>;
+  /** the latest remote starts that timed out (a late start on their connector is flagged) */
+  remoteStartTimeouts?: Array<{ commandId: string; evseId?: number; at: string }>;
 }
 
 /** Stopped transactions kept for dedup and late samples; older ones fall out of the state. */
@@ -118,6 +120,14 @@ export function evolveCharger(
         ...state,
         transactions: keepRecent({ ...state.transactions, [data.transactionKey]: withStartSamples }),
       };
+    }
+    case 'RemoteStartTimedOut': {
+      const { commandId, evseId } = charging.data;
+      const timeouts = [
+        ...(state.remoteStartTimeouts ?? []),
+        { commandId, ...(evseId !== undefined ? { evseId } : {}), at },
+      ];
+      return { ...state, remoteStartTimeouts: timeouts.slice(-10) };
     }
     case 'TransactionAuthorized': {
       const { transactionKey, normalisedIdTag, authorization } = charging.data;

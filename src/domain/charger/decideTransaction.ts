@@ -186,7 +186,10 @@ function decideStart(
       ...(time.offsetMs !== undefined ? { clockOffsetMs: time.offsetMs } : {}),
       ...(command.reservationId !== undefined ? { reservationId: command.reservationId } : {}),
       authorization,
-      flags: timeFlags({ ...time, chargerTime: command.chargerTime, firstBootAtMs: firstBootMs(state) }),
+      flags: [
+        ...timeFlags({ ...time, chargerTime: command.chargerTime, firstBootAtMs: firstBootMs(state) }),
+        ...lateRemoteStart(state, command.evseId, context.receivedAt),
+      ],
       ...(nulQuirk ? { quirks: [nulQuirk.id] } : {}),
       ...(command.samples ? { samples: recorded.samples } : {}),
       ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
@@ -564,6 +567,23 @@ function chargerTimes(state: ChargerState, chargerTime: string, receivedAt: stri
     correctedTime: correctedMs === undefined ? chargerTime : isoTime(correctedMs),
     receivedAtMs: Date.parse(receivedAt),
   };
+}
+
+/** How long after a remote start timed out a start on its connector is taken as that start, late. */
+const LATE_REMOTE_START_MS = 10 * 60_000;
+
+/** `remote_start_timeout` when a remote start on this connector timed out a little before. */
+function lateRemoteStart(state: ChargerState, evseId: number, receivedAt: string): Flag[] {
+  const now = Date.parse(receivedAt);
+  const timedOut = (state.remoteStartTimeouts ?? []).findLast(
+    (timeout) =>
+      (timeout.evseId === undefined || timeout.evseId === evseId) &&
+      now - Date.parse(timeout.at) >= 0 &&
+      now - Date.parse(timeout.at) <= LATE_REMOTE_START_MS,
+  );
+  return timedOut
+    ? [{ code: 'remote_start_timeout', detail: { commandId: timedOut.commandId, timedOutAt: timedOut.at } }]
+    : [];
 }
 
 const firstBootMs = (state: ChargerState) =>
