@@ -149,9 +149,11 @@ export class ProjectionRunner {
       await client.connect();
       this.lockClient = client;
     }
-    // every projector's own lock, so that a rebuild of one of them sees that it is live
+    // the group's lock first, so that two nodes never split a group's projectors between them;
+    // then every projector's own, so that a rebuild of one of them sees that it is live
+    const names = [`group:${this.name}`, ...this.options.projectors.map((projector) => projector.name)];
     const taken: string[] = [];
-    for (const { name } of this.options.projectors) {
+    for (const name of names) {
       const { rows } = await this.lockClient.query<{ locked: boolean }>(
         projectionLockSql('pg_try_advisory_lock'),
         [name],

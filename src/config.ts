@@ -23,6 +23,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** what a CDR costs (ARCHITECTURE §5): prices in the currency's units */
   tariff: Tariff;
+  /** how long a node's claim on a charger outlives the node (clustering over Redis) */
+  presenceTtlSeconds: number;
   /** how long an accepted remote start may wait for its StartTransaction */
   remoteStartTimeoutSeconds: number;
   /** calls a charger may send per second (sustained) and in a burst, before it is throttled */
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalSeconds: integer('HEARTBEAT_INTERVAL', 300, 10, 86_400),
     commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
     remoteStartTimeoutSeconds: integer('REMOTE_START_TIMEOUT', 30, 1, 3_600),
+    presenceTtlSeconds: integer('PRESENCE_TTL', 60, 2, 3_600),
     autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     tariff: {

@@ -12,7 +12,10 @@ import { READ_MODELS } from '../projections/readModels.js';
 import { Authenticator } from './api/auth/principal.js';
 import { ChargerCommandService } from './api/commands/chargerCommandService.js';
 import { RemoteStartWatchdog } from './api/commands/remoteStartWatchdog.js';
+import type { HealthCheck } from './api/healthRoutes.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
+import type { CommandRouter } from './cluster/commandRouter.js';
+import { type Presence, RedisCluster } from './cluster/redisCluster.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
@@ -108,6 +111,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     }
 
     const clock = () => new Date();
+    const nodeId = `${hostname()}-${process.pid}`;
     const registry = new ChargerRegistryService(eventStore, clock);
     const registryQueries = new ChargerRegistryQueries(readModels);
     const { autoRegister } = config;
@@ -119,17 +123,17 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       transactionIds: await TransactionIdBlocks.open(readModels),
       serialNumbers: new SerialNumberClaims(eventStore, clock),
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
-      nodeId: `${hostname()}-${process.pid}`,
+      nodeId,
       logger: logger.child({ part: 'chargers' }),
     });
 
-    const http = buildHttpServer({
-      logger,
-      health: [
-        { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
-        { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
-      ],
-    });
+    const healthChecks: HealthCheck[] = [
+      { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
+      { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
+    ];
+    const http = buildHttpServer({ logger, health: healthChecks });
+    /** which node holds which charger: set once the cluster is up (none on a single node) */
+    let presence: Presence | undefined;
     const schemas = SchemaRegistry.load();
     const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
     const gatewayLogger = logger.child({ part: 'ocpp' });
@@ -153,14 +157,19 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       callTimeoutMs: config.commandTimeoutSeconds * 1_000,
       inboundPerSecond: config.inboundRate.perSecond,
       inboundBurst: config.inboundRate.burst,
-      onConnected: (session) =>
+      onConnected: (session) => {
+        presence?.connected(session.identity, session.version);
         void chargers
           .recordConnected(session)
-          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a connection')),
-      onDisconnected: (session, code, reason) =>
+          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a connection'));
+      },
+      onDisconnected: (session, code, reason) => {
+        // a replaced connection closes after its successor connected: the charger is still here
+        if (!gateway.session(session.identity)) presence?.disconnected(session.identity);
         void chargers
           .recordDisconnected(session, code, reason)
-          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a disconnection')),
+          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a disconnection'));
+      },
       onPasswordChanged: async (session, password) => {
         await registry.execute(session.identity, {
           type: 'SetChargerPassword',
@@ -169,7 +178,23 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         });
       },
     });
-    const router = localCommandRouter(gateway);
+    const local = localCommandRouter(gateway);
+    let router: CommandRouter = local;
+    if (config.redisUrl) {
+      const cluster = new RedisCluster({
+        url: config.redisUrl,
+        nodeId,
+        namespace: `ampledger:${config.databaseSchema ?? 'default'}`,
+        local,
+        presenceTtlSeconds: config.presenceTtlSeconds,
+        logger: logger.child({ part: 'cluster' }),
+      });
+      await cluster.start();
+      stops.push(() => cluster.close());
+      router = cluster;
+      presence = cluster;
+      healthChecks.push({ name: 'redis', check: () => cluster.ping() });
+    }
     const watchdog = new RemoteStartWatchdog(
       eventStore,
       config.remoteStartTimeoutSeconds * 1_000,

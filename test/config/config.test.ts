@@ -25,6 +25,7 @@ describe('configuration', () => {
       heartbeatIntervalSeconds: 300,
       commandTimeoutSeconds: 30,
       remoteStartTimeoutSeconds: 30,
+      presenceTtlSeconds: 60,
       autoRegister: 'off',
       logLevel: 'info',
       tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 },

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { CommandOutcome, CommandPayload, CommandRouter } from './commandRouter.js';
+
+/** Which node holds which charger, so that commands find it (ARCHITECTURE §7). */
+export interface Presence {
+  connected(identity: string, version: string): void;
+  disconnected(identity: string): void;
+}
+
+interface RemoteCommand {
+  requestId: string;
+  replyTo: string;
+  identity: string;
+  action: string;
+  payload: CommandPayload;
+  timeoutMs: number;
+}
+
+/** A command that reaches the other node this long after its own timeout is not waited for. */
+const ROUTING_MARGIN_MS = 2_000;
+
+/**
+ * The cluster over Redis. Presence: each node keeps `presence:{identity}` = its id and the
+ * charger's protocol for the chargers it holds, refreshed while they are connected, gone with a
+ * dead node once its TTL runs out. Routing: a command for a charger held elsewhere is published on
+ * that node's channel; the node runs it on its own gateway and publishes the outcome back.
+ */
+export class RedisCluster implements CommandRouter, Presence {
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly held = new Map<string, string>();
+  private readonly waiting = new Map<string, (outcome: CommandOutcome) => void>();
+  private refresher: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: {
+      url: string;
+      nodeId: string;
+      /** keys and channels of one deployment (several may share a Redis) */
+      namespace: string;
+      /** this node's own gateway */
+      local: CommandRouter;
+      presenceTtlSeconds: number;
+      logger: { warn(detail: object, message?: string): void };
+    },
+  ) {
+    const connection = { lazyConnect: true, maxRetriesPerRequest: 2 };
+    this.commands = new Redis(options.url, connection);
+    this.subscriber = new Redis(options.url, connection);
+    for (const client of [this.commands, this.subscriber]) {
+      client.on('error', (error) => options.logger.warn({ err: error }, 'redis connection failed'));
+    }
+  }
+
+  private key = (identity: string) => `${this.options.namespace}:presence:${identity}`;
+  private channel = (kind: 'command' | 'reply', nodeId: string) =>
+    `${this.options.namespace}:${kind}:${nodeId}`;
+  private presenceValue(version: string) {
+    return `${this.options.nodeId}\n${version}`;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    this.subscriber.on('message', (channel, message) => void this.receive(channel, message));
+    await this.subscriber.subscribe(
+      this.channel('command', this.options.nodeId),
+      this.channel('reply', this.options.nodeId),
+    );
+    // a third of the TTL: a node that stops refreshing loses its chargers soon after it dies
+    this.refresher = setInterval(() => void this.refresh(), (this.options.presenceTtlSeconds * 1_000) / 3);
+    this.refresher.unref();
+  }
+
+  /** Redis answers (for /health). */
+  async ping(): Promise<void> {
+    await this.commands.ping();
+  }
+
+  connected(identity: string, version: string): void {
+    this.held.set(identity, version);
+    this.commands
+      .set(this.key(identity), this.presenceValue(version), 'EX', this.options.presenceTtlSeconds)
+      .catch((error) => this.options.logger.warn({ err: error, identity }, 'could not record presence'));
+  }
+
+  disconnected(identity: string): void {
+    const version = this.held.get(identity);
+    this.held.delete(identity);
+    if (version === undefined) return;
+    // only this node's own presence: a newer connection on another node keeps its own
+    this.commands
+      .eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+        1,
+        this.key(identity),
+        this.presenceValue(version),
+      )
+      .catch((error) => this.options.logger.warn({ err: error, identity }, 'could not clear presence'));
+  }
+
+  async connectedVersion(identity: string): Promise<string | undefined> {
+    const local = this.held.get(identity);
+    if (local !== undefined) return local;
+    const value = await this.commands.get(this.key(identity));
+    return value?.split('\n')[1];
+  }
+
+  async send(
+    identity: string,
+    action: string,
+    payload: CommandPayload,
+    timeoutMs: number,
+  ): Promise<CommandOutcome> {
+    if (this.held.has(identity)) return this.options.local.send(identity, action, payload, timeoutMs);
+    const value = await this.commands.get(this.key(identity));
+    const nodeId = value?.split('\n')[0];
+    if (!nodeId) return { status: 'offline' };
+    const request: RemoteCommand = {
+      requestId: randomUUID(),
+      replyTo: this.options.nodeId,
+      identity,
+      action,
+      payload,
+      timeoutMs,
+    };
+    return new Promise<CommandOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(request.requestId);
+        resolve({ status: 'timeout', timeoutMs });
+      }, timeoutMs + ROUTING_MARGIN_MS);
+      this.waiting.set(request.requestId, (outcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      });
+      this.commands.publish(this.channel('command', nodeId), JSON.stringify(request)).then(
+        (receivers) => {
+          // nobody listens on that node's channel: it is gone, whatever its presence says
+          if (receivers === 0) this.waiting.get(request.requestId)?.({ status: 'offline' });
+        },
+        () => this.waiting.get(request.requestId)?.({ status: 'offline' }),
+      );
+    }).finally(() => this.waiting.delete(request.requestId));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.refresher);
+    for (const identity of [...this.held.keys()]) this.disconnected(identity);
+    await this.commands.quit().catch(() => undefined);
+    await this.subscriber.quit().catch(() => undefined);
+  }
+
+  private async receive(channel: string, message: string): Promise<void> {
+    try {
+      if (channel === this.channel('reply', this.options.nodeId)) {
+        const { requestId, outcome } = JSON.parse(message) as { requestId: string; outcome: CommandOutcome };
+        this.waiting.get(requestId)?.(outcome);
+        return;
+      }
+      const request = JSON.parse(message) as RemoteCommand;
+      const outcome = this.held.has(request.identity)
+        ? await this.options.local.send(request.identity, request.action, request.payload, request.timeoutMs)
+        : ({ status: 'offline' } as const);
+      await this.commands.publish(
+        this.channel('reply', request.replyTo),
+        JSON.stringify({ requestId: request.requestId, outcome }),
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: error, channel }, 'could not handle a cluster message');
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.held.size === 0) return;
+    const pipeline = this.commands.pipeline();
+    for (const [identity, version] of this.held) {
+      pipeline.set(this.key(identity), this.presenceValue(version), 'EX', this.options.presenceTtlSeconds);
+    }
+    await pipeline
+      .exec()
+      .catch((error) => this.options.logger.warn({ err: error }, 'could not refresh presence'));
+  }
+}
