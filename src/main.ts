@@ -14,6 +14,7 @@ import { ChargerCommandService } from './api/commands/chargerCommandService.js';
 import { RemoteStartWatchdog } from './api/commands/remoteStartWatchdog.js';
 import type { HealthCheck } from './api/healthRoutes.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
+import { backgroundRebuilds } from './api/projectionRebuilds.js';
 import type { CommandRouter } from './cluster/commandRouter.js';
 import { type Presence, RedisCluster } from './cluster/redisCluster.js';
 import { type Config, loadConfigOrExit } from './config.js';
@@ -233,6 +234,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         return result.ok ? undefined : schemaViolation(result.errors).description;
       },
       commandTimeoutMs: config.commandTimeoutSeconds * 1_000,
+      rebuilds: backgroundRebuilds({
+        store: eventStore,
+        connection: readModelConnection,
+        projectors: Object.fromEntries(
+          Object.entries(READ_MODELS).map(([name, build]) => [name, () => build({ tariff: config.tariff })]),
+        ),
+        logger: logger.child({ part: 'rebuild' }),
+      }),
     });
     await http.listen({ port: config.port, host: '0.0.0.0' });
     stops.push(() => http.close());

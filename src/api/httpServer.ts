@@ -14,6 +14,7 @@ import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
 import { cdrRoutes } from './routes/cdrRoutes.js';
 import { chargerRoutes } from './routes/chargerRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
+import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { tokenRoutes } from './routes/tokenRoutes.js';
 
@@ -51,6 +52,7 @@ export async function registerOperatorApi(
     commands: ChargerCommandService;
     validateCommand(version: string, action: string, payload: unknown): string | undefined;
     commandTimeoutMs: number;
+    rebuilds: ProjectionRebuilds;
   },
 ): Promise<void> {
   await registerApiFrame(app);
@@ -73,6 +75,9 @@ export async function registerOperatorApi(
         sessionRoutes({ authenticator: deps.authenticator, pool: deps.pool, store: deps.store }),
       );
       await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
+      await api.register(
+        projectionRoutes({ authenticator: deps.authenticator, pool: deps.pool, rebuilds: deps.rebuilds }),
+      );
       await api.register(
         commandRoutes({
           authenticator: deps.authenticator,

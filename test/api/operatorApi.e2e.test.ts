@@ -484,6 +484,32 @@ describe('the operator API', () => {
     charger.close();
   });
 
+  it('rebuilds read models in the running server (admin), and shows the checkpoint of each', async () => {
+    const before = await api('GET', '/api/sessions', ADMIN);
+    expect(
+      (await api('POST', '/api/projections/rebuild', await tokenFor('operator', 'north'), {})).status,
+    ).toBe(403);
+    expect((await api('POST', '/api/projections/rebuild', ADMIN, { names: ['nope'] })).status).toBe(400);
+    expect(await api('POST', '/api/projections/rebuild', ADMIN, { names: ['sessions', 'cdrs'] })).toEqual({
+      status: 202,
+      body: { rebuilding: ['sessions', 'cdrs'] },
+    });
+    let projections = await api('GET', '/api/projections', ADMIN);
+    for (
+      let tries = 0;
+      tries < 100 && projections.body.some((p: { rebuilding: boolean }) => p.rebuilding);
+      tries++
+    ) {
+      await new Promise((done) => setTimeout(done, 100));
+      projections = await api('GET', '/api/projections', ADMIN);
+    }
+    expect(projections.body.find((p: { name: string }) => p.name === 'sessions')).toMatchObject({
+      rebuilding: false,
+      checkpoint: expect.any(String),
+    });
+    expect(await api('GET', '/api/sessions', ADMIN)).toEqual(before);
+  });
+
   it('serves OpenAPI built from the routes at /docs', async () => {
     const ui = await fetch(`${server.url}/docs`);
     expect(ui.status).toBe(200);

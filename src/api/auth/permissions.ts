@@ -3,6 +3,7 @@ import type { ApiRole } from '../../domain/apiTokens/apiTokens.js';
 /** What a request may do; each route names the one it needs. */
 export type Permission =
   | 'api-tokens:manage'
+  | 'projections:manage'
   | 'chargers:read'
   | 'chargers:write'
   | 'tokens:read'
@@ -30,6 +31,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
     ...READ_ALL,
     'api-tokens:manage',
+    'projections:manage',
     'chargers:write',
     'tokens:write',
     'commands:soft',
