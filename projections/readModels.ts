@@ -3,9 +3,11 @@ import { apiTokensProjector } from './apiTokens/apiTokensProjector.js';
 import { authorizationLogProjector } from './authorizationLog/authorizationLogProjector.js';
 import { cdrsProjector } from './cdrs/cdrsProjector.js';
 import { chargerRegistryProjector } from './chargerRegistry/chargerRegistryProjector.js';
+import { chargingProfilesProjector } from './chargingProfiles/chargingProfilesProjector.js';
 import { connectorStatusProjector } from './connectorStatus/connectorStatusProjector.js';
 import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
 import type { Projector } from './projector.js';
+import { reservationsProjector } from './reservations/reservationsProjector.js';
 import { sessionsProjector } from './sessions/sessionsProjector.js';
 
 export interface ReadModelOptions {
@@ -20,6 +22,8 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   cdrs: (options) => cdrsProjector(options.tariff),
   meter_values: () => meterValuesProjector(),
   authorization_log: () => authorizationLogProjector(),
+  reservations: () => reservationsProjector(),
+  charging_profiles: () => chargingProfilesProjector(),
   api_tokens: () => apiTokensProjector(),
 };
 

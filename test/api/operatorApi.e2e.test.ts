@@ -484,6 +484,63 @@ describe('the operator API', () => {
     charger.close();
   });
 
+  it('reservations and charging profiles follow the commands the charger accepted', async () => {
+    const operator = await tokenFor('operator', 'north');
+    await api('POST', '/api/chargers', operator, { id: 'CP-RSV' });
+    await api('POST', '/api/chargers/CP-RSV/approve', operator);
+    await api('POST', '/api/tokens', operator, { idTag: 'CARD-RSV' });
+    const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/CP-RSV`, 'ocpp1.6');
+    await charger.call('b', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'A' });
+    /** sends a command; the charger answers it with this status */
+    const accepted = async (action: string, payload: object, status = 'Accepted') => {
+      const seen = charger.received.length;
+      const pending = api('POST', `/api/chargers/CP-RSV/commands/${action}`, operator, payload);
+      await charger.waitFor(seen + 1);
+      const call = charger.received[seen]!;
+      charger.send([3, call[1], { status }]);
+      expect((await pending).body).toEqual({ status: 'answered', response: { status } });
+    };
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    await accepted('ReserveNow', { connectorId: 1, expiryDate: soon, idTag: 'CARD-RSV', reservationId: 7 });
+    await accepted('ReserveNow', { connectorId: 2, expiryDate: soon, idTag: 'CARD-RSV', reservationId: 8 });
+    await accepted(
+      'ReserveNow',
+      { connectorId: 2, expiryDate: soon, idTag: 'CARD-RSV', reservationId: 9 },
+      'Occupied',
+    );
+    await accepted('CancelReservation', { reservationId: 8 });
+    await charger.call('s', 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'CARD-RSV',
+      meterStart: 0,
+      timestamp: new Date().toISOString(),
+      reservationId: 7,
+    });
+    const profile = (id: number, stackLevel: number) => ({
+      chargingProfileId: id,
+      stackLevel,
+      chargingProfilePurpose: 'TxDefaultProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+    });
+    await accepted('SetChargingProfile', { connectorId: 1, csChargingProfiles: profile(1, 0) });
+    await accepted('SetChargingProfile', { connectorId: 1, csChargingProfiles: profile(2, 1) });
+    await accepted('ClearChargingProfile', { id: 1 });
+    charger.close();
+    for (const runner of new Set(server.projections.values())) await runner.catchUp(10_000);
+
+    const reservations = await api('GET', '/api/chargers/CP-RSV/reservations', operator);
+    expect(
+      reservations.body
+        .map((r: { reservationId: number; state: string }) => `${r.reservationId} ${r.state}`)
+        .sort(),
+    ).toEqual(['7 used', '8 cancelled']);
+    const profiles = await api('GET', '/api/chargers/CP-RSV/charging-profiles', operator);
+    expect(profiles.body).toEqual([
+      { connectorId: 1, profileId: 2, purpose: 'TxDefaultProfile', stackLevel: 1, profile: profile(2, 1) },
+    ]);
+  });
+
   it('rebuilds read models in the running server (admin), and shows the checkpoint of each', async () => {
     const before = await api('GET', '/api/sessions', ADMIN);
     expect(

@@ -592,6 +592,8 @@ const READ_MODEL_TABLES = [
   'meter_values',
   'authorization_log',
   'charger_registry',
+  'reservations',
+  'charging_profiles',
 ];
 
 /** Every row of every read-model table, in a stable order. */

@@ -61,7 +61,7 @@ export class ChargerCommandService {
     const started = performance.now();
     const outcome = await this.router.send(identity, action, payload, timeoutMs);
     this.observe(action, outcome.status, (performance.now() - started) / 1_000);
-    await record('CommandCompleted', { outcome });
+    await record('CommandCompleted', { payload, outcome });
     const accepted = outcome.status === 'answered' && outcome.response.status === 'Accepted';
     if (accepted && REMOTE_STARTS.has(action)) {
       this.watchdog?.arm(identity, { commandId, requestedAt, ...remoteStart(payload) });

@@ -234,6 +234,84 @@ export function chargerRoutes(deps: {
       },
     );
 
+    app.get<{ Params: { id: string } }>(
+      '/chargers/:id/reservations',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['chargers'],
+          params: idParams,
+          response: {
+            200: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  reservationId: { type: 'integer' },
+                  connectorId: { type: 'integer' },
+                  idTag: { type: 'string' },
+                  expiryDate: { type: 'string' },
+                  state: { type: 'string', enum: ['active', 'used', 'cancelled', 'expired'] },
+                  transactionId: { type: ['string', 'null'] },
+                },
+              },
+            },
+            401: errorBody,
+            403: errorBody,
+            404: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        await visibleCharger(request, request.params.id);
+        const { rows } = await deps.pool.query(
+          `SELECT reservation_id::int AS "reservationId", connector_id AS "connectorId", id_tag AS "idTag",
+             expiry_date AS "expiryDate", state, transaction_key AS "transactionId"
+           FROM reservation_states WHERE charger_id = $1 ORDER BY reserved_at DESC, reservation_id DESC LIMIT 200`,
+          [request.params.id],
+        );
+        return rows.map((row) => ({ ...row, expiryDate: (row.expiryDate as Date).toISOString() }));
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/chargers/:id/charging-profiles',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['chargers'],
+          params: idParams,
+          response: {
+            200: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  connectorId: { type: 'integer' },
+                  profileId: { type: 'integer' },
+                  purpose: { type: 'string' },
+                  stackLevel: { type: 'integer' },
+                  profile: { type: 'object', additionalProperties: true },
+                },
+              },
+            },
+            401: errorBody,
+            403: errorBody,
+            404: errorBody,
+          },
+        },
+      },
+      async (request) => {
+        await visibleCharger(request, request.params.id);
+        const { rows } = await deps.pool.query(
+          `SELECT connector_id AS "connectorId", profile_id::int AS "profileId", purpose, stack_level AS "stackLevel", profile
+           FROM charging_profiles WHERE charger_id = $1 ORDER BY connector_id, purpose, stack_level, profile_id`,
+          [request.params.id],
+        );
+        return rows;
+      },
+    );
+
     const change = (
       path: string,
       command: (body: Record<string, unknown>) => RegistryCommand,
