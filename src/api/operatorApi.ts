@@ -18,6 +18,14 @@ export const errorBody = {
   properties: { error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
+/** A page of a listing: its items, and the cursor to ask for the next page with. */
+export const pageOf = <Item extends object>(items: Item, cursor: 'string' | 'integer' = 'string') =>
+  ({
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    properties: { items: { type: 'array', items }, nextCursor: { type: [cursor, 'null'] } },
+  }) as const;
+
 /**
  * The operator API's frame: OpenAPI from the routes' schemas at /docs, errors as
  * `{ error, message }` (400 naming the field, 404 for unknown routes, 413 for large bodies, never

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { errorBody, requires } from '../operatorApi.js';
+import { errorBody, pageOf, requires } from '../operatorApi.js';
 import { flagsOf, flagsView } from './sessionRoutes.js';
 
 const cdrView = {
@@ -89,14 +89,7 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items', 'nextCursor'],
-              properties: {
-                items: { type: 'array', items: cdrView },
-                nextCursor: { type: ['string', 'null'] },
-              },
-            },
+            200: pageOf(cdrView),
             400: errorBody,
             401: errorBody,
             403: errorBody,

@@ -6,7 +6,7 @@ import type { ChargerRegistryService } from '../../domain/chargers/chargerRegist
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { commandContext, errorBody, requires } from '../operatorApi.js';
+import { commandContext, errorBody, pageOf, requires } from '../operatorApi.js';
 import { journalEntryView, readJournal } from './frameJournal.js';
 
 const IDENTITY = '^[^:]{1,48}$';
@@ -152,14 +152,7 @@ export function chargerRoutes(deps: {
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items', 'nextCursor'],
-              properties: {
-                items: { type: 'array', items: chargerView },
-                nextCursor: { type: ['string', 'null'] },
-              },
-            },
+            200: pageOf(chargerView),
             400: errorBody,
             401: errorBody,
             403: errorBody,
@@ -213,14 +206,7 @@ export function chargerRoutes(deps: {
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items', 'nextCursor'],
-              properties: {
-                items: { type: 'array', items: journalEntryView },
-                nextCursor: { type: ['integer', 'null'] },
-              },
-            },
+            200: pageOf(journalEntryView, 'integer'),
             400: errorBody,
             401: errorBody,
             403: errorBody,

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { errorBody, requires } from '../operatorApi.js';
+import { errorBody, pageOf, requires } from '../operatorApi.js';
 
 type Flag = { code: string; detail: Record<string, unknown> };
 
@@ -153,14 +153,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['items', 'nextCursor'],
-              properties: {
-                items: { type: 'array', items: sessionView },
-                nextCursor: { type: ['string', 'null'] },
-              },
-            },
+            200: pageOf(sessionView),
             400: errorBody,
             401: errorBody,
             403: errorBody,
