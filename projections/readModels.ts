@@ -9,6 +9,7 @@ import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
 import type { Projector } from './projector.js';
 import { reservationsProjector } from './reservations/reservationsProjector.js';
 import { sessionsProjector } from './sessions/sessionsProjector.js';
+import { tokensProjector } from './tokens/tokensProjector.js';
 
 export interface ReadModelOptions {
   tariff: Tariff;
@@ -25,6 +26,7 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   reservations: () => reservationsProjector(),
   charging_profiles: () => chargingProfilesProjector(),
   api_tokens: () => apiTokensProjector(),
+  tokens: () => tokensProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

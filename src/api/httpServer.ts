@@ -69,7 +69,12 @@ export async function registerOperatorApi(
         }),
       );
       await api.register(
-        tokenRoutes({ authenticator: deps.authenticator, tokens: deps.tokens, clock: deps.clock }),
+        tokenRoutes({
+          authenticator: deps.authenticator,
+          tokens: deps.tokens,
+          pool: deps.pool,
+          clock: deps.clock,
+        }),
       );
       await api.register(
         sessionRoutes({ authenticator: deps.authenticator, pool: deps.pool, store: deps.store }),

@@ -206,6 +206,14 @@ describe('the operator API', () => {
       expiryDate: '2020-01-01T00:00:00Z',
     });
     expect(expired.body).toMatchObject({ status: 'Expired' });
+    // listed per tenant, once the read model has them
+    await server.projections.get('tokens')!.catchUp();
+    const listed = await api('GET', '/api/tokens', operator);
+    expect(
+      listed.body.items.map((token: { idTag: string; status: string }) => `${token.idTag} ${token.status}`),
+    ).toEqual(expect.arrayContaining(['old-card Expired', 'rfid-0001 Accepted']));
+    expect(listed.body.items.every((token: { tenant: string }) => token.tenant === 'north')).toBe(true);
+    expect((await api('GET', '/api/tokens', await tokenFor('support', 'south'))).body.items).toEqual([]);
   });
 
   it('sessions, their history with raw frames, and the CDR feed, as billing and auditors read them', async () => {

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type pg from 'pg';
 import type { TokenRegistryService } from '../../domain/tokens/tokenRegistryService.js';
 import { type Token, type TokenCommand, TokenRefusal } from '../../domain/tokens/tokens.js';
 import { normaliseIdTag } from '../../policies/idTag.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { commandContext, errorBody, requires } from '../operatorApi.js';
+import { commandContext, errorBody, pageOf, requires } from '../operatorApi.js';
 
 const ID_TAG = { type: 'string', minLength: 1, maxLength: 36 } as const;
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
@@ -55,6 +56,7 @@ const view = (token: Token, now: Date) => ({
 export function tokenRoutes(deps: {
   authenticator: Authenticator;
   tokens: TokenRegistryService;
+  pool: pg.Pool;
   clock: () => Date;
 }) {
   const read = requires(deps.authenticator, 'tokens:read');
@@ -127,6 +129,50 @@ export function tokenRoutes(deps: {
           ...(parentIdTag ? { parentIdTag } : {}),
         });
         return reply.code(201).send(token);
+      },
+    );
+    app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+      '/tokens',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['tokens'],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+              cursor: { type: 'string', maxLength: 100 },
+            },
+          },
+          response: { 200: pageOf(tokenView), 400: errorBody, 401: errorBody, 403: errorBody },
+        },
+      },
+      async (request) => {
+        const limit = request.query.limit ?? 100;
+        const { rows } = await deps.pool.query(
+          `SELECT * FROM tokens WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR id_tag > $2)
+           ORDER BY id_tag LIMIT $3`,
+          [request.principal!.tenant ?? null, request.query.cursor ?? null, limit + 1],
+        );
+        const now = deps.clock();
+        const items = rows.slice(0, limit);
+        return {
+          items: items.map((row) =>
+            view(
+              {
+                idTag: row.issued_as,
+                tenant: row.tenant,
+                blocked: row.blocked,
+                ...(row.expiry_date ? { expiryDate: (row.expiry_date as Date).toISOString() } : {}),
+                ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),
+                ...(row.in_transaction ? { lock: row.in_transaction } : {}),
+              },
+              now,
+            ),
+          ),
+          nextCursor: rows.length > limit ? (items.at(-1)!.id_tag as string) : null,
+        };
       },
     );
     app.get<{ Params: { idTag: string } }>(
