@@ -18,6 +18,10 @@ export const errorBody = {
   properties: { error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
+/** The error answers a route may give, all with the error body: `...failures(401, 403, 404)`. */
+export const failures = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, errorBody])) as Record<number, typeof errorBody>;
+
 /** A page of a listing: its items, and the cursor to ask for the next page with. */
 export const pageOf = <Item extends object>(items: Item, cursor: 'string' | 'integer' = 'string') =>
   ({

@@ -5,7 +5,7 @@ import { API_ROLES, type ApiRole } from '../../domain/apiTokens/apiTokens.js';
 import type { Checkpoint } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
-import { commandContext, errorBody, requires } from '../operatorApi.js';
+import { commandContext, failures, requires } from '../operatorApi.js';
 
 const tokenView = {
   type: 'object',
@@ -57,9 +57,7 @@ export function apiTokenRoutes(deps: {
                 tenant: { type: ['string', 'null'] },
               },
             },
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
+            ...failures(400, 401, 403),
           },
         },
       },
@@ -80,7 +78,7 @@ export function apiTokenRoutes(deps: {
         preHandler: admin,
         schema: {
           tags: ['api tokens'],
-          response: { 200: { type: 'array', items: tokenView }, 401: errorBody, 403: errorBody },
+          response: { 200: { type: 'array', items: tokenView }, ...failures(401, 403) },
         },
       },
       async () => {
@@ -97,7 +95,7 @@ export function apiTokenRoutes(deps: {
         schema: {
           tags: ['api tokens'],
           params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },
-          response: { 204: { type: 'null' }, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
+          response: { 204: { type: 'null' }, ...failures(400, 401, 403, 404) },
         },
       },
       async (request, reply) => {

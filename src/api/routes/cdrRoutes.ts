@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { errorBody, pageOf, requires } from '../operatorApi.js';
+import { failures, pageOf, requires } from '../operatorApi.js';
 import { flagsOf, flagsView } from './sessionRoutes.js';
 
 const cdrView = {
@@ -90,9 +90,7 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
           },
           response: {
             200: pageOf(cdrView),
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
+            ...failures(400, 401, 403),
           },
         },
       },
@@ -115,7 +113,7 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
         schema: {
           tags: ['cdrs'],
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } } },
-          response: { 200: cdrView, 401: errorBody, 403: errorBody, 404: errorBody },
+          response: { 200: cdrView, ...failures(401, 403, 404) },
         },
       },
       async (request) => {

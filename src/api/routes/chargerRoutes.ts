@@ -6,7 +6,7 @@ import type { ChargerRegistryService } from '../../domain/chargers/chargerRegist
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { commandContext, errorBody, pageOf, requires } from '../operatorApi.js';
+import { commandContext, failures, pageOf, requires } from '../operatorApi.js';
 import { journalEntryView, readJournal } from './frameJournal.js';
 
 const IDENTITY = '^[^:]{1,48}$';
@@ -113,7 +113,7 @@ export function chargerRoutes(deps: {
               tenant: { type: 'string', pattern: TENANT },
             },
           },
-          response: { 201: chargerView, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+          response: { 201: chargerView, ...failures(400, 401, 403, 409) },
         },
       },
       async (request, reply) => {
@@ -153,9 +153,7 @@ export function chargerRoutes(deps: {
           },
           response: {
             200: pageOf(chargerView),
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
+            ...failures(400, 401, 403),
           },
         },
       },
@@ -178,7 +176,7 @@ export function chargerRoutes(deps: {
         schema: {
           tags: ['chargers'],
           params: idParams,
-          response: { 200: chargerView, 401: errorBody, 403: errorBody, 404: errorBody },
+          response: { 200: chargerView, ...failures(401, 403, 404) },
         },
       },
       async (request) => visibleCharger(request, request.params.id),
@@ -207,10 +205,7 @@ export function chargerRoutes(deps: {
           },
           response: {
             200: pageOf(journalEntryView, 'integer'),
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
-            404: errorBody,
+            ...failures(400, 401, 403, 404),
           },
         },
       },
@@ -242,9 +237,7 @@ export function chargerRoutes(deps: {
                 },
               },
             },
-            401: errorBody,
-            403: errorBody,
-            404: errorBody,
+            ...failures(401, 403, 404),
           },
         },
       },
@@ -281,9 +274,7 @@ export function chargerRoutes(deps: {
                 },
               },
             },
-            401: errorBody,
-            403: errorBody,
-            404: errorBody,
+            ...failures(401, 403, 404),
           },
         },
       },
@@ -313,11 +304,7 @@ export function chargerRoutes(deps: {
             ...(body ? { body } : {}),
             response: {
               200: chargerView,
-              400: errorBody,
-              401: errorBody,
-              403: errorBody,
-              404: errorBody,
-              409: errorBody,
+              ...failures(400, 401, 403, 404, 409),
             },
           },
         },

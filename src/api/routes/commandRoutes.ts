@@ -6,7 +6,7 @@ import { ApiError, notFound } from '../apiError.js';
 import { can } from '../auth/permissions.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
 import type { ChargerCommandService } from '../commands/chargerCommandService.js';
-import { commandContext, errorBody } from '../operatorApi.js';
+import { commandContext, failures } from '../operatorApi.js';
 
 const PERMISSION = { soft: 'commands:soft', normal: 'commands:send', hard: 'commands:hard' } as const;
 
@@ -49,13 +49,7 @@ export function commandRoutes(deps: {
                 description: { type: 'string' },
               },
             },
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
-            404: errorBody,
-            409: errorBody,
-            502: errorBody,
-            504: errorBody,
+            ...failures(400, 401, 403, 404, 409, 502, 504),
           },
         },
       },

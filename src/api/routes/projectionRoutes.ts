@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { ApiError } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
-import { errorBody, requires } from '../operatorApi.js';
+import { failures, requires } from '../operatorApi.js';
 
 /** Rebuilds read models in the running server (like `npm run rebuild`), one run at a time. */
 export interface ProjectionRebuilds {
@@ -40,8 +40,7 @@ export function projectionRoutes(deps: {
                 },
               },
             },
-            401: errorBody,
-            403: errorBody,
+            ...failures(401, 403),
           },
         },
       },
@@ -82,10 +81,7 @@ export function projectionRoutes(deps: {
           },
           response: {
             202: { type: 'object', properties: { rebuilding: { type: 'array', items: { type: 'string' } } } },
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
-            409: errorBody,
+            ...failures(400, 401, 403, 409),
           },
         },
       },

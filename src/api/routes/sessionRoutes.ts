@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { errorBody, pageOf, requires } from '../operatorApi.js';
+import { failures, pageOf, requires } from '../operatorApi.js';
 
 type Flag = { code: string; detail: Record<string, unknown> };
 
@@ -154,9 +154,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
           },
           response: {
             200: pageOf(sessionView),
-            400: errorBody,
-            401: errorBody,
-            403: errorBody,
+            ...failures(400, 401, 403),
           },
         },
       },
@@ -222,10 +220,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
                 },
               },
             },
-            401: errorBody,
-            403: errorBody,
-            404: errorBody,
-            409: errorBody,
+            ...failures(401, 403, 404, 409),
           },
         },
       },
@@ -264,10 +259,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
                 },
               },
             },
-            401: errorBody,
-            403: errorBody,
-            404: errorBody,
-            409: errorBody,
+            ...failures(401, 403, 404, 409),
           },
         },
       },

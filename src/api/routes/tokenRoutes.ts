@@ -5,7 +5,7 @@ import { type Token, type TokenCommand, TokenRefusal } from '../../domain/tokens
 import { normaliseIdTag } from '../../policies/idTag.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { commandContext, errorBody, pageOf, requires } from '../operatorApi.js';
+import { commandContext, failures, pageOf, requires } from '../operatorApi.js';
 
 const ID_TAG = { type: 'string', minLength: 1, maxLength: 36 } as const;
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
@@ -109,7 +109,7 @@ export function tokenRoutes(deps: {
               tenant: { type: 'string', pattern: TENANT },
             },
           },
-          response: { 201: tokenView, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+          response: { 201: tokenView, ...failures(400, 401, 403, 409) },
         },
       },
       async (request, reply) => {
@@ -145,7 +145,7 @@ export function tokenRoutes(deps: {
               cursor: { type: 'string', maxLength: 100 },
             },
           },
-          response: { 200: pageOf(tokenView), 400: errorBody, 401: errorBody, 403: errorBody },
+          response: { 200: pageOf(tokenView), ...failures(400, 401, 403) },
         },
       },
       async (request) => {
@@ -182,7 +182,7 @@ export function tokenRoutes(deps: {
         schema: {
           tags: ['tokens'],
           params,
-          response: { 200: tokenView, 401: errorBody, 403: errorBody, 404: errorBody },
+          response: { 200: tokenView, ...failures(401, 403, 404) },
         },
       },
       async (request) => view(await visibleToken(request, request.params.idTag), deps.clock()),
@@ -198,7 +198,7 @@ export function tokenRoutes(deps: {
           schema: {
             tags: ['tokens'],
             params,
-            response: { 200: tokenView, 401: errorBody, 403: errorBody, 404: errorBody },
+            response: { 200: tokenView, ...failures(401, 403, 404) },
           },
         },
         async (request) => {
