@@ -1,8 +1,15 @@
 /** A JSON object payload, as OCPP carries it. */
 export type CommandPayload = Record<string, unknown>;
 
+/** The frames of a command as they went over the wire (times ISO 8601), for the frame journal. */
+export interface CommandExchange {
+  messageId: string;
+  sent: { frame: string; at: string };
+  answer?: { frame: string; at: string };
+}
+
 /** What became of a command sent to a charger, in no protocol's words. */
-export type CommandOutcome =
+export type CommandOutcome = (
   | { status: 'answered'; response: CommandPayload }
   /** the charger answered with a CALLERROR */
   | { status: 'error'; errorCode: string; description: string }
@@ -10,7 +17,11 @@ export type CommandOutcome =
   /** not connected (or the connection closed before the answer) */
   | { status: 'offline' }
   /** the charger's answer failed its schema */
-  | { status: 'invalid_response'; description: string };
+  | { status: 'invalid_response'; description: string }
+) & {
+  /** present once the call went out */
+  exchange?: CommandExchange;
+};
 
 /**
  * How a command reaches the node that holds a charger's socket (ARCHITECTURE §7). The single-node

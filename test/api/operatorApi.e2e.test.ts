@@ -414,6 +414,19 @@ describe('the operator API', () => {
     expect(events[5]!.data).toMatchObject({ outcome: { status: 'timeout' } });
     expect(events[6]!.metadata).toMatchObject({ actor: 'admin-token' });
 
+    // the frame journal shows each command going out and the charger's answer coming in, as sent
+    const journal = await api('GET', '/api/chargers/CP-CMD/messages?action=GetConfiguration', operator);
+    expect(journal.body.items).toEqual([
+      expect.objectContaining({ direction: 'out', frame: JSON.stringify(sent) }),
+      expect.objectContaining({
+        direction: 'in',
+        frame: JSON.stringify([3, sent[1], configuration]),
+        messageId: sent[1],
+      }),
+    ]);
+    const timedOut = await api('GET', '/api/chargers/CP-CMD/messages?action=ClearCache', operator);
+    expect(timedOut.body.items.map((item: { direction: string }) => item.direction)).toEqual(['out']);
+
     charger.close();
     await charger.closed();
     await new Promise((done) => setTimeout(done, 100));

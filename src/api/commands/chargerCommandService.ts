@@ -61,7 +61,9 @@ export class ChargerCommandService {
     const started = performance.now();
     const outcome = await this.router.send(identity, action, payload, timeoutMs);
     this.observe(action, outcome.status, (performance.now() - started) / 1_000);
-    await record('CommandCompleted', { payload, outcome });
+    const { exchange, ...result } = outcome;
+    // the frames as they went over the wire go with the outcome: the frame journal shows them
+    await record('CommandCompleted', { payload, outcome: result, ...(exchange ? { exchange } : {}) });
     const accepted = outcome.status === 'answered' && outcome.response.status === 'Accepted';
     if (accepted && REMOTE_STARTS.has(action)) {
       this.watchdog?.arm(identity, { commandId, requestedAt, ...remoteStart(payload) });

@@ -1,3 +1,4 @@
+import type { CommandExchange } from '../../cluster/commandRouter.js';
 import { StreamNotFound } from '../../store/errors.js';
 import type { EventStore } from '../../store/eventStore.js';
 
@@ -35,8 +36,8 @@ interface Ocpp {
 const SCAN = 5_000;
 
 /**
- * A charger's frame journal from its stream: every call it made with our answer, and the frames
- * we refused, oldest first. Paged by the stream revision after which to go on; filtered by action
+ * A charger's frame journal from its stream: every call it made with our answer, every command we
+ * sent with its answer, and the frames we refused, oldest first. Paged by the stream revision after which to go on; filtered by action
  * and by the time we received them.
  */
 export async function readJournal(
@@ -59,6 +60,19 @@ export async function readJournal(
     if (items.length >= query.limit) break;
     cursor = event.revision;
     const metadata = event.metadata as { receivedAt?: string; ocpp?: Ocpp };
+    if (event.type === 'CommandCompleted') {
+      const { action, exchange } = event.data as { action: string; exchange?: CommandExchange };
+      if (!exchange || (query.action !== undefined && action !== query.action)) continue;
+      const inWindow = (at: string) =>
+        (query.from === undefined || Date.parse(at) >= Date.parse(query.from)) &&
+        (query.to === undefined || Date.parse(at) < Date.parse(query.to));
+      const common = { revision: Number(event.revision), action, messageId: exchange.messageId };
+      const { sent, answer } = exchange;
+      if (inWindow(sent.at)) items.push({ ...common, at: sent.at, direction: 'out', frame: sent.frame });
+      if (answer && inWindow(answer.at))
+        items.push({ ...common, at: answer.at, direction: 'in', frame: answer.frame });
+      continue;
+    }
     const ocpp = metadata.ocpp;
     if (!ocpp) continue;
     // one call may be recorded by several events: it is one frame

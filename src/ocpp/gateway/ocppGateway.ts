@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { FrameJournal } from '../rpc/frameJournal.js';
+import type { CallTrace, FrameJournal } from '../rpc/frameJournal.js';
 import type { Payload } from '../rpc/frames.js';
 import type { CallHandler, RpcConnection, RpcLogger } from '../rpc/rpcConnection.js';
 import { ConnectionClosed } from '../rpc/rpcErrors.js';
@@ -141,7 +141,7 @@ export class OcppGateway {
     identity: string,
     action: string,
     payload: Payload,
-    options?: { timeoutMs?: number },
+    options?: { timeoutMs?: number; trace?: CallTrace },
   ): Promise<Payload> {
     const session = this.sessions.get(identity);
     if (!session) throw new ConnectionClosed(`${identity} is not connected`);

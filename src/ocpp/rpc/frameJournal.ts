@@ -18,3 +18,10 @@ export interface FrameJournal {
 }
 
 export const discardingJournal: FrameJournal = { record() {} };
+
+/** The frames of one of our calls, as far as it got: filled in by the connection as they pass. */
+export interface CallTrace {
+  messageId?: string;
+  sent?: { text: string; at: Date };
+  answer?: { text: string; at: Date };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isAtLeast21, type OcppVersion } from '../versions.js';
 import { type RpcErrorCode, readErrorCode, schemaViolation, spellErrorCode } from './errorCodes.js';
-import type { FrameJournal, JournalEntry } from './frameJournal.js';
+import type { CallTrace, FrameJournal, JournalEntry } from './frameJournal.js';
 import { callFrame, errorFrame, type InboundFrame, type Payload, parseFrame, resultFrame } from './frames.js';
 import {
   CallErrorResponse,
@@ -60,6 +60,7 @@ interface PendingCall {
   action: string;
   payload: Payload;
   messageId?: string;
+  trace?: CallTrace;
   resolve(payload: Payload): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
@@ -126,10 +127,10 @@ export class RpcConnection {
     const { frame } = parsed;
     if (frame.type === 'result') {
       this.journal('in', text, at);
-      this.settleOutstanding(frame.messageId, (call) => this.acceptResult(call, frame.payload));
+      this.settleOutstanding(frame.messageId, { text, at }, (call) => this.acceptResult(call, frame.payload));
     } else if (frame.type === 'error') {
       this.journal('in', text, at);
-      this.settleOutstanding(frame.messageId, (call) => this.acceptError(call, frame));
+      this.settleOutstanding(frame.messageId, { text, at }, (call) => this.acceptError(call, frame));
     } else if (this.inbound.length >= this.maxQueuedCalls) {
       const answer = frame.type === 'call' ? spellErrorCode('GenericError', this.options.version) : undefined;
       this.journal('in', text, at, {
@@ -163,8 +164,15 @@ export class RpcConnection {
     if (call) this.transmit(errorFrame(this.options.version, call.messageId, code, description));
   }
 
-  /** Sends a call to the charger; resolves with its CALLRESULT payload. */
-  call(action: string, payload: Payload, options: { timeoutMs?: number } = {}): Promise<Payload> {
+  /**
+   * Sends a call to the charger; resolves with its CALLRESULT payload. A `trace` is filled in with
+   * the frames as they pass (the caller records them).
+   */
+  call(
+    action: string,
+    payload: Payload,
+    options: { timeoutMs?: number; trace?: CallTrace } = {},
+  ): Promise<Payload> {
     if (this.closedBy) return Promise.reject(this.closedBy);
     const { version, schemas } = this.options;
     if (!schemas.knows(version, action)) {
@@ -181,6 +189,7 @@ export class RpcConnection {
       const pending: PendingCall = {
         action,
         payload,
+        ...(options.trace ? { trace: options.trace } : {}),
         resolve,
         reject,
         // the deadline counts from the caller's request, queueing included
@@ -274,10 +283,19 @@ export class RpcConnection {
     if (!next) return;
     next.messageId = this.newMessageId();
     this.outstanding = next;
-    this.transmit(callFrame(next.messageId, next.action, next.payload));
+    const text = callFrame(next.messageId, next.action, next.payload);
+    if (next.trace) {
+      next.trace.messageId = next.messageId;
+      next.trace.sent = { text, at: this.clock() };
+    }
+    this.transmit(text);
   }
 
-  private settleOutstanding(messageId: string, settle: (call: PendingCall) => void): void {
+  private settleOutstanding(
+    messageId: string,
+    answer: { text: string; at: Date },
+    settle: (call: PendingCall) => void,
+  ): void {
     const call = this.outstanding;
     if (!call || call.messageId !== messageId) {
       this.options.logger.debug(
@@ -288,6 +306,7 @@ export class RpcConnection {
     }
     clearTimeout(call.timer);
     this.outstanding = undefined;
+    if (call.trace) call.trace.answer = answer;
     settle(call);
     this.sendNextCall();
   }
