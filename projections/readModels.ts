@@ -5,6 +5,8 @@ import { cdrsProjector } from './cdrs/cdrsProjector.js';
 import { chargerRegistryProjector } from './chargerRegistry/chargerRegistryProjector.js';
 import { chargingProfilesProjector } from './chargingProfiles/chargingProfilesProjector.js';
 import { connectorStatusProjector } from './connectorStatus/connectorStatusProjector.js';
+import { firmwareUpdatesProjector } from './firmwareUpdates/firmwareUpdatesProjector.js';
+import { localListsProjector } from './localLists/localListsProjector.js';
 import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
 import type { Projector } from './projector.js';
 import { reservationsProjector } from './reservations/reservationsProjector.js';
@@ -27,6 +29,8 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   charging_profiles: () => chargingProfilesProjector(),
   api_tokens: () => apiTokensProjector(),
   tokens: () => tokensProjector(),
+  local_lists: () => localListsProjector(),
+  firmware_updates: () => firmwareUpdatesProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

@@ -27,10 +27,18 @@ export interface Config {
   presenceTtlSeconds: number;
   /** how long an accepted remote start may wait for its StartTransaction */
   remoteStartTimeoutSeconds: number;
+  /** how often each charger's local list is synchronised (s); 0 = never on a schedule */
+  localListSyncSeconds: number;
   /** calls a charger may send per second (sustained) and in a burst, before it is throttled */
   inboundRate: { perSecond: number; burst: number };
   /** meter_values keeps this many whole months besides the current one (0: keep everything) */
   meterValuesRetentionMonths: number;
+  /** how chargers reach this server over HTTP (the base of firmware and upload URLs); unset: the API request's own */
+  publicUrl?: string;
+  /** the key of signed file URLs (unset: one kept in DATA_DIR; a cluster must share one) */
+  fileUrlSecret?: string;
+  /** the largest firmware image an operator may upload */
+  firmwareMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('DATABASE_SCHEMA must be a lower-case identifier (letters, digits, _)');
   }
   const adminToken = value('ADMIN_TOKEN');
+  const fileUrlSecret = value('FILE_URL_SECRET');
+  if (fileUrlSecret !== undefined && fileUrlSecret.length < 32)
+    problems.push('FILE_URL_SECRET must be at least 32 characters');
   if (adminToken !== undefined && adminToken.length < 16) {
     problems.push('ADMIN_TOKEN must be at least 16 characters');
   }
@@ -123,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalSeconds: integer('HEARTBEAT_INTERVAL', 300, 10, 86_400),
     commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
     remoteStartTimeoutSeconds: integer('REMOTE_START_TIMEOUT', 30, 1, 3_600),
+    localListSyncSeconds: integer('LOCAL_LIST_SYNC_INTERVAL', 86_400, 0, 31 * 86_400),
     presenceTtlSeconds: integer('PRESENCE_TTL', 60, 2, 3_600),
     autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -133,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perSession: price('TARIFF_PER_SESSION'),
     },
     meterValuesRetentionMonths: integer('METER_VALUES_RETENTION_MONTHS', 0, 0, 1200),
+    publicUrl: url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    fileUrlSecret,
+    firmwareMaxBytes: integer('FIRMWARE_MAX_MB', 512, 1, 8_192) * 1024 * 1024,
     inboundRate: {
       perSecond: integer('OCPP_CALLS_PER_SECOND', 20, 1, 100_000),
       burst: integer('OCPP_CALL_BURST', 50, 1, 100_000),

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { ChargerRegistryQueries } from '../projections/chargerRegistry/chargerRegistryQueries.js';
@@ -11,6 +12,8 @@ import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
 import { Authenticator } from './api/auth/principal.js';
 import { ChargerCommandService } from './api/commands/chargerCommandService.js';
+import { LocalListSchedule } from './api/commands/localListSchedule.js';
+import { LocalListSync } from './api/commands/localListSync.js';
 import { RemoteStartWatchdog } from './api/commands/remoteStartWatchdog.js';
 import type { HealthCheck } from './api/healthRoutes.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
@@ -23,6 +26,9 @@ import { hashPassword } from './domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
 import { SerialNumberClaims } from './domain/chargers/serialNumbers.js';
 import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
+import { DiskFileStorage } from './files/diskFileStorage.js';
+import { fileUrlSecret } from './files/fileUrlSecret.js';
+import { FileUrlSigner } from './files/signedFileUrls.js';
 import { createLogger, type Logger } from './logging.js';
 import { countedCalls, countedRejections, projectionLag } from './observability/instruments.js';
 import { Metrics } from './observability/metrics.js';
@@ -203,6 +209,29 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       logger.child({ part: 'remote-start-watchdog' }),
     );
     stops.push(async () => watchdog.stop());
+    const commands = new ChargerCommandService(
+      eventStore,
+      router,
+      clock,
+      (action, outcome, seconds) => {
+        metrics.commandSeconds.observe({ action, outcome }, seconds);
+        if (outcome === 'timeout') metrics.commandTimeouts.inc({ action });
+      },
+      watchdog,
+    );
+    const localLists = new LocalListSync(readModels, commands, config.commandTimeoutSeconds * 1_000, clock);
+    if (config.localListSyncSeconds > 0) {
+      const schedule = new LocalListSchedule({
+        pool: readModels,
+        sync: localLists,
+        connected: () => gateway.connected(),
+        intervalMs: config.localListSyncSeconds * 1_000,
+        clock,
+        logger: logger.child({ part: 'local-lists' }),
+      });
+      schedule.start();
+      stops.push(() => schedule.stop());
+    }
     gatewayForMetrics = gateway;
     projectionsForMetrics = projections;
     http.get('/metrics', async (_request, reply) =>
@@ -219,16 +248,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
       readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
       router,
-      commands: new ChargerCommandService(
-        eventStore,
-        router,
-        clock,
-        (action, outcome, seconds) => {
-          metrics.commandSeconds.observe({ action, outcome }, seconds);
-          if (outcome === 'timeout') metrics.commandTimeouts.inc({ action });
-        },
-        watchdog,
-      ),
+      commands,
+      localLists,
+      files: {
+        storage: new DiskFileStorage(join(config.dataDir, 'files')),
+        signer: new FileUrlSigner(await fileUrlSecret(config.fileUrlSecret, config.dataDir)),
+        publicUrl: config.publicUrl,
+        firmwareMaxBytes: config.firmwareMaxBytes,
+      },
       validateCommand: (version, action, payload) => {
         const result = schemas.validate(version as OcppVersion, action, 'request', payload);
         return result.ok ? undefined : schemaViolation(result.errors).description;

@@ -154,6 +154,12 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
         presence.boot = { ...identification, status: decision.status, at: receivedAt };
         break;
       }
+      case 'FirmwareUpdateFailed':
+        presence.alerts = [
+          ...presence.alerts,
+          { type: 'firmware_update_failed', at: receivedAt, ...fact.data },
+        ].slice(-20);
+        break;
       case 'RemoteStartTimedOut':
         presence.alerts = [
           ...presence.alerts,

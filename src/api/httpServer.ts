@@ -1,19 +1,27 @@
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { ApiTokenService } from '../domain/apiTokens/apiTokenService.js';
 import type { ChargerRegistryService } from '../domain/chargers/chargerRegistryService.js';
 import type { TokenRegistryService } from '../domain/tokens/tokenRegistryService.js';
+import type { FileStorage } from '../files/fileStorage.js';
+import type { FileUrlSigner } from '../files/signedFileUrls.js';
 import type { Logger } from '../logging.js';
 import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ChargerCommandService } from './commands/chargerCommandService.js';
+import type { LocalListSync } from './commands/localListSync.js';
 import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
 import { registerApiFrame } from './operatorApi.js';
 import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
 import { cdrRoutes } from './routes/cdrRoutes.js';
+import { chargerFileRoutes } from './routes/chargerFileRoutes.js';
 import { chargerRoutes } from './routes/chargerRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
+import { diagnosticsRoutes } from './routes/diagnosticsRoutes.js';
+import { firmwareRoutes } from './routes/firmwareRoutes.js';
+import { localListRoutes } from './routes/localListRoutes.js';
 import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { tokenRoutes } from './routes/tokenRoutes.js';
@@ -30,6 +38,8 @@ export function buildHttpServer({ logger, health }: HttpServerParts): FastifyIns
     // request ids in the logs and in the events a request writes (correlation id)
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
+    // signed file URLs carry their grant in a path segment
+    routerOptions: { maxParamLength: 512 },
   });
   registerHealthRoutes(app, health);
   return app;
@@ -52,10 +62,27 @@ export async function registerOperatorApi(
     commands: ChargerCommandService;
     validateCommand(version: string, action: string, payload: unknown): string | undefined;
     commandTimeoutMs: number;
+    localLists: LocalListSync;
     rebuilds: ProjectionRebuilds;
+    files: {
+      storage: FileStorage;
+      signer: FileUrlSigner;
+      publicUrl: string | undefined;
+      firmwareMaxBytes: number;
+    };
   },
 ): Promise<void> {
   await registerApiFrame(app);
+  // multipart bodies (firmware from operators, diagnostics from chargers) are streamed, never buffered
+  await app.register(multipart);
+  const commandDeps = {
+    pool: deps.pool,
+    router: deps.router,
+    commands: deps.commands,
+    validate: deps.validateCommand,
+    timeoutMs: deps.commandTimeoutMs,
+  };
+  await app.register(chargerFileRoutes({ ...deps.files, store: deps.store, clock: deps.clock }));
   await app.register(
     async (api) => {
       await api.register(apiTokenRoutes(deps));
@@ -83,14 +110,31 @@ export async function registerOperatorApi(
       await api.register(
         projectionRoutes({ authenticator: deps.authenticator, pool: deps.pool, rebuilds: deps.rebuilds }),
       );
+      await api.register(commandRoutes({ ...commandDeps, authenticator: deps.authenticator }));
       await api.register(
-        commandRoutes({
+        firmwareRoutes({
+          ...commandDeps,
+          ...deps.files,
+          authenticator: deps.authenticator,
+          store: deps.store,
+          clock: deps.clock,
+          maxBytes: deps.files.firmwareMaxBytes,
+        }),
+      );
+      await api.register(
+        diagnosticsRoutes({
+          ...commandDeps,
+          ...deps.files,
+          authenticator: deps.authenticator,
+          clock: deps.clock,
+        }),
+      );
+      await api.register(
+        localListRoutes({
           authenticator: deps.authenticator,
           pool: deps.pool,
           router: deps.router,
-          commands: deps.commands,
-          validate: deps.validateCommand,
-          timeoutMs: deps.commandTimeoutMs,
+          sync: deps.localLists,
         }),
       );
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
+import { apiClient } from '../support/apiClient.js';
 import { refusedStatus, TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
 
@@ -19,24 +20,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-async function api(method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function tokenFor(role: string, tenant?: string) {
-  const created = await api('POST', '/api/api-tokens', ADMIN, { name: `${role} ${tenant}`, role, tenant });
-  expect(created.status).toBe(201);
-  return created.body.token as string;
-}
+const { api, tokenFor } = apiClient(() => server.url, ADMIN);
 
 describe('the operator API', () => {
   it('asks for a bearer token: none or a wrong one is 401, with the error shape', async () => {

@@ -25,12 +25,16 @@ describe('configuration', () => {
       heartbeatIntervalSeconds: 300,
       commandTimeoutSeconds: 30,
       remoteStartTimeoutSeconds: 30,
+      localListSyncSeconds: 86_400,
       presenceTtlSeconds: 60,
       autoRegister: 'off',
       logLevel: 'info',
       tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 },
       meterValuesRetentionMonths: 0,
       inboundRate: { perSecond: 20, burst: 50 },
+      publicUrl: undefined,
+      fileUrlSecret: undefined,
+      firmwareMaxBytes: 512 * 1024 * 1024,
     });
   });
 

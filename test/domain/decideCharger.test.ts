@@ -106,6 +106,26 @@ describe('charger decisions', () => {
       });
   });
 
+  it('a firmware status that is a failure raises an alert beside the report; progress does not', () => {
+    for (const status of ['DownloadFailed', 'InstallationFailed', 'InvalidSignature']) {
+      given(registered)
+        .when({ type: 'ReportFirmwareStatus', status, signed: false })
+        .thenExpect({
+          events: [
+            { type: 'FirmwareStatusReported', data: { status, signed: false } },
+            { type: 'FirmwareUpdateFailed', data: { status } },
+          ],
+          reply: { type: 'Acknowledged' },
+        });
+    }
+    given(registered)
+      .when({ type: 'ReportFirmwareStatus', status: 'Downloading', signed: false })
+      .thenExpect({
+        events: [{ type: 'FirmwareStatusReported', data: { status: 'Downloading', signed: false } }],
+        reply: { type: 'Acknowledged' },
+      });
+  });
+
   it('status, firmware, log and security reports are recorded and acknowledged', () => {
     given(registered)
       .when({ type: 'ReportFirmwareStatus', status: 'Installed', requestId: 7, signed: true })

@@ -596,6 +596,9 @@ const READ_MODEL_TABLES = [
   'reservations',
   'charging_profiles',
   'tokens',
+  'local_lists',
+  'local_list_entries',
+  'firmware_updates',
 ];
 
 /** Every row of every read-model table, in a stable order. */

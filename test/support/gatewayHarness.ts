@@ -84,16 +84,42 @@ export async function startGateway(options: Partial<OcppGatewayOptions> = {}): P
   };
 }
 
+/** How a test charger answers a CALL: a CALLRESULT payload, a CALLERROR, or nothing at all. */
+export type CallAnswerer = (
+  action: string,
+  payload: Record<string, unknown>,
+) => { result: object } | { error: string; description?: string } | undefined;
+
 /** A WebSocket charger for tests: collects frames, and can send and wait for answers. */
 export class TestCharger {
   readonly received: unknown[][] = [];
   private waiters: Array<() => void> = [];
 
+  private answer: CallAnswerer | undefined;
+
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.received.push(JSON.parse(data.toString()));
+      const frame = JSON.parse(data.toString());
+      this.received.push(frame);
       for (const wake of this.waiters.splice(0)) wake();
+      if (this.answer && frame[0] === 2) {
+        const reply = this.answer(String(frame[2]), frame[3]);
+        if (reply && 'result' in reply) this.send([3, frame[1], reply.result]);
+        else if (reply) this.send([4, frame[1], reply.error, reply.description ?? '', {}]);
+      }
     });
+  }
+
+  /** From now on every CALL from the CSMS is answered with what `answer` makes of it (nothing: no answer). */
+  answerCalls(answer: CallAnswerer): void {
+    this.answer = answer;
+  }
+
+  /** The CALLs the CSMS sent, in order: [messageId, action, payload]. */
+  get calls(): Array<[string, string, Record<string, unknown>]> {
+    return this.received
+      .filter((frame) => frame[0] === 2)
+      .map((frame) => [String(frame[1]), String(frame[2]), frame[3] as Record<string, unknown>]);
   }
 
   static async connect(

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { type RunningAmpledger, startAmpledger } from '../../src/main.js';
@@ -12,15 +15,18 @@ export async function startTestServer(
   env: Record<string, string> = {},
 ): Promise<{ server: RunningAmpledger; schema: string; stop(): Promise<void> }> {
   const schema = freshSchemaName(label);
+  // files (firmware, diagnostics) and the URL key of this server only
+  const dataDir = await mkdtemp(join(tmpdir(), `ampledger-${label}-`));
   const server = await startAmpledger(
     loadConfig({
       PORT: '0',
+      DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl(),
       DATABASE_SCHEMA: schema,
       LOG_LEVEL: 'silent',
       ...env,
     }),
-    createLogger('silent'),
+    createLogger((env.LOG_LEVEL as 'silent' | undefined) ?? 'silent'),
   );
   return {
     server,
@@ -28,6 +34,7 @@ export async function startTestServer(
     stop: async () => {
       await server.stop();
       await dropSchema(schema);
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -12,6 +12,8 @@ export type Permission =
   | 'cdrs:read'
   | 'history:read'
   | 'journal:read'
+  /** upload firmware images */
+  | 'firmware:manage'
   /** commands that read or nudge a charger; most others; a hard reset */
   | 'commands:soft'
   | 'commands:send'
@@ -34,6 +36,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     'projections:manage',
     'chargers:write',
     'tokens:write',
+    'firmware:manage',
     'commands:soft',
     'commands:send',
     'commands:hard',
@@ -42,6 +45,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     ...READ_ALL,
     'chargers:write',
     'tokens:write',
+    'firmware:manage',
     'commands:soft',
     'commands:send',
   ]),

@@ -42,6 +42,8 @@ export class ChargerCommandService {
     payload: CommandPayload,
     timeoutMs: number,
     context: CommandContext,
+    /** what the command is about, in our words (the firmware file it installs…), kept with it */
+    about?: Record<string, string>,
   ): Promise<CommandOutcome> {
     const commandId = randomUUID();
     const requestedAt = this.clock().toISOString();
@@ -51,7 +53,7 @@ export class ChargerCommandService {
         [
           {
             type,
-            data: { commandId, action, ...data },
+            data: { commandId, action, ...(about ? { about } : {}), ...data },
             metadata: { receivedAt: this.clock().toISOString(), ...context },
           },
         ],

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import type { CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
+import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
 import { commandsOf, commandWeight } from '../../domain/commands/chargerCommands.js';
-import { ApiError, notFound } from '../apiError.js';
+import { ApiError } from '../apiError.js';
 import { can } from '../auth/permissions.js';
-import { type Authenticator, seesTenant } from '../auth/principal.js';
+import type { Authenticator } from '../auth/principal.js';
 import type { ChargerCommandService } from '../commands/chargerCommandService.js';
 import { commandContext, failures } from '../operatorApi.js';
+import { visibleChargerTenant } from './chargerAccess.js';
 
 const PERMISSION = { soft: 'commands:soft', normal: 'commands:send', hard: 'commands:hard' } as const;
 
@@ -62,11 +63,7 @@ export function commandRoutes(deps: {
         if (!can(principal.role, needed)) {
           throw new ApiError(403, 'forbidden', `the ${principal.role} role may not send ${action} like this`);
         }
-        const { rows } = await deps.pool.query<{ tenant: string }>(
-          'SELECT tenant FROM charger_registry WHERE identity = $1',
-          [id],
-        );
-        if (!rows[0] || !seesTenant(principal, rows[0].tenant)) throw notFound(`charger ${id}`);
+        await visibleChargerTenant(deps.pool, request, id);
         const version = await deps.router.connectedVersion(id);
         if (!version) throw new ApiError(409, 'offline', `charger ${id} is not connected`);
         if (!commandsOf(version).has(action))
@@ -80,27 +77,32 @@ export function commandRoutes(deps: {
           deps.timeoutMs,
           commandContext(request),
         );
-        switch (outcome.status) {
-          case 'answered':
-            return { status: 'answered', response: outcome.response };
-          case 'error':
-            return { status: 'error', errorCode: outcome.errorCode, description: outcome.description };
-          case 'timeout':
-            throw new ApiError(
-              504,
-              'timeout',
-              `charger ${id} did not answer ${action} within ${outcome.timeoutMs} ms`,
-            );
-          case 'offline':
-            throw new ApiError(409, 'offline', `charger ${id} disconnected before answering ${action}`);
-          case 'invalid_response':
-            throw new ApiError(
-              502,
-              'invalid_response',
-              `charger ${id} answered ${action} against the schema: ${outcome.description}`,
-            );
-        }
+        return commandAnswer(outcome, id, action);
       },
     );
   };
+}
+
+/** The HTTP answer to a command's outcome (ARCHITECTURE §8): 200 with the answer or CALLERROR, else 409/502/504. */
+export function commandAnswer(outcome: CommandOutcome, id: string, action: string) {
+  switch (outcome.status) {
+    case 'answered':
+      return { status: 'answered', response: outcome.response };
+    case 'error':
+      return { status: 'error', errorCode: outcome.errorCode, description: outcome.description };
+    case 'timeout':
+      throw new ApiError(
+        504,
+        'timeout',
+        `charger ${id} did not answer ${action} within ${outcome.timeoutMs} ms`,
+      );
+    case 'offline':
+      throw new ApiError(409, 'offline', `charger ${id} disconnected before answering ${action}`);
+    case 'invalid_response':
+      throw new ApiError(
+        502,
+        'invalid_response',
+        `charger ${id} answered ${action} against the schema: ${outcome.description}`,
+      );
+  }
 }

@@ -66,6 +66,8 @@ export type ChargingEvent =
     }
   | { type: 'DiagnosticsStatusReported'; data: { status: string } }
   | { type: 'FirmwareStatusReported'; data: { status: string; requestId?: number; signed: boolean } }
+  /** a firmware status that is a failure: an alert for operators */
+  | { type: 'FirmwareUpdateFailed'; data: { status: string; requestId?: number } }
   | { type: 'LogStatusReported'; data: { status: string; requestId?: number } }
   | { type: 'SecurityEventReported'; data: { eventType: string; chargerTime: string; techInfo?: string } }
   | {

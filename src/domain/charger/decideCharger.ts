@@ -1,3 +1,4 @@
+import { isFirmwareFailure } from '../../policies/firmwareStatus.js';
 import { normaliseIdTag, visible } from '../../policies/idTag.js';
 import { quirksOf, quirkWith } from '../../policies/vendorQuirks.js';
 import { type AuthorizationStatus, authorizeTokenFor, type Token } from '../tokens/tokens.js';
@@ -147,7 +148,15 @@ export function decideCharger(
       return acknowledge({ type: 'DiagnosticsStatusReported', data: { status: command.status } });
     case 'ReportFirmwareStatus': {
       const { type: _type, ...data } = command;
-      return acknowledge({ type: 'FirmwareStatusReported', data });
+      const reported = acknowledge({ type: 'FirmwareStatusReported', data });
+      if (isFirmwareFailure(data.status)) {
+        const alert = {
+          status: data.status,
+          ...(data.requestId !== undefined ? { requestId: data.requestId } : {}),
+        };
+        reported.events.push({ type: 'FirmwareUpdateFailed', data: alert });
+      }
+      return reported;
     }
     case 'ReportLogStatus': {
       const { type: _type, ...data } = command;

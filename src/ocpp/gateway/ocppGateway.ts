@@ -124,6 +124,11 @@ export class OcppGateway {
     return this.sessions.get(identity);
   }
 
+  /** The identities of the chargers connected to this node, and their versions. */
+  connected(): Array<{ identity: string; version: OcppVersion }> {
+    return [...this.sessions.values()].map(({ identity, version }) => ({ identity, version }));
+  }
+
   get connectedCount(): number {
     return this.sessions.size;
   }

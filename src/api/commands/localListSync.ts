@@ -1,0 +1,140 @@
+import type pg from 'pg';
+import type { CommandOutcome } from '../../cluster/commandRouter.js';
+import type { CommandContext } from '../../domain/chargers/chargerRegistryService.js';
+import {
+  type KnownLocalList,
+  type LocalListEntry,
+  type LocalListPlan,
+  planLocalList,
+} from '../../domain/localLists/localListPlan.js';
+import type { ChargerCommandService } from './chargerCommandService.js';
+
+/** What one synchronisation did. */
+export type LocalListSyncResult =
+  /** the charger could not be asked, or refused: the command's outcome says why */
+  | { status: 'failed'; step: 'GetLocalListVersion' | 'SendLocalList'; outcome: CommandOutcome }
+  | { status: 'not_supported' }
+  | { status: 'up_to_date'; listVersion: number }
+  | {
+      status: 'sent';
+      updateType: 'Full' | 'Differential';
+      listVersion: number;
+      entries: number;
+      /** what the charger answered: Accepted, or Failed/NotSupported/VersionMismatch */
+      answer: string;
+    };
+
+/** Local lists are 1.6's (2.0.1's SendLocalList carries typed idTokens our registry does not keep). */
+export const LOCAL_LIST_VERSIONS = new Set(['1.6']);
+
+/**
+ * Brings a charger's local authorization list in line with the active tokens of its tenant: asks
+ * the version it holds, then sends a Differential when that is a version we know the contents of,
+ * Full otherwise (and Full again when the charger answers VersionMismatch).
+ */
+export class LocalListSync {
+  private readonly running = new Map<string, Promise<LocalListSyncResult>>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly commands: ChargerCommandService,
+    private readonly timeoutMs: number,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** One synchronisation at a time per charger: a second request joins the running one. */
+  sync(identity: string, tenant: string, context: CommandContext): Promise<LocalListSyncResult> {
+    const running = this.running.get(identity);
+    if (running) return running;
+    const started = this.run(identity, tenant, context).finally(() => this.running.delete(identity));
+    this.running.set(identity, started);
+    return started;
+  }
+
+  /** The entries a charger of this tenant should hold: its tokens that are neither blocked nor expired. */
+  async wanted(tenant: string): Promise<LocalListEntry[]> {
+    const { rows } = await this.pool.query<{
+      issued_as: string;
+      expiry_date: Date | null;
+      parent_id_tag: string | null;
+    }>(
+      `SELECT issued_as, expiry_date, parent_id_tag FROM tokens
+        WHERE tenant = $1 AND NOT blocked AND (expiry_date IS NULL OR expiry_date > $2)
+        ORDER BY id_tag`,
+      [tenant, this.clock()],
+    );
+    return rows.map((row) => ({
+      idTag: row.issued_as,
+      idTagInfo: {
+        status: 'Accepted',
+        ...(row.expiry_date ? { expiryDate: row.expiry_date.toISOString() } : {}),
+        ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),
+      },
+    }));
+  }
+
+  private async run(identity: string, tenant: string, context: CommandContext): Promise<LocalListSyncResult> {
+    const asked = await this.commands.send(identity, 'GetLocalListVersion', {}, this.timeoutMs, context);
+    if (asked.status !== 'answered') return { status: 'failed', step: 'GetLocalListVersion', outcome: asked };
+    const heldVersion = Number(asked.response.listVersion);
+    const [known, wanted] = await Promise.all([this.known(identity), this.wanted(tenant)]);
+    let plan = planLocalList({ heldVersion, known, wanted });
+    let result = await this.send(identity, plan, context);
+    if (
+      result.status === 'sent' &&
+      result.answer === 'VersionMismatch' &&
+      result.updateType === 'Differential'
+    ) {
+      plan = planLocalList({ heldVersion, known, wanted, forceFull: true });
+      result = await this.send(identity, plan, context);
+    }
+    return result;
+  }
+
+  private async send(
+    identity: string,
+    plan: LocalListPlan,
+    context: CommandContext,
+  ): Promise<LocalListSyncResult> {
+    if (plan.kind === 'not_supported') return { status: 'not_supported' };
+    if (plan.kind === 'up_to_date') return { status: 'up_to_date', listVersion: plan.listVersion };
+    const { updateType, listVersion, localAuthorizationList } = plan;
+    const sent = await this.commands.send(
+      identity,
+      'SendLocalList',
+      { listVersion, updateType, localAuthorizationList },
+      this.timeoutMs,
+      context,
+    );
+    if (sent.status !== 'answered') return { status: 'failed', step: 'SendLocalList', outcome: sent };
+    return {
+      status: 'sent',
+      updateType,
+      listVersion,
+      entries: localAuthorizationList.length,
+      answer: String(sent.response.status),
+    };
+  }
+
+  /** The list the read model says the charger accepted last, if any (one statement: one snapshot). */
+  async known(identity: string): Promise<KnownLocalList | undefined> {
+    const { rows } = await this.pool.query<{
+      list_version: number | null;
+      id_tag: string | null;
+      id_tag_info: LocalListEntry['idTagInfo'] | null;
+    }>(
+      `SELECT l.list_version, e.id_tag, e.id_tag_info
+         FROM local_lists l LEFT JOIN local_list_entries e ON e.charger_id = l.charger_id
+        WHERE l.charger_id = $1`,
+      [identity],
+    );
+    const listVersion = rows[0]?.list_version;
+    if (listVersion === null || listVersion === undefined) return undefined;
+    const entries: LocalListEntry[] = [];
+    for (const row of rows) {
+      if (row.id_tag !== null && row.id_tag_info)
+        entries.push({ idTag: row.id_tag, idTagInfo: row.id_tag_info });
+    }
+    return { listVersion, entries };
+  }
+}

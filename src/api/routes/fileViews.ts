@@ -1,0 +1,38 @@
+import type { StoredFile } from '../../files/fileStorage.js';
+
+/** A stored file as the API shows it. */
+export const storedFileView = {
+  type: 'object',
+  required: ['id', 'fileName', 'size', 'sha256', 'storedAt'],
+  properties: {
+    id: { type: 'string' },
+    fileName: { type: 'string' },
+    contentType: { type: 'string' },
+    size: { type: 'integer' },
+    sha256: { type: 'string' },
+    storedAt: { type: 'string' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+export const viewOfFile = ({ id, fileName, contentType, size, sha256, storedAt, labels }: StoredFile) => ({
+  id,
+  fileName,
+  contentType,
+  size,
+  sha256,
+  storedAt,
+  labels,
+});
+
+/** A file name as a charger or browser may safely be given it back. */
+export const safeFileName = (name: string | undefined, fallback: string) => {
+  const cleaned = (name ?? '')
+    .replace(/[^\w.+-]+/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
+  return cleaned === '' ? fallback : cleaned;
+};
+
+/** How long a URL we give a charger stays good (issue 5: 24 h). */
+export const FILE_URL_LIFETIME_SECONDS = 24 * 3_600;

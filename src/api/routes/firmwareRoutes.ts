@@ -1,0 +1,218 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CommandOutcome } from '../../cluster/commandRouter.js';
+import type { FileStorage } from '../../files/fileStorage.js';
+import type { FileUrlSigner } from '../../files/signedFileUrls.js';
+import type { EventStore } from '../../store/eventStore.js';
+import { notFound } from '../apiError.js';
+import type { Authenticator } from '../auth/principal.js';
+import { seesTenant } from '../auth/principal.js';
+import { updateFirmwareCommand } from '../commands/fileCommands.js';
+import { commandContext, failures, requires } from '../operatorApi.js';
+import { visibleChargerTenant } from './chargerAccess.js';
+import { commandAnswer } from './commandRoutes.js';
+import { FILE_URL_LIFETIME_SECONDS, safeFileName, storedFileView, viewOfFile } from './fileViews.js';
+import { receiveUpload } from './uploads.js';
+import { type CommandDeps, sendVersionedCommand } from './versionedCommand.js';
+
+const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[^:]{1,48}$' } } } as const;
+const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
+
+const firmwareUpdateView = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    commandId: { type: 'string' },
+    action: { type: 'string' },
+    firmwareId: { type: ['string', 'null'] },
+    location: { type: ['string', 'null'] },
+    requestedAt: { type: 'string' },
+    requestedBy: { type: ['string', 'null'] },
+    status: { type: 'string' },
+    statusAt: { type: 'string' },
+    finished: { type: 'boolean' },
+    statuses: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
+
+/** where chargers reach us: PUBLIC_URL, else the address the operator used */
+export const publicBase = (configured: string | undefined, request: FastifyRequest) =>
+  configured ?? `${request.protocol}://${request.host}`;
+
+/**
+ * Firmware: images uploaded by operators (multipart, kept per tenant), an update of a charger
+ * that sends it a signed download URL good for 24 h, and each update followed through the
+ * statuses the charger reports.
+ */
+export function firmwareRoutes(
+  deps: CommandDeps & {
+    authenticator: Authenticator;
+    storage: FileStorage;
+    signer: FileUrlSigner;
+    store: EventStore;
+    clock: () => Date;
+    publicUrl: string | undefined;
+    maxBytes: number;
+  },
+) {
+  const manage = requires(deps.authenticator, 'firmware:manage');
+  const read = requires(deps.authenticator, 'chargers:read');
+  const send = requires(deps.authenticator, 'commands:send');
+
+  /** the tenant a request works in: its own, or for an admin the one it names (default: default) */
+  const tenantOf = (request: FastifyRequest<{ Querystring: { tenant?: string } }>) =>
+    request.principal!.tenant ?? request.query.tenant ?? 'default';
+
+  return async (app: FastifyInstance) => {
+    app.post<{ Querystring: { tenant?: string } }>(
+      '/firmware',
+      {
+        preHandler: manage,
+        schema: {
+          tags: ['firmware'],
+          description:
+            'multipart/form-data: the image in a file field; optional text fields before it (e.g. version) are kept as labels',
+          consumes: ['multipart/form-data'],
+          querystring: { type: 'object', properties: { tenant: { type: 'string', pattern: TENANT } } },
+          response: { 201: storedFileView, ...failures(400, 401, 403, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const tenant = tenantOf(request);
+        const stored = await receiveUpload(request, deps.maxBytes, (upload) =>
+          deps.storage.save(
+            {
+              kind: 'firmware',
+              owner: tenant,
+              fileName: safeFileName(upload.fileName, 'firmware.bin'),
+              contentType: upload.contentType,
+              labels: upload.labels,
+            },
+            upload.content,
+            deps.maxBytes,
+          ),
+        );
+        await deps.store.append(
+          `firmware-${stored.id}`,
+          [
+            {
+              type: 'FirmwareUploaded',
+              data: { ...viewOfFile(stored), tenant },
+              metadata: { receivedAt: deps.clock().toISOString(), ...commandContext(request) },
+            },
+          ],
+          { expectedRevision: 'no_stream' },
+        );
+        return reply.code(201).send(viewOfFile(stored));
+      },
+    );
+
+    app.get<{ Querystring: { tenant?: string } }>(
+      '/firmware',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['firmware'],
+          querystring: { type: 'object', properties: { tenant: { type: 'string', pattern: TENANT } } },
+          response: { 200: { type: 'array', items: storedFileView }, ...failures(401, 403) },
+        },
+      },
+      async (request) => (await deps.storage.list('firmware', tenantOf(request))).map(viewOfFile),
+    );
+
+    app.post<{
+      Params: { id: string };
+      Body: { firmwareId: string; retrieveDate?: string; retries?: number; retryInterval?: number };
+    }>(
+      '/chargers/:id/firmware-update',
+      {
+        preHandler: send,
+        schema: {
+          tags: ['firmware', 'commands'],
+          params: idParams,
+          body: {
+            type: 'object',
+            required: ['firmwareId'],
+            additionalProperties: false,
+            properties: {
+              firmwareId: { type: 'string', format: 'uuid' },
+              retrieveDate: { type: 'string', format: 'date-time' },
+              retries: { type: 'integer', minimum: 0, maximum: 100 },
+              retryInterval: { type: 'integer', minimum: 0, maximum: 86_400 },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['status', 'location', 'expiresAt'],
+              properties: {
+                status: { type: 'string', enum: ['answered', 'error'] },
+                response: { type: 'object', additionalProperties: true },
+                errorCode: { type: 'string' },
+                description: { type: 'string' },
+                location: { type: 'string' },
+                expiresAt: { type: 'string' },
+              },
+            },
+            ...failures(400, 401, 403, 404, 409, 502, 504),
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const { firmwareId, retrieveDate, retries, retryInterval } = request.body;
+        const tenant = await visibleChargerTenant(deps.pool, request, id);
+        const file = await deps.storage.find('firmware', firmwareId);
+        // a tenant's chargers install only that tenant's images
+        if (!file || file.owner !== tenant || !seesTenant(request.principal!, file.owner))
+          throw notFound(`firmware ${firmwareId}`);
+        const now = deps.clock();
+        const expires = Math.floor(now.getTime() / 1_000) + FILE_URL_LIFETIME_SECONDS;
+        const token = deps.signer.token({ action: 'download', kind: 'firmware', id: file.id, expires });
+        const location = `${publicBase(deps.publicUrl, request)}/files/firmware/${token}/${file.fileName}`;
+        const { command, outcome } = await sendVersionedCommand(
+          deps,
+          request,
+          id,
+          (version) =>
+            updateFirmwareCommand(version, location, {
+              retrieveDate: retrieveDate ?? now.toISOString(),
+              ...(retries !== undefined ? { retries } : {}),
+              ...(retryInterval !== undefined ? { retryInterval } : {}),
+            }),
+          { firmwareId: file.id },
+        );
+        return {
+          ...commandAnswer(outcome as CommandOutcome, id, command.action),
+          location,
+          expiresAt: new Date(expires * 1_000).toISOString(),
+        };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/chargers/:id/firmware-updates',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['firmware'],
+          params: idParams,
+          response: { 200: { type: 'array', items: firmwareUpdateView }, ...failures(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        await visibleChargerTenant(deps.pool, request, id);
+        const { rows } = await deps.pool.query(
+          `SELECT command_id AS "commandId", action, firmware_id AS "firmwareId", location,
+                  to_char(requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "requestedAt",
+                  requested_by AS "requestedBy", status,
+                  to_char(status_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "statusAt",
+                  finished, statuses
+             FROM firmware_updates WHERE charger_id = $1 ORDER BY requested_at DESC, command_id LIMIT 100`,
+          [id],
+        );
+        return rows;
+      },
+    );
+  };
+}

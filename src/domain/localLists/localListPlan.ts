@@ -1,0 +1,59 @@
+/** One entry of a 1.6 local authorization list; without idTagInfo it removes the tag (Differential). */
+export interface LocalListEntry {
+  idTag: string;
+  idTagInfo?: { status: 'Accepted'; expiryDate?: string; parentIdTag?: string };
+}
+
+/** The list we last saw a charger accept, as the local_lists read model keeps it. */
+export interface KnownLocalList {
+  listVersion: number;
+  entries: readonly LocalListEntry[];
+}
+
+/** What to send a charger so that its list matches the tokens it should hold. */
+export type LocalListPlan =
+  | { kind: 'not_supported' }
+  | { kind: 'up_to_date'; listVersion: number }
+  | {
+      kind: 'send';
+      updateType: 'Full' | 'Differential';
+      listVersion: number;
+      localAuthorizationList: LocalListEntry[];
+    };
+
+const sameEntry = (a: LocalListEntry, b: LocalListEntry) =>
+  JSON.stringify(a.idTagInfo ?? null) === JSON.stringify(b.idTagInfo ?? null);
+
+/**
+ * Decides the SendLocalList for a charger: Differential (only what changed) when the version the
+ * charger holds is one whose contents we know, Full otherwise; nothing when it already holds the
+ * wanted list. Versions only go up, past anything either side has seen.
+ */
+export function planLocalList(input: {
+  /** what the charger answered GetLocalListVersion: −1 = no local list support, 0 = empty */
+  heldVersion: number;
+  known: KnownLocalList | undefined;
+  wanted: readonly LocalListEntry[];
+  /** after a VersionMismatch, or on request: send everything */
+  forceFull?: boolean;
+}): LocalListPlan {
+  const { heldVersion, known, wanted } = input;
+  if (heldVersion < 0) return { kind: 'not_supported' };
+  // version 0 is the empty list, whoever sent it
+  if (heldVersion === 0 && wanted.length === 0 && !input.forceFull)
+    return { kind: 'up_to_date', listVersion: 0 };
+  const listVersion = Math.max(heldVersion, known?.listVersion ?? 0) + 1;
+  const trusted = !input.forceFull && known !== undefined && known.listVersion === heldVersion;
+  if (!trusted) return { kind: 'send', updateType: 'Full', listVersion, localAuthorizationList: [...wanted] };
+
+  const held = new Map(known.entries.map((entry) => [entry.idTag.toLowerCase(), entry]));
+  const changes: LocalListEntry[] = [];
+  for (const entry of wanted) {
+    const before = held.get(entry.idTag.toLowerCase());
+    held.delete(entry.idTag.toLowerCase());
+    if (!before || !sameEntry(before, entry)) changes.push(entry);
+  }
+  for (const gone of held.values()) changes.push({ idTag: gone.idTag });
+  if (changes.length === 0) return { kind: 'up_to_date', listVersion: heldVersion };
+  return { kind: 'send', updateType: 'Differential', listVersion, localAuthorizationList: changes };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { type LocalListEntry, planLocalList } from '../../src/domain/localLists/localListPlan.js';
+
+const accepted = (idTag: string, extra: Omit<NonNullable<LocalListEntry['idTagInfo']>, 'status'> = {}) => ({
+  idTag,
+  idTagInfo: { status: 'Accepted' as const, ...extra },
+});
+
+describe('planning a local list', () => {
+  it('given a charger without local list support, when planned, then nothing is sent', () => {
+    expect(planLocalList({ heldVersion: -1, known: undefined, wanted: [accepted('A')] })).toEqual({
+      kind: 'not_supported',
+    });
+  });
+
+  it('given a version whose contents we do not know, when planned, then the full list goes, one version up', () => {
+    expect(
+      planLocalList({ heldVersion: 7, known: { listVersion: 3, entries: [] }, wanted: [accepted('A')] }),
+    ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 8, localAuthorizationList: [accepted('A')] });
+  });
+
+  it('given a charger we never sent a list, when planned, then it is Full, version 1', () => {
+    expect(planLocalList({ heldVersion: 0, known: undefined, wanted: [accepted('A')] })).toMatchObject({
+      updateType: 'Full',
+      listVersion: 1,
+    });
+  });
+
+  it('given an empty list held and nothing wanted, when planned, then it is up to date', () => {
+    expect(planLocalList({ heldVersion: 0, known: undefined, wanted: [] })).toEqual({
+      kind: 'up_to_date',
+      listVersion: 0,
+    });
+  });
+
+  it('given the version we sent, when tags were added, changed and removed, then only those go, as a Differential', () => {
+    const plan = planLocalList({
+      heldVersion: 4,
+      known: {
+        listVersion: 4,
+        entries: [accepted('KEEP'), accepted('CHANGE'), accepted('GONE')],
+      },
+      wanted: [
+        accepted('keep'),
+        accepted('CHANGE', { expiryDate: '2027-01-01T00:00:00.000Z' }),
+        accepted('NEW'),
+      ],
+    });
+    expect(plan).toEqual({
+      kind: 'send',
+      updateType: 'Differential',
+      listVersion: 5,
+      localAuthorizationList: [
+        accepted('CHANGE', { expiryDate: '2027-01-01T00:00:00.000Z' }),
+        accepted('NEW'),
+        { idTag: 'GONE' },
+      ],
+    });
+  });
+
+  it('given the version we sent and nothing changed, when planned, then it is up to date', () => {
+    expect(
+      planLocalList({
+        heldVersion: 4,
+        known: { listVersion: 4, entries: [accepted('A')] },
+        wanted: [accepted('A')],
+      }),
+    ).toEqual({ kind: 'up_to_date', listVersion: 4 });
+  });
+
+  it('given a VersionMismatch before, when planned with forceFull, then everything goes again', () => {
+    expect(
+      planLocalList({
+        heldVersion: 4,
+        known: { listVersion: 4, entries: [accepted('A')] },
+        wanted: [accepted('A')],
+        forceFull: true,
+      }),
+    ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 5, localAuthorizationList: [accepted('A')] });
+  });
+});
