@@ -74,7 +74,7 @@ export async function registerApiFrame(app: FastifyInstance): Promise<void> {
   );
 }
 
-/** A preHandler: the request's bearer token must hold this permission. */
+/** An onRequest hook (before the body is read or validated): the request's bearer token must hold this permission. */
 export function requires(authenticator: Authenticator, permission: Permission) {
   return async (request: FastifyRequest) => {
     const principal = await authenticator.authenticate(request.headers.authorization);

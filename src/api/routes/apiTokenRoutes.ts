@@ -33,7 +33,7 @@ export function apiTokenRoutes(deps: {
     app.post<{ Body: { name: string; role: ApiRole; tenant?: string } }>(
       '/api-tokens',
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['api tokens'],
           body: {
@@ -75,7 +75,7 @@ export function apiTokenRoutes(deps: {
     app.get(
       '/api-tokens',
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['api tokens'],
           response: { 200: { type: 'array', items: tokenView }, ...failures(401, 403) },
@@ -91,7 +91,7 @@ export function apiTokenRoutes(deps: {
     app.delete<{ Params: { id: string } }>(
       '/api-tokens/:id',
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['api tokens'],
           params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },

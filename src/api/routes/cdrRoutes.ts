@@ -77,7 +77,7 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
     app.get<{ Querystring: { after?: string; limit?: number } }>(
       '/cdrs',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['cdrs'],
           querystring: {
@@ -109,7 +109,7 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
     app.get<{ Params: { id: string } }>(
       '/cdrs/:id',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['cdrs'],
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } } },

@@ -99,7 +99,7 @@ export function chargerRoutes(deps: {
     app.post<{ Body: { id: string; password?: string; securityProfile?: 0 | 1 | 2 | 3; tenant?: string } }>(
       '/chargers',
       {
-        preHandler: write,
+        onRequest: write,
         schema: {
           tags: ['chargers'],
           body: {
@@ -140,7 +140,7 @@ export function chargerRoutes(deps: {
     app.get<{ Querystring: { limit?: number; cursor?: string } }>(
       '/chargers',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['chargers'],
           querystring: {
@@ -172,7 +172,7 @@ export function chargerRoutes(deps: {
     app.get<{ Params: { id: string } }>(
       '/chargers/:id',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['chargers'],
           params: idParams,
@@ -188,7 +188,7 @@ export function chargerRoutes(deps: {
     }>(
       '/chargers/:id/messages',
       {
-        preHandler: journal,
+        onRequest: journal,
         schema: {
           tags: ['chargers'],
           params: idParams,
@@ -218,7 +218,7 @@ export function chargerRoutes(deps: {
     app.get<{ Params: { id: string } }>(
       '/chargers/:id/reservations',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['chargers'],
           params: idParams,
@@ -256,7 +256,7 @@ export function chargerRoutes(deps: {
     app.get<{ Params: { id: string } }>(
       '/chargers/:id/charging-profiles',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['chargers'],
           params: idParams,
@@ -297,7 +297,7 @@ export function chargerRoutes(deps: {
       app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
         `/chargers/:id/${path}`,
         {
-          preHandler: write,
+          onRequest: write,
           schema: {
             tags: ['chargers'],
             params: idParams,

@@ -29,6 +29,10 @@ export function commandRoutes(deps: {
     app.post<{ Params: { id: string; action: string }; Body: CommandPayload }>(
       '/chargers/:id/commands/:action',
       {
+        // who asks first; what they may send depends on the payload (a hard reset), so later
+        onRequest: async (request) => {
+          request.principal = await deps.authenticator.authenticate(request.headers.authorization);
+        },
         schema: {
           tags: ['commands'],
           params: {
@@ -57,8 +61,7 @@ export function commandRoutes(deps: {
       async (request) => {
         const { id, action } = request.params;
         const payload = request.body ?? {};
-        const principal = await deps.authenticator.authenticate(request.headers.authorization);
-        request.principal = principal;
+        const principal = request.principal!;
         const needed = PERMISSION[commandWeight(action, payload)];
         if (!can(principal.role, needed)) {
           throw new ApiError(403, 'forbidden', `the ${principal.role} role may not send ${action} like this`);

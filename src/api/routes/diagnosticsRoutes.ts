@@ -43,7 +43,7 @@ export function diagnosticsRoutes(
     }>(
       '/chargers/:id/diagnostics-request',
       {
-        preHandler: ask,
+        onRequest: ask,
         schema: {
           tags: ['diagnostics', 'commands'],
           description:
@@ -117,7 +117,7 @@ export function diagnosticsRoutes(
     app.get<{ Params: { id: string } }>(
       '/chargers/:id/diagnostics',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['diagnostics'],
           params: idParams,
@@ -133,7 +133,7 @@ export function diagnosticsRoutes(
     app.get<{ Params: { id: string; fileId: string } }>(
       '/chargers/:id/diagnostics/:fileId',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['diagnostics'],
           description: 'the file as the charger uploaded it',

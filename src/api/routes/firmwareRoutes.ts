@@ -66,7 +66,7 @@ export function firmwareRoutes(
     app.post<{ Querystring: { tenant?: string } }>(
       '/firmware',
       {
-        preHandler: manage,
+        onRequest: manage,
         schema: {
           tags: ['firmware'],
           description:
@@ -109,7 +109,7 @@ export function firmwareRoutes(
     app.get<{ Querystring: { tenant?: string } }>(
       '/firmware',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['firmware'],
           querystring: { type: 'object', properties: { tenant: { type: 'string', pattern: TENANT } } },
@@ -125,7 +125,7 @@ export function firmwareRoutes(
     }>(
       '/chargers/:id/firmware-update',
       {
-        preHandler: send,
+        onRequest: send,
         schema: {
           tags: ['firmware', 'commands'],
           params: idParams,
@@ -192,7 +192,7 @@ export function firmwareRoutes(
     app.get<{ Params: { id: string } }>(
       '/chargers/:id/firmware-updates',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['firmware'],
           params: idParams,

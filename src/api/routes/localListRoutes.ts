@@ -77,7 +77,7 @@ export function localListRoutes(deps: {
     app.get<{ Params: { id: string } }>(
       '/chargers/:id/local-list',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['chargers'],
           params: idParams,
@@ -112,7 +112,7 @@ export function localListRoutes(deps: {
     app.post<{ Params: { id: string } }>(
       '/chargers/:id/local-list/sync',
       {
-        preHandler: send,
+        onRequest: send,
         schema: {
           tags: ['commands'],
           params: idParams,

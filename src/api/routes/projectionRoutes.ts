@@ -24,7 +24,7 @@ export function projectionRoutes(deps: {
     app.get(
       '/projections',
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['projections'],
           response: {
@@ -65,7 +65,7 @@ export function projectionRoutes(deps: {
     app.post<{ Body: { names?: string[] } }>(
       '/projections/rebuild',
       {
-        preHandler: admin,
+        onRequest: admin,
         schema: {
           tags: ['projections'],
           body: {

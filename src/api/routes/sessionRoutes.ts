@@ -137,7 +137,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
     }>(
       '/sessions',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['sessions'],
           querystring: {
@@ -195,7 +195,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
     app.get<{ Params: { transactionId: string } }>(
       '/sessions/:transactionId',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['sessions'],
           params,
@@ -241,7 +241,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
     app.get<{ Params: { transactionId: string } }>(
       '/sessions/:transactionId/history',
       {
-        preHandler: history,
+        onRequest: history,
         schema: {
           tags: ['sessions'],
           params,

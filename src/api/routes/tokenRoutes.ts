@@ -93,7 +93,7 @@ export function tokenRoutes(deps: {
     }>(
       '/tokens',
       {
-        preHandler: write,
+        onRequest: write,
         schema: {
           tags: ['tokens'],
           body: {
@@ -134,7 +134,7 @@ export function tokenRoutes(deps: {
     app.get<{ Querystring: { limit?: number; cursor?: string } }>(
       '/tokens',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['tokens'],
           querystring: {
@@ -178,7 +178,7 @@ export function tokenRoutes(deps: {
     app.get<{ Params: { idTag: string } }>(
       '/tokens/:idTag',
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags: ['tokens'],
           params,
@@ -194,7 +194,7 @@ export function tokenRoutes(deps: {
       app.post<{ Params: { idTag: string } }>(
         `/tokens/:idTag/${path}`,
         {
-          preHandler: write,
+          onRequest: write,
           schema: {
             tags: ['tokens'],
             params,
