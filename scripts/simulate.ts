@@ -1,0 +1,127 @@
+/**
+ * npm run simulate -- --url ws://127.0.0.1:8080/ocpp --chargers N --protocol 1.6 --scenario <name>
+ *   [--api http://127.0.0.1:8080 --token T] [--password P] [--duration S] [--prefix SIM] …
+ * Simulated 1.6 charge points against a CSMS (see scripts/simulator). With --api, registers its
+ * chargers (SIM-00001…) and tags (SIM-TAG-00001…) through the operator API first.
+ */
+import { parseArgs } from 'node:util';
+import { Fleet } from './simulator/fleet.js';
+import { registerFleet } from './simulator/registration.js';
+import { DEFAULT_SETTINGS, SCENARIOS, type Scenario } from './simulator/scenarios.js';
+import { printSummary, summaryLine } from './simulator/summary.js';
+
+const USAGE = `usage: npm run simulate -- --url ws://127.0.0.1:8080/ocpp [--chargers 10] [--protocol 1.6]
+  [--scenario ${SCENARIOS.join('|')}] [--api http://127.0.0.1:8080 --token TOKEN] [--password P]
+  [--duration SECONDS] [--prefix SIM] [--first 1] [--connectors 1] [--ramp PER_SECOND] [--seed 1]
+  [--session-seconds 60-240] [--idle-seconds 10-120] [--meter-interval 30]
+  [--backlog-hours 3] [--skew-hours 2] [--flaky-seconds 60] [--storm-at 30]`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        url: { type: 'string' },
+        chargers: { type: 'string', default: '10' },
+        protocol: { type: 'string', default: '1.6' },
+        scenario: { type: 'string', default: 'normal' },
+        api: { type: 'string' },
+        token: { type: 'string' },
+        password: { type: 'string' },
+        duration: { type: 'string', default: '0' },
+        prefix: { type: 'string', default: 'SIM' },
+        first: { type: 'string', default: '1' },
+        connectors: { type: 'string', default: '1' },
+        ramp: { type: 'string', default: '200' },
+        seed: { type: 'string', default: '1' },
+        'session-seconds': { type: 'string', default: '60-240' },
+        'idle-seconds': { type: 'string', default: '10-120' },
+        'meter-interval': { type: 'string', default: '30' },
+        'backlog-hours': { type: 'string', default: String(DEFAULT_SETTINGS.backlogHours) },
+        'skew-hours': { type: 'string', default: String(DEFAULT_SETTINGS.skewHours) },
+        'flaky-seconds': { type: 'string', default: String(DEFAULT_SETTINGS.flakySeconds) },
+        'storm-at': { type: 'string', default: String(DEFAULT_SETTINGS.stormAtSeconds) },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+})();
+
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const number = (name: string, raw: string, min: number, max: number) => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max)
+    fail(`--${name} must be a number from ${min} to ${max}`);
+  return value;
+};
+const range = (name: string, raw: string): [number, number] => {
+  const [least, most = least] = raw.split('-').map((part) => number(name, part, 0, 86_400));
+  if (least! > most!) fail(`--${name} must be MIN-MAX`);
+  return [least!, most!];
+};
+if (!values.url || !/^wss?:\/\//.test(values.url)) fail('--url ws://host:port/ocpp is required');
+if (values.protocol !== '1.6') fail('only --protocol 1.6 is simulated so far');
+if (!(SCENARIOS as readonly string[]).includes(values.scenario)) fail(`unknown scenario ${values.scenario}`);
+if (values.api && !values.token) fail('--api needs --token (an operator or admin API token)');
+
+const chargers = number('chargers', values.chargers, 1, 50_000);
+const first = number('first', values.first, 1, 99_999);
+const duration = number('duration', values.duration, 0, 7 * 86_400);
+const fleet = new Fleet({
+  url: values.url.replace(/\/$/, ''),
+  chargers,
+  firstIndex: first,
+  scenario: values.scenario as Scenario,
+  prefix: values.prefix,
+  ...(values.password ? { password: values.password } : {}),
+  connectors: number('connectors', values.connectors, 1, 10),
+  rampPerSecond: number('ramp', values.ramp, 0, 100_000),
+  seed: number('seed', values.seed, 0, 2 ** 31),
+  settings: {
+    backlogHours: number('backlog-hours', values['backlog-hours'], 0, 720),
+    skewHours: number('skew-hours', values['skew-hours'], -720, 720),
+    flakySeconds: number('flaky-seconds', values['flaky-seconds'], 1, 86_400),
+    stormAtSeconds: number('storm-at', values['storm-at'], 0, 86_400),
+  },
+  charger: {
+    sessionSeconds: range('session-seconds', values['session-seconds']),
+    idleSeconds: range('idle-seconds', values['idle-seconds']),
+    meterIntervalSeconds: number('meter-interval', values['meter-interval'], 1, 3_600),
+  },
+});
+
+if (values.api) {
+  process.stdout.write(`registering ${chargers} chargers and tags through ${values.api} …\n`);
+  await registerFleet({
+    api: values.api,
+    token: values.token!,
+    prefix: values.prefix,
+    firstIndex: first,
+    chargers,
+    ...(values.password ? { password: values.password } : {}),
+  });
+}
+process.stdout.write(`${chargers} chargers, scenario ${values.scenario}, against ${values.url}\n`);
+fleet.start();
+const stopSummary = printSummary(fleet);
+let stopping = false;
+const stop = (code: number) => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  stopSummary();
+  fleet.stop();
+  process.stdout.write(`${summaryLine(fleet, 0)}\n`);
+  setTimeout(() => process.exit(code), 200).unref();
+};
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+if (duration > 0) setTimeout(() => stop(0), duration * 1_000);

@@ -1,0 +1,28 @@
+/** What a fleet of simulated chargers has done so far: the live summary and the benchmarks read it. */
+export class FleetStats {
+  connected = 0;
+  bootsAccepted = 0;
+  sessionsStarted = 0;
+  sessionsStopped = 0;
+  /** our calls the CSMS answered with a CALLRESULT */
+  answered = 0;
+  /** CALLERRORs the CSMS answered with */
+  refused = 0;
+  /** calls that got no answer (timeout, connection lost): retried when they are transaction messages */
+  lost = 0;
+  connectFailures = 0;
+  /** transaction messages given up after TransactionMessageAttempts CALLERRORs */
+  dropped = 0;
+  /** commands from the CSMS answered */
+  commands = 0;
+  /** answer latencies of our calls, ms (all of them: runs are bounded) */
+  readonly latencies: number[] = [];
+  readonly started = Date.now();
+
+  /** how many transaction messages wait in the chargers' offline queues (set by the fleet) */
+  queued = 0;
+
+  get errors(): number {
+    return this.refused + this.connectFailures + this.dropped;
+  }
+}

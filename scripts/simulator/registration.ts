@@ -1,0 +1,44 @@
+import { chargerIdentity, chargerTag } from './fleet.js';
+
+/**
+ * Registers a fleet's chargers (approved, with the password if one is given) and their tags
+ * through the operator API, before they connect. Idempotent: what exists already is left as is.
+ */
+export async function registerFleet(options: {
+  api: string;
+  token: string;
+  prefix: string;
+  firstIndex: number;
+  chargers: number;
+  password?: string;
+  parallel?: number;
+  onProgress?: (done: number) => void;
+}): Promise<void> {
+  const post = async (path: string, body?: object) => {
+    const response = await fetch(`${options.api.replace(/\/$/, '')}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok && response.status !== 409) {
+      throw new Error(`POST ${path}: ${response.status} ${text}`);
+    }
+  };
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < options.chargers) {
+      const index = options.firstIndex + next++;
+      const id = chargerIdentity(options.prefix, index);
+      await post('/api/chargers', { id, ...(options.password ? { password: options.password } : {}) });
+      await post(`/api/chargers/${encodeURIComponent(id)}/approve`);
+      await post('/api/tokens', { idTag: chargerTag(options.prefix, index) });
+      options.onProgress?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: options.parallel ?? 8 }, worker));
+}
