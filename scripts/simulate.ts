@@ -107,6 +107,7 @@ if (values.api) {
     prefix: values.prefix,
     firstIndex: first,
     chargers,
+    connectors: number('connectors', values.connectors, 1, 10),
     ...(values.password ? { password: values.password } : {}),
   });
 }
@@ -114,14 +115,17 @@ process.stdout.write(`${chargers} chargers, scenario ${values.scenario}, against
 fleet.start();
 const stopSummary = printSummary(fleet);
 let stopping = false;
-const stop = (code: number) => {
+/** Ends the sessions under way and delivers what is queued (at most 15 s); a second signal quits at once. */
+const stop = async (code: number) => {
   if (stopping) process.exit(1);
   stopping = true;
   stopSummary();
+  process.stdout.write('ending the sessions under way (Ctrl-C again to quit now) …\n');
+  await fleet.windDown(15_000).catch((error: Error) => process.stdout.write(`${error.message}\n`));
   fleet.stop();
   process.stdout.write(`${summaryLine(fleet, 0)}\n`);
   setTimeout(() => process.exit(code), 200).unref();
 };
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
-if (duration > 0) setTimeout(() => stop(0), duration * 1_000);
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+if (duration > 0) setTimeout(() => void stop(0), duration * 1_000);

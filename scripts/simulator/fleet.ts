@@ -5,6 +5,7 @@ import {
   driveScenario,
   type Scenario,
   type ScenarioSettings,
+  stormNow,
 } from './scenarios.js';
 import { SimulatedCharger, type SimulatedChargerOptions } from './simulatedCharger.js';
 
@@ -112,6 +113,32 @@ export class Fleet {
     clearInterval(this.ramp);
     this.stopScenario?.();
     for (const charger of this.chargers) charger.stop();
+  }
+
+  /** Ends the scenario's disturbances and every session, then waits until every charger delivered everything. */
+  async windDown(timeoutMs: number): Promise<void> {
+    this.stopScenario?.();
+    for (const charger of this.chargers) charger.finishSessions();
+    await this.settled(timeoutMs);
+  }
+
+  /** Resolves once every charger is online, booted and has delivered its queue; rejects after timeoutMs. */
+  async settled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.chargers.every((charger) => charger.settled)) {
+      if (Date.now() > deadline) {
+        const waiting = this.chargers.filter((charger) => !charger.settled).length;
+        throw new Error(
+          `${waiting} chargers still have messages to deliver or are offline after ${timeoutMs} ms`,
+        );
+      }
+      await new Promise((done) => setTimeout(done, 50));
+    }
+  }
+
+  /** Every charger loses its network at once (see the storm scenario). */
+  storm(settings: Partial<ScenarioSettings> = {}): void {
+    stormNow(this.chargers, { ...DEFAULT_SETTINGS, ...this.options.settings, ...settings });
   }
 
   /** transaction messages still waiting in the chargers' queues */

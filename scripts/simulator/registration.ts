@@ -1,4 +1,5 @@
 import { chargerIdentity, chargerTag } from './fleet.js';
+import { connectorTag } from './simulatedCharger.js';
 
 /**
  * Registers a fleet's chargers (approved, with the password if one is given) and their tags
@@ -11,6 +12,8 @@ export async function registerFleet(options: {
   firstIndex: number;
   chargers: number;
   password?: string;
+  /** a tag for each connector's driver */
+  connectors?: number;
   parallel?: number;
   onProgress?: (done: number) => void;
 }): Promise<void> {
@@ -36,7 +39,9 @@ export async function registerFleet(options: {
       const id = chargerIdentity(options.prefix, index);
       await post('/api/chargers', { id, ...(options.password ? { password: options.password } : {}) });
       await post(`/api/chargers/${encodeURIComponent(id)}/approve`);
-      await post('/api/tokens', { idTag: chargerTag(options.prefix, index) });
+      for (let connector = 1; connector <= (options.connectors ?? 1); connector++) {
+        await post('/api/tokens', { idTag: connectorTag(chargerTag(options.prefix, index), connector) });
+      }
       options.onProgress?.(++done);
     }
   };

@@ -104,16 +104,17 @@ export function driveScenario(
     for (const charger of fleet.chargers) dropLater(charger);
   }
   if (scenario === 'storm') {
-    timers.push(
-      setTimeout(() => {
-        for (const charger of fleet.chargers) {
-          charger.dropConnection(settings.stormOfflineSeconds * 1_000, settings.stormWindowSeconds * 1_000);
-          if (settings.stormBacklogMessages > 0) charger.queueBacklog(settings.stormBacklogMessages);
-        }
-      }, settings.stormAtSeconds * 1_000),
-    );
+    timers.push(setTimeout(() => stormNow(fleet.chargers, settings), settings.stormAtSeconds * 1_000));
   }
   return () => {
     for (const timer of timers) clearTimeout(timer);
   };
+}
+
+/** Every charger drops at once, queues while away, and comes back at a random moment of the window. */
+export function stormNow(chargers: FleetHandle['chargers'], settings: ScenarioSettings): void {
+  for (const charger of chargers) {
+    charger.dropConnection(settings.stormOfflineSeconds * 1_000, settings.stormWindowSeconds * 1_000);
+    if (settings.stormBacklogMessages > 0) charger.queueBacklog(settings.stormBacklogMessages);
+  }
 }

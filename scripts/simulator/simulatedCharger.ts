@@ -16,7 +16,7 @@ export interface SimulatedChargerOptions {
   identity: string;
   password?: string;
   connectors: number;
-  /** the card it charges with on its own */
+  /** the card it charges with on its own (connector 1; see connectorTag for the others) */
   idTag: string;
   vendor: string;
   model: string;
@@ -48,6 +48,8 @@ interface Transaction {
   /** the CSMS's id, once it answered StartTransaction */
   transactionId?: number;
   samples: Array<{ timestamp: string; sampledValue: Payload[] }>;
+  /** the register at the start (Transaction.Begin), sent with the stop's transactionData */
+  beginSample: { timestamp: string; sampledValue: Payload[] };
   soc: number;
   stopped: boolean;
 }
@@ -78,6 +80,10 @@ interface QueuedMessage {
 }
 
 const MAX_POWER_W = 11_000;
+
+/** The tag a simulated driver uses at a connector: the charger's own at 1, `{tag}-C{n}` at the others. */
+export const connectorTag = (tag: string, connectorId: number) =>
+  connectorId === 1 ? tag : `${tag}-C${connectorId}`;
 const VOLTS_3_PHASE = 230 * 3;
 
 /**
@@ -153,6 +159,24 @@ export class SimulatedCharger {
     this.connect();
   }
 
+  /** Stops charging: no new sessions, the ones under way end now (reason Local). */
+  finishSessions(): void {
+    this.options.autoCharge = false;
+    for (const connector of this.connectors) {
+      if (connector.nextSession) {
+        clearTimeout(connector.nextSession);
+        this.timers.delete(connector.nextSession);
+        connector.nextSession = undefined;
+      }
+      this.stopSession(connector, 'Local');
+    }
+  }
+
+  /** Online, booted, nothing left to deliver. */
+  get settled(): boolean {
+    return this.accepted && this.online && this.queue.length === 0 && !this.pumping;
+  }
+
   /** Powers off: timers stop, the socket closes; queued messages are kept but never sent. */
   stop(): void {
     this.running = false;
@@ -186,7 +210,7 @@ export class SimulatedCharger {
       (candidate) => !candidate.transaction,
     );
     if (!connector) return;
-    const transaction = this.beginTransaction(connector, this.options.idTag, startedAt.toISOString());
+    const transaction = this.beginTransaction(connector, this.cardFor(connector), startedAt.toISOString());
     const interval = this.configuration.number('MeterValueSampleInterval') || 60;
     for (let second = interval; second < minutes * 60; second += interval) {
       const at = new Date(startedAt.getTime() + second * 1_000);
@@ -344,11 +368,16 @@ export class SimulatedCharger {
         connector.availability === 'Operative' &&
         !connector.transaction
       ) {
-        void this.startSession(connector, this.options.idTag, false);
+        void this.startSession(connector, this.cardFor(connector), false);
       } else {
         this.scheduleSession(connector);
       }
     });
+  }
+
+  /** the card of the driver at this connector: one tag is in one transaction at a time */
+  private cardFor(connector: Connector): string {
+    return connectorTag(this.options.idTag, connector.id);
   }
 
   private tagAsSent(idTag: string): string {
@@ -402,6 +431,10 @@ export class SimulatedCharger {
       startedAt,
       ...(reservation ? { reservationId: reservation.id } : {}),
       samples: [],
+      beginSample: {
+        timestamp: startedAt,
+        sampledValue: this.sampledValues(connector, 'Transaction.Begin').slice(0, 1),
+      },
       soc: 20 + Math.floor(this.options.random() * 40),
       stopped: false,
     };
@@ -496,7 +529,6 @@ export class SimulatedCharger {
       timestamp: at.toISOString(),
       sampledValue: this.sampledValues(connector, 'Transaction.End').slice(0, 1),
     };
-    const first = transaction.samples[0];
     this.options.stats.sessionsStopped++;
     this.enqueue({
       action: 'StopTransaction',
@@ -506,7 +538,7 @@ export class SimulatedCharger {
         meterStop,
         timestamp: at.toISOString(),
         reason,
-        transactionData: [...(first ? [first] : []), stopSample],
+        transactionData: [transaction.beginSample, stopSample],
       }),
     });
   }
