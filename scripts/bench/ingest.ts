@@ -7,15 +7,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
-import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
-import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
-import { type Checkpoint, compareCheckpoints } from '../../src/store/eventStore.js';
-import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
-import { startServerProcess } from '../../test/support/serverProcess.js';
+import { startBenchServer } from './benchServer.js';
 import { ask, forkBenchPart } from './childProcess.js';
+import { watchLag } from './projectionLag.js';
 import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
 
 const CHARGERS = Number(process.env.BENCH_CHARGERS ?? 1_000);
@@ -82,67 +77,13 @@ async function stopAll(processes: ChildProcess[]) {
   }
 }
 
-/**
- * Projection lag, sampled: every 25 ms the log's head is noted; once every projection's checkpoint
- * has passed a noted head, the time since it was noted is one lag sample.
- */
-function watchLag(store: PostgresEventStore, pool: pg.Pool) {
-  const samples: number[] = [];
-  const pending: Array<{ at: number; head: Checkpoint }> = [];
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const head = await store.headCheckpoint({ streamPrefix: 'charger-' });
-      if (head) pending.push({ at: performance.now(), head });
-      const { rows } = await pool.query<{ checkpoint: Checkpoint | null }>(
-        'SELECT name, checkpoint FROM projection_checkpoints ORDER BY name',
-      );
-      const slowest = rows
-        .map((row) => row.checkpoint)
-        .reduce<Checkpoint | null>(
-          (min, c) => (min === null || c === null || compareCheckpoints(c, min) < 0 ? c : min),
-          rows[0]?.checkpoint ?? null,
-        );
-      while (slowest && pending.length > 0 && compareCheckpoints(slowest, pending[0]!.head) >= 0) {
-        samples.push(performance.now() - pending.shift()!.at);
-      }
-      if (process.env.BENCH_DEBUG) process.stderr.write(`head ${head} rows ${JSON.stringify(rows)}\n`);
-      await new Promise((done) => setTimeout(done, 25));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-      // what never caught up counts as the time it has been waiting
-      for (const entry of pending) samples.push(performance.now() - entry.at);
-      return latencySummary(samples);
-    },
-  };
-}
-
 // --- Ampledger, on the embedded PostgreSQL
-const dataDir = await mkdtemp('/var/tmp/ampledger-bench-ingest-');
-await chmod(dataDir, 0o755);
-progress('ampledger: starting npm start on a fresh embedded PostgreSQL');
-const server = await startServerProcess(
-  {
-    PORT: '0',
-    DATA_DIR: dataDir,
-    AUTO_REGISTER: 'accept',
-    LOG_LEVEL: 'info',
-    OCPP_CALLS_PER_SECOND: '10000',
-    OCPP_CALL_BURST: '10000',
-  },
-  120_000,
+const bench = await startBenchServer(
+  'ingest',
+  { AUTO_REGISTER: 'accept', OCPP_CALLS_PER_SECOND: '10000', OCPP_CALL_BURST: '10000' },
   profileArgs,
-).catch(async (error) => {
-  await rm(dataDir, { recursive: true, force: true });
-  throw error;
-});
-const embedded = await startEmbeddedPostgres({ dataDir });
-const store = await PostgresEventStore.open({ connectionString: embedded.url });
-const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
+);
+const { server, store, pool } = bench;
 let ours: {
   fast: Run;
   fastLag: { p50: number; p99: number };
@@ -151,16 +92,12 @@ let ours: {
 };
 try {
   progress(`ampledger: issuing ${CHARGERS.toLocaleString('en-US')} tokens`);
-  const tokens = new TokenRegistryService(store, () => new Date());
   const share = Math.ceil(CHARGERS / CLIENT_PROCESSES);
-  const tags = Array.from({ length: CLIENT_PROCESSES }, (_, p) =>
-    Array.from({ length: share }, (_, i) => `BENCH-TAG-a${p}-${i}`),
-  ).flat();
-  for (let i = 0; i < tags.length; i += 100) {
-    await Promise.all(
-      tags.slice(i, i + 100).map((idTag) => tokens.execute(idTag, { type: 'IssueToken', idTag })),
-    );
-  }
+  await bench.issueTokens(
+    Array.from({ length: CLIENT_PROCESSES }, (_, p) =>
+      Array.from({ length: share }, (_, i) => `BENCH-TAG-a${p}-${i}`),
+    ).flat(),
+  );
   progress(`ampledger: connecting ${CHARGERS.toLocaleString('en-US')} chargers`);
   const clients = await chargersAgainst(server.url.replace('http', 'ws'), 'a');
   progress('ampledger: warming up (3 s)');
@@ -177,19 +114,8 @@ try {
   await Promise.all(clients.map((client) => ask(client, { close: true }, 'closed')));
   await stopAll(clients);
 } finally {
-  await pool.end();
-  await store.close();
-  server.child.kill('SIGTERM');
-  await server.exited;
-  await embedded.stop();
-  const problems = server
-    .output()
-    .split('\n')
-    .filter((line) => /"level":(40|50|60)/.test(line));
-  const messages = new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg));
-  if (problems.length > 0)
-    progress(`the server logged ${problems.length} warnings or errors: ${[...messages].join('; ')}`);
-  await rm(dataDir, { recursive: true, force: true });
+  const problems = await bench.stop();
+  if (problems.length > 0) progress(`the server logged warnings or errors: ${problems.join('; ')}`);
 }
 
 // --- the in-memory baseline

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import pg from 'pg';
+import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
+import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { startServerProcess } from '../../test/support/serverProcess.js';
+import { progress } from './report.js';
+
+/**
+ * `npm start` on a fresh embedded PostgreSQL, as a benchmark's subject, with a connection of the
+ * bench's own to the same database (to issue tokens and watch projection lag).
+ */
+export async function startBenchServer(name: string, env: Record<string, string>, execArgv: string[] = []) {
+  const dataDir = await mkdtemp(`/var/tmp/ampledger-bench-${name}-`);
+  await chmod(dataDir, 0o755);
+  progress(`${name}: starting npm start on a fresh embedded PostgreSQL`);
+  const server = await startServerProcess(
+    { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    120_000,
+    execArgv,
+  ).catch(async (error) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const embedded = await startEmbeddedPostgres({ dataDir });
+  const store = await PostgresEventStore.open({ connectionString: embedded.url });
+  const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
+  return {
+    server,
+    store,
+    pool,
+    /** Issues these tags (in parallel batches), as an operator would before the drivers arrive. */
+    async issueTokens(tags: string[]) {
+      const tokens = new TokenRegistryService(store, () => new Date());
+      for (let i = 0; i < tags.length; i += 200) {
+        await Promise.all(
+          tags.slice(i, i + 200).map((idTag) => tokens.execute(idTag, { type: 'IssueToken', idTag })),
+        );
+      }
+    },
+    /** the server's resident memory (bytes) */
+    rss(): number {
+      return serverRss(server.child.pid!);
+    },
+    /** Stops everything; resolves with the warnings and errors the server logged. */
+    async stop(): Promise<string[]> {
+      await pool.end();
+      await store.close();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
+      const problems = server
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(40|50|60)/.test(line));
+      return [...new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? line))];
+    },
+  };
+}
+
+function serverRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}

@@ -1,0 +1,120 @@
+/**
+ * npm run bench:storm — 10,000 connected simulated chargers (two processes) lose their network at
+ * once, each queueing 20 transaction messages while away, and reconnect within 10 s. Measures the
+ * time until every backlog is acknowledged (target ≤ 30 s), messages lost (must be 0) and duplicate
+ * sessions (must be 0), checked in the read models afterwards. Loopback only; every wait bounded.
+ */
+import { startBenchServer } from './benchServer.js';
+import { FleetParts } from './fleet/fleetParts.js';
+import { type BenchRow, latencySummary, progress, report, round } from './report.js';
+
+const CHARGERS = Number(process.env.BENCH_CHARGERS ?? 10_000);
+const BACKLOG = 20;
+const WINDOW_SECONDS = 10;
+const PROCESSES = 2;
+const PREFIX = 'STORM';
+const TIMEOUT_MS = 300_000;
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+const bench = await startBenchServer('storm', { AUTO_REGISTER: 'accept' });
+let rows: BenchRow[] = [];
+let extra: Record<string, unknown> = {};
+try {
+  progress(`storm: issuing ${CHARGERS.toLocaleString('en-US')} tokens`);
+  await bench.issueTokens(
+    Array.from({ length: CHARGERS }, (_, i) => `${PREFIX}-TAG-${String(i + 1).padStart(5, '0')}`),
+  );
+  progress(`storm: connecting ${CHARGERS.toLocaleString('en-US')} chargers`);
+  const parts = await FleetParts.start(PROCESSES, CHARGERS, {
+    url: `${bench.server.url.replace('http', 'ws')}/ocpp`,
+    scenario: 'storm',
+    prefix: PREFIX,
+    rampPerSecond: 1_000,
+    // the storm is started by the bench, not by the scenario's clock
+    settings: { stormAtSeconds: 86_400 },
+    charger: { autoCharge: false, meterIntervalSeconds: 60, backoff: { initialMs: 1_000, maxMs: 10_000 } },
+  });
+  if (!(await parts.settled(TIMEOUT_MS)))
+    throw new Error('the chargers did not all connect and boot in time');
+  await parts.stats(); // drops the ramp's latencies
+
+  progress(
+    `storm: every charger drops, queues ${BACKLOG} messages, and comes back within ${WINDOW_SECONDS} s`,
+  );
+  const stormAt = Date.now();
+  await parts.storm({
+    stormOfflineSeconds: 1,
+    stormWindowSeconds: WINDOW_SECONDS,
+    stormBacklogMessages: BACKLOG,
+  });
+  const settling = parts.settled(TIMEOUT_MS);
+  let done = false;
+  void settling.then(() => {
+    done = true;
+  });
+  while (!done) {
+    await sleep(2_000);
+    if (done) break;
+    const stats = await parts.stats().catch(() => undefined);
+    if (stats)
+      progress(
+        `storm: ${Math.round((Date.now() - stormAt) / 1_000)} s, ${stats.connected.toLocaleString('en-US')} connected, ` +
+          `${stats.queued.toLocaleString('en-US')} messages still queued`,
+      );
+  }
+  const allSettled = await settling;
+  const seconds = (Date.now() - stormAt) / 1_000;
+  const stats = await parts.stats();
+  await parts.stop();
+  const expected = CHARGERS * BACKLOG;
+
+  progress('storm: waiting for the read models to catch up');
+  const deadline = Date.now() + TIMEOUT_MS;
+  let sessions = { count: 0, chargers: 0, stopped: 0 };
+  let samples = 0;
+  while (Date.now() < deadline) {
+    const { rows: found } = await bench.pool.query(
+      `SELECT count(*)::int AS count, count(DISTINCT charger_id)::int AS chargers,
+              count(*) FILTER (WHERE status = 'stopped')::int AS stopped
+         FROM sessions WHERE charger_id LIKE $1`,
+      [`${PREFIX}-%`],
+    );
+    sessions = found[0];
+    const { rows: sampled } = await bench.pool.query(
+      `SELECT count(DISTINCT (charger_id, sampled_at))::int AS count FROM meter_values
+        WHERE charger_id LIKE $1 AND measurand = 'Energy.Active.Import.Register'`,
+      [`${PREFIX}-%`],
+    );
+    samples = sampled[0].count;
+    if (sessions.stopped >= CHARGERS && samples >= expected) break;
+    await sleep(1_000);
+  }
+  const ack = latencySummary(stats.latencies);
+  rows = [
+    {
+      case: `${CHARGERS.toLocaleString('en-US')} chargers × ${BACKLOG} queued messages, back within ${WINDOW_SECONDS} s`,
+      'every backlog acknowledged s': allSettled ? round(seconds, 1) : `> ${TIMEOUT_MS / 1_000}`,
+      'messages acknowledged': stats.acknowledged,
+      'messages lost': expected - stats.acknowledged,
+      'lost in the read models': expected - samples,
+      'duplicate sessions': sessions.count - sessions.chargers,
+      'sessions stopped': sessions.stopped,
+      'ack p50 ms': ack.p50,
+      'ack p99 ms': ack.p99,
+    },
+  ];
+  extra = {
+    chargers: CHARGERS,
+    backlogPerCharger: BACKLOG,
+    windowSeconds: WINDOW_SECONDS,
+    targets: { backlogAcknowledgedSeconds: 30, messagesLost: 0, duplicateSessions: 0 },
+    refused: stats.refused,
+    lostCalls: stats.lost,
+    connectFailures: stats.connectFailures,
+  };
+} finally {
+  const problems = await bench.stop();
+  if (problems.length > 0) progress(`the server logged warnings or errors: ${problems.join('; ')}`);
+  extra.serverProblems = problems;
+}
+await report('storm', rows, extra);
