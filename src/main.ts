@@ -149,7 +149,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       schemas,
       admission: new RegistryAdmission({
         find: (identity) => registryQueries.find(identity),
-        catchUp: () => registryProjection.catchUp(2_000),
+        findInLog: async (identity) => (await registry.load(identity)).registration,
         ...(autoRegister !== 'off'
           ? {
               autoRegister: (identity: string) =>

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
 import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
@@ -55,6 +56,10 @@ export async function startBenchServer(name: string, env: Record<string, string>
         .output()
         .split('\n')
         .filter((line) => /"level":(40|50|60)/.test(line));
+      // the first of them in full, for whoever looks into them
+      const directory = join(process.cwd(), 'bench', 'results');
+      await mkdir(directory, { recursive: true });
+      await writeFile(join(directory, `${name}.server-problems.log`), problems.slice(0, 200).join('\n'));
       return [...new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? line))];
     },
   };

@@ -104,6 +104,7 @@ try {
     sessionsStarted: after.sessionsStarted,
     sessionsStopped: after.sessionsStopped,
     connectFailures: after.connectFailures,
+    connectFailureReasons: after.connectFailureReasons,
     lostCalls: after.lost,
   };
 } finally {

@@ -111,6 +111,7 @@ try {
     refused: stats.refused,
     lostCalls: stats.lost,
     connectFailures: stats.connectFailures,
+    connectFailureReasons: stats.connectFailureReasons,
   };
 } finally {
   const problems = await bench.stop();

@@ -11,6 +11,8 @@ export class FleetStats {
   /** calls that got no answer (timeout, connection lost): retried when they are transaction messages */
   lost = 0;
   connectFailures = 0;
+  /** why connecting failed, by reason (HTTP status, timeout…) */
+  readonly connectFailureReasons = new Map<string, number>();
   /** transaction messages given up after TransactionMessageAttempts CALLERRORs */
   dropped = 0;
   /** commands from the CSMS answered */

@@ -263,6 +263,10 @@ export class SimulatedCharger {
       },
       (error: Error) => {
         stats.connectFailures++;
+        stats.connectFailureReasons.set(
+          error.message,
+          (stats.connectFailureReasons.get(error.message) ?? 0) + 1,
+        );
         this.options.log?.(identity, `could not connect: ${error.message}`);
         this.reconnectWithBackoff();
       },

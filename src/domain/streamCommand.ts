@@ -21,7 +21,7 @@ export async function loadFromStream<State>(
   for (const event of events) {
     if (types.has(event.type)) state = evolve(state, { type: event.type, data: event.data });
   }
-  return { state, revision: events.at(-1)!.revision };
+  return { state, revision: events.at(-1)?.revision ?? 'no_stream' };
 }
 
 /**

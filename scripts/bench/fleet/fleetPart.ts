@@ -22,6 +22,7 @@ process.on('message', async (message: Record<string, unknown>) => {
         refused: stats.refused,
         lost: stats.lost,
         connectFailures: stats.connectFailures,
+        connectFailureReasons: Object.fromEntries(stats.connectFailureReasons),
         dropped: stats.dropped,
         queued: fleet.queued(),
         sessionsStarted: stats.sessionsStarted,

@@ -10,6 +10,7 @@ export interface PartStats {
   refused: number;
   lost: number;
   connectFailures: number;
+  connectFailureReasons: Record<string, number>;
   dropped: number;
   queued: number;
   sessionsStarted: number;
@@ -55,8 +56,12 @@ export class FleetParts {
   /** Every part's counters added up (latencies concatenated: those since the last call). */
   async stats(): Promise<PartStats> {
     const all = await Promise.all(this.parts.map((part) => ask<PartStats>(part, { stats: true }, 'stats')));
-    const sum = (key: Exclude<keyof PartStats, 'latencies'>) =>
+    const sum = (key: Exclude<keyof PartStats, 'latencies' | 'connectFailureReasons'>) =>
       all.reduce((total, part) => total + part[key], 0);
+    const connectFailureReasons: Record<string, number> = {};
+    for (const part of all)
+      for (const [reason, count] of Object.entries(part.connectFailureReasons))
+        connectFailureReasons[reason] = (connectFailureReasons[reason] ?? 0) + count;
     return {
       connected: sum('connected'),
       booted: sum('booted'),
@@ -64,6 +69,7 @@ export class FleetParts {
       refused: sum('refused'),
       lost: sum('lost'),
       connectFailures: sum('connectFailures'),
+      connectFailureReasons,
       dropped: sum('dropped'),
       queued: sum('queued'),
       sessionsStarted: sum('sessionsStarted'),

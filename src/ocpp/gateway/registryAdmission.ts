@@ -9,8 +9,11 @@ import { FailedAuthLimiter } from './failedAuthLimiter.js';
 export interface RegistryAdmissionOptions {
   /** the registration as the read model has it */
   find(identity: string): Promise<Registration | undefined>;
-  /** waits until the read model reflects the log as it is now (read-your-writes for a new charger) */
-  catchUp(): Promise<unknown>;
+  /**
+   * the registration as the charger's stream has it, for an identity the read model does not know
+   * (yet: a charger registered a moment ago connects before the projection has caught up)
+   */
+  findInLog(identity: string): Promise<Registration | undefined>;
   /** registers an unknown identity when auto-registration is on (undefined: it is not) */
   autoRegister?(identity: string): Promise<Registration | undefined>;
   limiter?: FailedAuthLimiter;
@@ -39,13 +42,17 @@ export class RegistryAdmission implements ChargerAdmission {
     if (this.limiter.isLimited(attempt.remoteAddress)) {
       return { ok: false, status: 429, reason: 'too many failed attempts; try again later' };
     }
-    let registration = await this.options.find(attempt.identity);
-    if (!registration) {
-      await this.options.catchUp();
-      registration = await this.options.find(attempt.identity);
+    let registration =
+      (await this.options.find(attempt.identity)) ?? (await this.options.findInLog(attempt.identity));
+    if (!registration && this.options.autoRegister) {
+      try {
+        registration = await this.options.autoRegister(attempt.identity);
+      } catch (error) {
+        // another connection of the same charger registered it a moment ago
+        registration = await this.options.findInLog(attempt.identity);
+        if (!registration) throw error;
+      }
     }
-    if (!registration && this.options.autoRegister)
-      registration = await this.options.autoRegister(attempt.identity);
     if (!registration) return { ok: false, status: 404, reason: 'unknown charger' };
     if (registration.status === 'blocked') return { ok: false, status: 403, reason: 'charger is blocked' };
 

@@ -167,7 +167,10 @@ export class PostgresEventStore implements EventStore {
         [streamId, from === null ? null : from.toString(), limit],
       ),
     );
-    if (rows.length === 0 && !(await this.streamExists(streamId))) throw new StreamNotFound(streamId);
+    // nothing at all: the stream does not exist (asking again could see a stream created since)
+    const wholeStream = from === null && limit !== 0;
+    if (rows.length === 0 && (wholeStream || !(await this.streamExists(streamId))))
+      throw new StreamNotFound(streamId);
     return rows.map(toRecordedEvent);
   }
 

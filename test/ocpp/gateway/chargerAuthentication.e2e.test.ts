@@ -85,7 +85,7 @@ beforeAll(async () => {
   harness = await startGateway({
     admission: new RegistryAdmission({
       find: (identity) => queries.find(identity),
-      catchUp: () => runner.catchUp(2_000),
+      findInLog: async (identity) => (await registry.load(identity)).registration,
       autoRegister: (identity) =>
         autoRegister === 'off'
           ? Promise.resolve(undefined)
@@ -120,7 +120,7 @@ describe('charger authentication (security profiles 0–3)', () => {
     expect(await attempt(`${harness.url}/ocpp/NOBODY`)).toBe(404);
   });
 
-  it('a charger registered a moment ago can connect at once (the registry is read after catching up)', async () => {
+  it('a charger registered a moment ago can connect at once (its stream answers while the read model catches up)', async () => {
     await registry.execute('FRESH', { type: 'RegisterCharger', identity: 'FRESH', securityProfile: 0 });
     expect(await attempt(`${harness.url}/ocpp/FRESH`)).toBe('open');
   });
@@ -178,6 +178,23 @@ describe('charger authentication (security profiles 0–3)', () => {
     const url = `${harness.url}/ocpp/HEX`;
     expect(await attempt(url, { authorization: basic('HEX', Buffer.from(key, 'hex')) })).toBe('open');
     expect(await attempt(url, { authorization: basic('HEX', key.toLowerCase()) })).toBe('open');
+  });
+
+  it('auto-registration: two connections of one new charger at once are both admitted, registered once', async () => {
+    autoRegister = 'pending';
+    try {
+      const results = await Promise.all([
+        attempt(`${harness.url}/ocpp/TWICE`),
+        attempt(`${harness.url}/ocpp/TWICE`),
+      ]);
+      expect(results).toEqual(['open', 'open']);
+      const registered = (await store.readStream('charger-TWICE')).filter(
+        (event) => event.type === 'ChargerRegistered',
+      );
+      expect(registered).toHaveLength(1);
+    } finally {
+      autoRegister = 'off';
+    }
   });
 
   it('auto-registration (pending) admits an unknown identity and records it', async () => {
