@@ -6,7 +6,7 @@
  */
 import { startBenchServer } from './benchServer.js';
 import { FleetParts } from './fleet/fleetParts.js';
-import { watchLag } from './projectionLag.js';
+import { projectionsCaughtUp, watchLag } from './projectionLag.js';
 import { type BenchRow, latencySummary, progress, report, round } from './report.js';
 
 const CHARGERS = Number(process.env.BENCH_CHARGERS ?? 10_000);
@@ -57,6 +57,8 @@ try {
   const rampSeconds = (Date.now() - rampStarted) / 1_000;
   const rampErrors = stats.refused + stats.connectFailures + stats.dropped;
   const connectedRss = bench.rss();
+  progress('fleet: letting the read models catch up with the ramp');
+  const catchUpSeconds = await projectionsCaughtUp(bench.store, bench.pool, 180_000);
 
   progress(`fleet: steady traffic for ${SECONDS} s`);
   const lag = watchLag(bench.store, bench.pool);
@@ -85,6 +87,7 @@ try {
       case: `${CHARGERS.toLocaleString('en-US')} chargers, ${SECONDS} s steady`,
       'connections held': held,
       'ramp s': round(rampSeconds, 1),
+      'read models caught up after ramp s': round(catchUpSeconds, 1),
       'RSS MB': round(steadyRss / MB, 1),
       'RSS MB per 1,000': round((connectedRss - idleRss) / MB / (CHARGERS / 1_000), 2),
       'calls/s': Math.round((after.answered - before.answered) / steadySeconds),

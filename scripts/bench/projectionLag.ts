@@ -27,20 +27,10 @@ export function watchLag(store: PostgresEventStore, pool: pg.Pool) {
     while (!stopped) {
       const head = await store.headCheckpoint({ streamPrefix: 'charger-' });
       if (head) pending.push({ at: performance.now(), head });
-      const { rows } = await pool.query<{ checkpoint: Checkpoint | null }>(
-        'SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name',
-        [await names],
-      );
-      const slowest = rows
-        .map((row) => row.checkpoint)
-        .reduce<Checkpoint | null>(
-          (min, c) => (min === null || c === null || compareCheckpoints(c, min) < 0 ? c : min),
-          rows[0]?.checkpoint ?? null,
-        );
+      const slowest = await slowestCheckpoint(pool, await names);
       while (slowest && pending.length > 0 && compareCheckpoints(slowest, pending[0]!.head) >= 0) {
         samples.push(performance.now() - pending.shift()!.at);
       }
-      if (process.env.BENCH_DEBUG) process.stderr.write(`head ${head} rows ${JSON.stringify(rows)}\n`);
       await new Promise((done) => setTimeout(done, 25));
     }
   })();
@@ -53,4 +43,35 @@ export function watchLag(store: PostgresEventStore, pool: pg.Pool) {
       return latencySummary(samples);
     },
   };
+}
+
+/** The checkpoint of the projection furthest behind among these. */
+async function slowestCheckpoint(pool: pg.Pool, names: string[]): Promise<Checkpoint | null> {
+  const { rows } = await pool.query<{ checkpoint: Checkpoint | null }>(
+    'SELECT name, checkpoint FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name',
+    [names],
+  );
+  return rows
+    .map((row) => row.checkpoint)
+    .reduce<Checkpoint | null>(
+      (min, c) => (min === null || c === null || compareCheckpoints(c, min) < 0 ? c : min),
+      rows[0]?.checkpoint ?? null,
+    );
+}
+
+/** Waits until the chargers' projections have caught up with the log as it is now; resolves with the seconds it took. */
+export async function projectionsCaughtUp(
+  store: PostgresEventStore,
+  pool: pg.Pool,
+  timeoutMs: number,
+): Promise<number> {
+  const started = performance.now();
+  const head = await store.headCheckpoint({ streamPrefix: 'charger-' });
+  const names = await chargerProjections();
+  while (head && performance.now() - started < timeoutMs) {
+    const slowest = await slowestCheckpoint(pool, names);
+    if (slowest && compareCheckpoints(slowest, head) >= 0) break;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return (performance.now() - started) / 1_000;
 }

@@ -16,7 +16,11 @@ const PREFIX = 'STORM';
 const TIMEOUT_MS = 300_000;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-const bench = await startBenchServer('storm', { AUTO_REGISTER: 'accept' });
+/** BENCH_PROFILE=dir: the server writes a CPU profile there when it stops */
+const profileArgs = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+  : [];
+const bench = await startBenchServer('storm', { AUTO_REGISTER: 'accept' }, profileArgs);
 let rows: BenchRow[] = [];
 let extra: Record<string, unknown> = {};
 try {

@@ -74,7 +74,7 @@ export class ChargePointConnection {
       : undefined;
     const ws = new WebSocket(`${options.url}/${encodeURIComponent(options.identity)}`, options.protocol, {
       perMessageDeflate: false,
-      handshakeTimeout: 10_000,
+      handshakeTimeout: 30_000,
       ...(headers ? { headers } : {}),
     });
     return new Promise((resolve, reject) => {

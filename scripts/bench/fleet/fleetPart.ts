@@ -55,4 +55,6 @@ process.on('message', async (message: Record<string, unknown>) => {
     setTimeout(() => process.exit(0), 100);
   }
 });
+// a bench that died must not leave its chargers reconnecting for ever
+process.on('disconnect', () => process.exit(0));
 reply({ ready: true });

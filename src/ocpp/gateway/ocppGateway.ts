@@ -196,6 +196,9 @@ export class OcppGateway {
       logger.warn({ err: error, identity }, 'admission failed');
       return refuse(socket, 503, 'service unavailable');
     }
+    // the charger gave up waiting (a handshake timeout): connecting it now would only record a
+    // connection and its end, work an overloaded server can least afford
+    if (socket.destroyed) return;
     if (!admission.ok) {
       logger.info(
         { identity, remoteAddress, status: admission.status, reason: admission.reason },
