@@ -99,6 +99,7 @@ export class SimulatedCharger {
   private accepted = false;
   /** counted in stats.connected */
   private counted = false;
+  private connecting = false;
   private running = false;
   private offlineUntil = 0;
   private attempt = 0;
@@ -229,7 +230,9 @@ export class SimulatedCharger {
   }
 
   private connect(): void {
-    if (!this.running || this.online) return;
+    // one attempt at a time: a reconnect timer and a storm's may both fire
+    if (!this.running || this.online || this.connecting) return;
+    this.connecting = true;
     const { url, identity, callTimeoutMs, stats } = this.options;
     ChargePointConnection.open({
       url,
@@ -251,6 +254,7 @@ export class SimulatedCharger {
       },
     }).then(
       (connection) => {
+        this.connecting = false;
         if (!this.running) {
           connection.close();
           return;
@@ -262,6 +266,7 @@ export class SimulatedCharger {
         void this.boot();
       },
       (error: Error) => {
+        this.connecting = false;
         stats.connectFailures++;
         stats.connectFailureReasons.set(
           error.message,
