@@ -7,14 +7,20 @@ import type { EventStore } from '../../store/eventStore.js';
  * The claim is an event in serial-{serial}; the first one written wins.
  */
 export class SerialNumberClaims {
+  /** first claims seen, by stream: a first claim never changes, so every boot after it is a lookup */
+  private readonly firstClaims = new Map<string, string>();
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: () => Date,
+    private readonly remembered = 100_000,
   ) {}
 
   /** Claims the serial for `identity`; returns the other identity that claimed it first, if any. */
   async claim(serial: string, identity: string): Promise<string | undefined> {
     const stream = serialStream(serial);
+    const known = this.firstClaims.get(stream);
+    if (known !== undefined) return known === identity ? undefined : known;
     for (let attempt = 1; ; attempt++) {
       const first = await this.firstClaim(stream);
       if (first !== undefined) return first === identity ? undefined : first;
@@ -30,6 +36,7 @@ export class SerialNumberClaims {
           ],
           { expectedRevision: 'no_stream' },
         );
+        this.remember(stream, identity);
         return undefined;
       } catch (error) {
         // another identity claimed it at the same moment: read who
@@ -41,11 +48,19 @@ export class SerialNumberClaims {
   private async firstClaim(stream: string): Promise<string | undefined> {
     try {
       const [first] = await this.store.readStream(stream, { maxCount: 1 });
-      return (first?.data as { identity?: string } | undefined)?.identity;
+      const identity = (first?.data as { identity?: string } | undefined)?.identity;
+      if (identity !== undefined) this.remember(stream, identity);
+      return identity;
     } catch (error) {
       if (error instanceof StreamNotFound) return undefined;
       throw error;
     }
+  }
+
+  private remember(stream: string, identity: string): void {
+    // bounded: past the limit it starts over (every entry can be read again from its stream)
+    if (this.firstClaims.size >= this.remembered) this.firstClaims.clear();
+    this.firstClaims.set(stream, identity);
   }
 }
 

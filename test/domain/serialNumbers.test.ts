@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SerialNumberClaims } from '../../src/domain/chargers/serialNumbers.js';
+import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+
+let schema: string;
+let store: PostgresEventStore;
+beforeAll(async () => {
+  schema = freshSchemaName('serials');
+  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema });
+});
+afterAll(async () => {
+  await store.close();
+  await dropSchema(schema);
+});
+
+describe('serial number claims', () => {
+  it('the first identity to boot with a serial owns it; others are told who, on this node and on any other', async () => {
+    const node = new SerialNumberClaims(store, () => new Date());
+    expect(await node.claim('acme-0001', 'CP-A')).toBeUndefined();
+    expect(await node.claim(' ACME-0001 ', 'CP-B')).toBe('CP-A');
+    expect(await node.claim('ACME-0001', 'CP-A')).toBeUndefined();
+    const other = new SerialNumberClaims(store, () => new Date());
+    expect(await other.claim('ACME-0001', 'CP-C')).toBe('CP-A');
+    expect(await other.claim('ACME-0001', 'CP-A')).toBeUndefined();
+    expect(await store.readStream('serial-ACME-0001')).toHaveLength(1);
+  });
+
+  it('past the number it remembers, it forgets and reads the stream again: the answers stay the same', async () => {
+    const node = new SerialNumberClaims(store, () => new Date(), 2);
+    for (const serial of ['S-1', 'S-2', 'S-3'])
+      expect(await node.claim(serial, `CP-${serial}`)).toBeUndefined();
+    for (const serial of ['S-1', 'S-2', 'S-3']) expect(await node.claim(serial, 'CP-X')).toBe(`CP-${serial}`);
+  });
+});
