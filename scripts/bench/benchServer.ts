@@ -44,7 +44,7 @@ export async function startBenchServer(name: string, env: Record<string, string>
     rss(): number {
       return serverRss(server.child.pid!);
     },
-    /** Stops everything; resolves with the warnings and errors the server logged. */
+    /** Stops everything; tells and resolves with the warnings and errors the server logged. */
     async stop(): Promise<string[]> {
       await pool.end();
       await store.close();
@@ -60,7 +60,11 @@ export async function startBenchServer(name: string, env: Record<string, string>
       const directory = join(process.cwd(), 'bench', 'results');
       await mkdir(directory, { recursive: true });
       await writeFile(join(directory, `${name}.server-problems.log`), problems.slice(0, 200).join('\n'));
-      return [...new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? line))];
+      const messages = [
+        ...new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? line)),
+      ];
+      if (messages.length > 0) progress(`the server logged warnings or errors: ${messages.join('; ')}`);
+      return messages;
     },
   };
 }

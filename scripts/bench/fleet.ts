@@ -111,8 +111,6 @@ try {
     lostCalls: after.lost,
   };
 } finally {
-  const problems = await bench.stop();
-  if (problems.length > 0) progress(`the server logged warnings or errors: ${problems.join('; ')}`);
-  extra.serverProblems = problems;
+  extra.serverProblems = await bench.stop();
 }
 await report('fleet', rows, extra);

@@ -118,8 +118,6 @@ try {
     connectFailureReasons: stats.connectFailureReasons,
   };
 } finally {
-  const problems = await bench.stop();
-  if (problems.length > 0) progress(`the server logged warnings or errors: ${problems.join('; ')}`);
-  extra.serverProblems = problems;
+  extra.serverProblems = await bench.stop();
 }
 await report('storm', rows, extra);
