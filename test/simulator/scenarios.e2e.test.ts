@@ -30,7 +30,14 @@ async function runFleet(
   options: Partial<FleetOptions> = {},
 ): Promise<Fleet> {
   const prefix = scenario.toUpperCase();
-  await registerFleet({ api: server.url, token: ADMIN, prefix, firstIndex: 1, chargers });
+  await registerFleet({
+    api: server.url,
+    token: ADMIN,
+    prefix,
+    firstIndex: 1,
+    chargers,
+    ...(options.password ? { password: options.password } : {}),
+  });
   const fleet = new Fleet({
     url: `${server.url.replace('http', 'ws')}/ocpp`,
     chargers,
@@ -78,8 +85,12 @@ const sessionsOf = (prefix: string) =>
   rows<SessionRow>(`SELECT * FROM sessions WHERE charger_id LIKE $1 || '-%' ORDER BY id`, [prefix]);
 
 describe('the simulator against Ampledger, scenario by scenario', () => {
-  it('normal: every session the chargers had is in the read models, stopped, with its energy and CDR', async () => {
-    const fleet = await runFleet('normal', 3, 5_000);
+  it('normal (with Basic auth): every session the chargers had is in the read models, stopped, with its energy and CDR', async () => {
+    const fleet = await runFleet('normal', 3, 5_000, { password: 'simulated-chargers-secret' });
+    const [registered] = await rows<{ profiles: number[] }>(
+      `SELECT array_agg(DISTINCT security_profile) AS profiles FROM charger_registry WHERE identity LIKE 'NORMAL-%'`,
+    );
+    expect(registered!.profiles).toEqual([1]);
     const sessions = await sessionsOf('NORMAL');
     expect(fleet.stats.sessionsStarted).toBeGreaterThanOrEqual(3);
     expect(sessions).toHaveLength(fleet.stats.sessionsStarted);
