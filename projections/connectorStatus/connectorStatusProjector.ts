@@ -78,6 +78,11 @@ const fromCharger = (event: RecordedEvent) =>
 /** Times in the rows are ISO text in UTC, so the later of two is the greater string. */
 const iso = (value: Date | string | null) => (value instanceof Date ? value.toISOString() : value);
 
+/** An alert on the charger for operators: the latest 20 are kept. */
+function raiseAlert(presence: Presence, alert: { type: string; at: string }): void {
+  presence.alerts = [...presence.alerts, alert].slice(-20);
+}
+
 async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
   const chargerIds = [...new Set(events.map((event) => chargerIdOf(event.streamId)))];
   const { rows } = await tx.query<Record<keyof Presence, unknown>>(
@@ -155,16 +160,10 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
         break;
       }
       case 'FirmwareUpdateFailed':
-        presence.alerts = [
-          ...presence.alerts,
-          { type: 'firmware_update_failed', at: receivedAt, ...fact.data },
-        ].slice(-20);
+        raiseAlert(presence, { type: 'firmware_update_failed', at: receivedAt, ...fact.data });
         break;
       case 'RemoteStartTimedOut':
-        presence.alerts = [
-          ...presence.alerts,
-          { type: 'remote_start_timeout', at: receivedAt, ...fact.data },
-        ].slice(-20);
+        raiseAlert(presence, { type: 'remote_start_timeout', at: receivedAt, ...fact.data });
         break;
       case 'ConnectorStatusReported': {
         const { data } = fact;

@@ -149,6 +149,15 @@ export class Fleet {
     return total;
   }
 
+  /** transaction messages the CSMS answered (resends of the duplicates scenario not counted) */
+  acknowledged(): number {
+    let total = 0;
+    for (const { acknowledged } of this.chargers) {
+      total += acknowledged.StartTransaction + acknowledged.MeterValues + acknowledged.StopTransaction;
+    }
+    return total;
+  }
+
   activeSessions(): number {
     return this.chargers.reduce((total, charger) => total + charger.activeSessions, 0);
   }

@@ -164,11 +164,7 @@ export class SimulatedCharger {
   finishSessions(): void {
     this.options.autoCharge = false;
     for (const connector of this.connectors) {
-      if (connector.nextSession) {
-        clearTimeout(connector.nextSession);
-        this.timers.delete(connector.nextSession);
-        connector.nextSession = undefined;
-      }
+      this.cancelNextSession(connector);
       this.stopSession(connector, 'Local');
     }
   }
@@ -552,6 +548,14 @@ export class SimulatedCharger {
     });
   }
 
+  /** the session the connector would start on its own: not any more */
+  private cancelNextSession(connector: Connector): void {
+    if (!connector.nextSession) return;
+    clearTimeout(connector.nextSession);
+    this.timers.delete(connector.nextSession);
+    connector.nextSession = undefined;
+  }
+
   private clearConnectorTimers(connector: Connector): void {
     for (const timer of [connector.meterTimer, connector.stopTimer, connector.nextSession]) {
       if (timer) {
@@ -703,10 +707,7 @@ export class SimulatedCharger {
           (candidate.status === 'Reserved' && candidate.reservation?.idTag === idTag)),
     );
     if (!connector) return { status: 'Rejected' };
-    if (connector.nextSession) {
-      clearTimeout(connector.nextSession);
-      connector.nextSession = undefined;
-    }
+    this.cancelNextSession(connector);
     if (payload.chargingProfile) {
       const profile = payload.chargingProfile as Payload & { chargingProfileId: number };
       connector.profiles.set(profile.chargingProfileId, profile as never);

@@ -217,14 +217,7 @@ describe('the simulator against Ampledger, scenario by scenario', () => {
     await fleet.settled(60_000);
     const seconds = (Date.now() - stormAt) / 1_000;
     expect(seconds).toBeLessThan(30);
-    const acknowledged = fleet.chargers.reduce(
-      (total, charger) =>
-        total +
-        charger.acknowledged.StartTransaction +
-        charger.acknowledged.MeterValues +
-        charger.acknowledged.StopTransaction,
-      0,
-    );
+    const acknowledged = fleet.acknowledged();
     expect(acknowledged).toBe(chargers * 20);
     expect(fleet.stats.dropped).toBe(0);
     for (const name of ['sessions', 'meter_values']) await server.projections.get(name)!.catchUp(20_000);

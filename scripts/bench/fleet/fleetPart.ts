@@ -27,14 +27,7 @@ process.on('message', async (message: Record<string, unknown>) => {
         queued: fleet.queued(),
         sessionsStarted: stats.sessionsStarted,
         sessionsStopped: stats.sessionsStopped,
-        acknowledged: fleet.chargers.reduce(
-          (total, charger) =>
-            total +
-            charger.acknowledged.StartTransaction +
-            charger.acknowledged.MeterValues +
-            charger.acknowledged.StopTransaction,
-          0,
-        ),
+        acknowledged: fleet.acknowledged(),
         // the answer latencies since the last time they were asked for
         latencies: stats.latencies.splice(0),
       },

@@ -3,6 +3,15 @@ import type pg from 'pg';
 import { notFound } from '../apiError.js';
 import { seesTenant } from '../auth/principal.js';
 
+/** A charger identity in a path or body: 1–48 characters, no colon (issue 3 §1). */
+export const IDENTITY = '^[^:]{1,48}$';
+
+/** The params of a route under /chargers/{id}. */
+export const chargerIdParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: IDENTITY } },
+} as const;
+
 /** The tenant of a charger the request may see; 404 when it is unknown or another tenant's. */
 export async function visibleChargerTenant(
   pool: pg.Pool,

@@ -7,9 +7,9 @@ import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
 import { commandContext, failures, pageOf, requires } from '../operatorApi.js';
+import { chargerIdParams, IDENTITY } from './chargerAccess.js';
 import { journalEntryView, readJournal } from './frameJournal.js';
 
-const IDENTITY = '^[^:]{1,48}$';
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
 
 const chargerView = {
@@ -74,7 +74,6 @@ export function chargerRoutes(deps: {
   const read = requires(deps.authenticator, 'chargers:read');
   const write = requires(deps.authenticator, 'chargers:write');
   const journal = requires(deps.authenticator, 'journal:read');
-  const idParams = { type: 'object', properties: { id: { type: 'string', pattern: IDENTITY } } } as const;
 
   async function visibleCharger(request: FastifyRequest, id: string) {
     const { rows } = await deps.pool.query(`${CHARGERS_SQL} WHERE r.identity = $1`, [id]);
@@ -175,7 +174,7 @@ export function chargerRoutes(deps: {
         onRequest: read,
         schema: {
           tags: ['chargers'],
-          params: idParams,
+          params: chargerIdParams,
           response: { 200: chargerView, ...failures(401, 403, 404) },
         },
       },
@@ -191,7 +190,7 @@ export function chargerRoutes(deps: {
         onRequest: journal,
         schema: {
           tags: ['chargers'],
-          params: idParams,
+          params: chargerIdParams,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -221,7 +220,7 @@ export function chargerRoutes(deps: {
         onRequest: read,
         schema: {
           tags: ['chargers'],
-          params: idParams,
+          params: chargerIdParams,
           response: {
             200: {
               type: 'array',
@@ -259,7 +258,7 @@ export function chargerRoutes(deps: {
         onRequest: read,
         schema: {
           tags: ['chargers'],
-          params: idParams,
+          params: chargerIdParams,
           response: {
             200: {
               type: 'array',
@@ -300,7 +299,7 @@ export function chargerRoutes(deps: {
           onRequest: write,
           schema: {
             tags: ['chargers'],
-            params: idParams,
+            params: chargerIdParams,
             ...(body ? { body } : {}),
             response: {
               200: chargerView,

@@ -7,7 +7,24 @@ import { can } from '../auth/permissions.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { ChargerCommandService } from '../commands/chargerCommandService.js';
 import { commandContext, failures } from '../operatorApi.js';
-import { visibleChargerTenant } from './chargerAccess.js';
+import { IDENTITY, visibleChargerTenant } from './chargerAccess.js';
+
+/**
+ * The 200 answer to a command: the charger's answer or its CALLERROR (ARCHITECTURE §8), plus what
+ * a route that composed the command tells besides (required).
+ */
+export const commandAnswerView = (extra: Record<string, { type: string }> = {}) =>
+  ({
+    type: 'object',
+    required: ['status', ...Object.keys(extra)],
+    properties: {
+      status: { type: 'string', enum: ['answered', 'error'] },
+      response: { type: 'object', additionalProperties: true },
+      errorCode: { type: 'string' },
+      description: { type: 'string' },
+      ...extra,
+    },
+  }) as const;
 
 const PERMISSION = { soft: 'commands:soft', normal: 'commands:send', hard: 'commands:hard' } as const;
 
@@ -38,22 +55,13 @@ export function commandRoutes(deps: {
           params: {
             type: 'object',
             properties: {
-              id: { type: 'string', pattern: '^[^:]{1,48}$' },
+              id: { type: 'string', pattern: IDENTITY },
               action: { type: 'string', pattern: '^[A-Za-z]{1,64}$' },
             },
           },
           body: { type: 'object', additionalProperties: true },
           response: {
-            200: {
-              type: 'object',
-              required: ['status'],
-              properties: {
-                status: { type: 'string', enum: ['answered', 'error'] },
-                response: { type: 'object', additionalProperties: true },
-                errorCode: { type: 'string' },
-                description: { type: 'string' },
-              },
-            },
+            200: commandAnswerView(),
             ...failures(400, 401, 403, 404, 409, 502, 504),
           },
         },

@@ -6,13 +6,10 @@ import { notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { type LogRequest, uploadLogCommand } from '../commands/fileCommands.js';
 import { failures, requires } from '../operatorApi.js';
-import { visibleChargerTenant } from './chargerAccess.js';
-import { commandAnswer } from './commandRoutes.js';
-import { FILE_URL_LIFETIME_SECONDS, storedFileView, viewOfFile } from './fileViews.js';
-import { publicBase } from './firmwareRoutes.js';
+import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
+import { commandAnswer, commandAnswerView } from './commandRoutes.js';
+import { signedFileUrl, storedFileView, viewOfFile } from './fileViews.js';
 import { type CommandDeps, sendVersionedCommand } from './versionedCommand.js';
-
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[^:]{1,48}$' } } } as const;
 
 /**
  * Diagnostics and logs: ask a charger to upload (GetDiagnostics, or GetLog) to a signed upload URL
@@ -48,7 +45,7 @@ export function diagnosticsRoutes(
           tags: ['diagnostics', 'commands'],
           description:
             'Diagnostics: GetDiagnostics for 1.6 chargers (GetLog for 2.x); DiagnosticsLog or SecurityLog: GetLog',
-          params: idParams,
+          params: chargerIdParams,
           body: {
             type: 'object',
             additionalProperties: false,
@@ -61,19 +58,11 @@ export function diagnosticsRoutes(
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['status', 'uploadId', 'location', 'expiresAt'],
-              properties: {
-                status: { type: 'string', enum: ['answered', 'error'] },
-                response: { type: 'object', additionalProperties: true },
-                errorCode: { type: 'string' },
-                description: { type: 'string' },
-                uploadId: { type: 'string' },
-                location: { type: 'string' },
-                expiresAt: { type: 'string' },
-              },
-            },
+            200: commandAnswerView({
+              uploadId: { type: 'string' },
+              location: { type: 'string' },
+              expiresAt: { type: 'string' },
+            }),
             ...failures(400, 401, 403, 404, 409, 502, 504),
           },
         },
@@ -82,21 +71,18 @@ export function diagnosticsRoutes(
         const { id } = request.params;
         const { log = 'Diagnostics', startTime, stopTime, retries, retryInterval } = request.body ?? {};
         const uploadId = randomUUID();
-        const expires = Math.floor(deps.clock().getTime() / 1_000) + FILE_URL_LIFETIME_SECONDS;
-        const token = deps.signer.token({
+        const url = signedFileUrl({ ...deps, now: deps.clock() }, request, {
           action: 'upload',
           kind: 'diagnostics',
           id: uploadId,
           chargerId: id,
-          expires,
         });
-        const location = `${publicBase(deps.publicUrl, request)}/files/diagnostics/${token}`;
         const { command, outcome } = await sendVersionedCommand(
           deps,
           request,
           id,
           (version) =>
-            uploadLogCommand(version, location, {
+            uploadLogCommand(version, url.location, {
               log,
               ...(startTime ? { startTime } : {}),
               ...(stopTime ? { stopTime } : {}),
@@ -108,8 +94,7 @@ export function diagnosticsRoutes(
         return {
           ...commandAnswer(outcome, id, command.action),
           uploadId,
-          location,
-          expiresAt: new Date(expires * 1_000).toISOString(),
+          ...url,
         };
       },
     );
@@ -120,7 +105,7 @@ export function diagnosticsRoutes(
         onRequest: read,
         schema: {
           tags: ['diagnostics'],
-          params: idParams,
+          params: chargerIdParams,
           response: { 200: { type: 'array', items: storedFileView }, ...failures(401, 403, 404) },
         },
       },
@@ -139,7 +124,7 @@ export function diagnosticsRoutes(
           description: 'the file as the charger uploaded it',
           params: {
             type: 'object',
-            properties: { id: idParams.properties.id, fileId: { type: 'string', format: 'uuid' } },
+            properties: { id: chargerIdParams.properties.id, fileId: { type: 'string', format: 'uuid' } },
           },
           response: failures(401, 403, 404),
         },

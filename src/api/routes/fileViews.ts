@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import type { StoredFile } from '../../files/fileStorage.js';
+import type { FileGrant, FileUrlSigner } from '../../files/signedFileUrls.js';
 
 /** A stored file as the API shows it. */
 export const storedFileView = {
@@ -36,3 +38,22 @@ export const safeFileName = (name: string | undefined, fallback: string) => {
 
 /** How long a URL we give a charger stays good (issue 5: 24 h). */
 export const FILE_URL_LIFETIME_SECONDS = 24 * 3_600;
+
+/**
+ * The URL a charger fetches or uploads a file with, good for 24 h: on PUBLIC_URL, else on the
+ * address the operator used; `fileName` ends it when the charger should see one.
+ */
+export function signedFileUrl(
+  options: { signer: FileUrlSigner; publicUrl: string | undefined; now: Date },
+  request: FastifyRequest,
+  grant: Omit<FileGrant, 'expires'>,
+  fileName?: string,
+): { location: string; expiresAt: string } {
+  const expires = Math.floor(options.now.getTime() / 1_000) + FILE_URL_LIFETIME_SECONDS;
+  const token = options.signer.token({ ...grant, expires });
+  const base = options.publicUrl ?? `${request.protocol}://${request.host}`;
+  return {
+    location: `${base}/files/${grant.kind}/${token}${fileName ? `/${fileName}` : ''}`,
+    expiresAt: new Date(expires * 1_000).toISOString(),
+  };
+}

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CommandOutcome } from '../../cluster/commandRouter.js';
 import type { FileStorage } from '../../files/fileStorage.js';
 import type { FileUrlSigner } from '../../files/signedFileUrls.js';
 import type { EventStore } from '../../store/eventStore.js';
@@ -8,13 +7,12 @@ import type { Authenticator } from '../auth/principal.js';
 import { seesTenant } from '../auth/principal.js';
 import { updateFirmwareCommand } from '../commands/fileCommands.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
-import { visibleChargerTenant } from './chargerAccess.js';
-import { commandAnswer } from './commandRoutes.js';
-import { FILE_URL_LIFETIME_SECONDS, safeFileName, storedFileView, viewOfFile } from './fileViews.js';
+import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
+import { commandAnswer, commandAnswerView } from './commandRoutes.js';
+import { safeFileName, signedFileUrl, storedFileView, viewOfFile } from './fileViews.js';
 import { receiveUpload } from './uploads.js';
 import { type CommandDeps, sendVersionedCommand } from './versionedCommand.js';
 
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[^:]{1,48}$' } } } as const;
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
 
 const firmwareUpdateView = {
@@ -33,10 +31,6 @@ const firmwareUpdateView = {
     statuses: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
 } as const;
-
-/** where chargers reach us: PUBLIC_URL, else the address the operator used */
-export const publicBase = (configured: string | undefined, request: FastifyRequest) =>
-  configured ?? `${request.protocol}://${request.host}`;
 
 /**
  * Firmware: images uploaded by operators (multipart, kept per tenant), an update of a charger
@@ -128,7 +122,7 @@ export function firmwareRoutes(
         onRequest: send,
         schema: {
           tags: ['firmware', 'commands'],
-          params: idParams,
+          params: chargerIdParams,
           body: {
             type: 'object',
             required: ['firmwareId'],
@@ -141,18 +135,7 @@ export function firmwareRoutes(
             },
           },
           response: {
-            200: {
-              type: 'object',
-              required: ['status', 'location', 'expiresAt'],
-              properties: {
-                status: { type: 'string', enum: ['answered', 'error'] },
-                response: { type: 'object', additionalProperties: true },
-                errorCode: { type: 'string' },
-                description: { type: 'string' },
-                location: { type: 'string' },
-                expiresAt: { type: 'string' },
-              },
-            },
+            200: commandAnswerView({ location: { type: 'string' }, expiresAt: { type: 'string' } }),
             ...failures(400, 401, 403, 404, 409, 502, 504),
           },
         },
@@ -166,15 +149,18 @@ export function firmwareRoutes(
         if (!file || file.owner !== tenant || !seesTenant(request.principal!, file.owner))
           throw notFound(`firmware ${firmwareId}`);
         const now = deps.clock();
-        const expires = Math.floor(now.getTime() / 1_000) + FILE_URL_LIFETIME_SECONDS;
-        const token = deps.signer.token({ action: 'download', kind: 'firmware', id: file.id, expires });
-        const location = `${publicBase(deps.publicUrl, request)}/files/firmware/${token}/${file.fileName}`;
+        const url = signedFileUrl(
+          { ...deps, now },
+          request,
+          { action: 'download', kind: 'firmware', id: file.id },
+          file.fileName,
+        );
         const { command, outcome } = await sendVersionedCommand(
           deps,
           request,
           id,
           (version) =>
-            updateFirmwareCommand(version, location, {
+            updateFirmwareCommand(version, url.location, {
               retrieveDate: retrieveDate ?? now.toISOString(),
               ...(retries !== undefined ? { retries } : {}),
               ...(retryInterval !== undefined ? { retryInterval } : {}),
@@ -182,9 +168,8 @@ export function firmwareRoutes(
           { firmwareId: file.id },
         );
         return {
-          ...commandAnswer(outcome as CommandOutcome, id, command.action),
-          location,
-          expiresAt: new Date(expires * 1_000).toISOString(),
+          ...commandAnswer(outcome, id, command.action),
+          ...url,
         };
       },
     );
@@ -195,7 +180,7 @@ export function firmwareRoutes(
         onRequest: read,
         schema: {
           tags: ['firmware'],
-          params: idParams,
+          params: chargerIdParams,
           response: { 200: { type: 'array', items: firmwareUpdateView }, ...failures(401, 403, 404) },
         },
       },

@@ -6,9 +6,7 @@ import { ApiError } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { LOCAL_LIST_VERSIONS, type LocalListSync } from '../commands/localListSync.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
-import { visibleChargerTenant } from './chargerAccess.js';
-
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[^:]{1,48}$' } } } as const;
+import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
 
 const entryView = {
   type: 'object',
@@ -80,7 +78,7 @@ export function localListRoutes(deps: {
         onRequest: read,
         schema: {
           tags: ['chargers'],
-          params: idParams,
+          params: chargerIdParams,
           response: { 200: localListView, ...failures(401, 403, 404) },
         },
       },
@@ -115,7 +113,7 @@ export function localListRoutes(deps: {
         onRequest: send,
         schema: {
           tags: ['commands'],
-          params: idParams,
+          params: chargerIdParams,
           response: { 200: syncView, ...failures(401, 403, 404, 409, 504) },
         },
       },
