@@ -45,6 +45,8 @@ export class ChargerLink implements RpcConnectionOptions {
   readonly connectedAt: Date;
   readonly rpc: RpcConnection;
   readonly bootGate: BootGate;
+  /** whether the charger sent anything (a frame or a pong) since the last liveness sweep */
+  heardFrom = false;
   missedPongs = 0;
   private refusedInARow = 0;
   private readonly bucket: TokenBucket;
@@ -140,10 +142,12 @@ export class ChargerLink implements RpcConnectionOptions {
 const linkOf = (emitter: unknown) => (emitter as Linked)[LINK];
 
 function onMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-  linkOf(this).receive(data, isBinary);
+  const link = linkOf(this);
+  link.heardFrom = true;
+  link.receive(data, isBinary);
 }
 function onPong(this: WebSocket): void {
-  linkOf(this).missedPongs = 0;
+  linkOf(this).heardFrom = true;
 }
 function onError(this: WebSocket, error: Error): void {
   linkOf(this).logger.debug({ err: error, identity: linkOf(this).identity }, 'socket error');

@@ -60,6 +60,8 @@ export interface OcppGatewayOptions {
 }
 
 const MISSED_PONGS_ALLOWED = 2;
+/** sockets checked per turn of the event loop in a liveness sweep */
+const LIVENESS_SLICE = 1_000;
 export const CLOSE_REPLACED = 4000;
 
 /**
@@ -72,6 +74,7 @@ export class OcppGateway {
   private readonly sessions = new Map<string, ChargerLink>();
   private readonly versions: readonly OcppVersion[];
   private readonly pinger: NodeJS.Timeout;
+  private closing = false;
   private readonly clock: () => Date;
   /** what every connection shares */
   private readonly linkOwner: LinkOwner;
@@ -115,7 +118,7 @@ export class OcppGateway {
         (request as IncomingMessage & { ocppProtocol?: string }).ocppProtocol ?? false,
     });
     for (const server of options.servers) server.on('upgrade', this.upgradeListener);
-    this.pinger = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 30_000);
+    this.pinger = setInterval(() => this.sweepLiveness(), options.pingIntervalMs ?? 30_000);
     this.pinger.unref();
   }
 
@@ -168,6 +171,7 @@ export class OcppGateway {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.pinger);
     for (const server of this.options.servers) server.off('upgrade', this.upgradeListener);
     for (const { ws } of this.sessions.values()) ws.close(1001, 'server shutting down');
@@ -251,16 +255,36 @@ export class OcppGateway {
     options.onConnected?.(link);
   }
 
-  private pingAll(): void {
-    for (const link of this.sessions.values()) {
-      if (link.missedPongs >= MISSED_PONGS_ALLOWED) {
-        this.options.logger.info({ identity: link.identity }, 'no pong: terminating half-open connection');
-        link.ws.terminate();
-        continue;
-      }
-      link.missedPongs++;
-      link.ws.ping();
+  /**
+   * Pings the chargers that have said nothing since the last sweep (one that talks is alive) and
+   * ends those that missed too many pongs. The sweep runs in slices, so that pinging thousands of
+   * sockets does not hold up their calls.
+   */
+  private sweepLiveness(): void {
+    const links = [...this.sessions.values()];
+    const sweep = (from: number) => {
+      if (this.closing) return;
+      const to = Math.min(from + LIVENESS_SLICE, links.length);
+      for (let i = from; i < to; i++) this.checkLiveness(links[i]!);
+      if (to < links.length) setImmediate(sweep, to);
+    };
+    sweep(0);
+  }
+
+  private checkLiveness(link: ChargerLink): void {
+    if (this.sessions.get(link.identity) !== link) return; // gone or replaced since the sweep began
+    if (link.heardFrom) {
+      link.heardFrom = false;
+      link.missedPongs = 0;
+      return;
     }
+    if (link.missedPongs >= MISSED_PONGS_ALLOWED) {
+      this.options.logger.info({ identity: link.identity }, 'no pong: terminating half-open connection');
+      link.ws.terminate();
+      return;
+    }
+    link.missedPongs++;
+    link.ws.ping();
   }
 }
 

@@ -217,6 +217,25 @@ describe('connections', () => {
     expect(alive.ws.readyState).toBe(alive.ws.OPEN);
   });
 
+  it('a charger that keeps talking is not pinged; a silent one is', async () => {
+    harness = await startGateway({ pingIntervalMs: 100 });
+    const talking = await connect('/ocpp/TALKER');
+    const silent = await connect('/ocpp/QUIET');
+    let pingsToTalking = 0;
+    let pingsToSilent = 0;
+    talking.ws.on('ping', () => pingsToTalking++);
+    silent.ws.on('ping', () => pingsToSilent++);
+    for (let i = 0; i < 16; i++) {
+      await talking.call(`t${i}`, 'Heartbeat');
+      await new Promise((done) => setTimeout(done, 40));
+    }
+    expect(pingsToTalking).toBe(0);
+    expect(pingsToSilent).toBeGreaterThanOrEqual(3);
+    // it answers its pings, so it stays
+    expect(harness.gateway.session('QUIET')).toBeDefined();
+    expect(silent.ws.readyState).toBe(silent.ws.OPEN);
+  });
+
   it('a frame over the payload cap closes the socket with 1009', async () => {
     harness = await startGateway({ maxPayloadBytes: 64 * 1024 });
     const charger = await connect('/ocpp/BIG');
