@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/database.ts'],
+    globalSetup: ['test/setup/serverBundle.ts', 'test/setup/database.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,

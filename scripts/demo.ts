@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildServer, serverNodeArgs } from './build/bundle.js';
 import { Fleet } from './simulator/fleet.js';
 import { registerFleet } from './simulator/registration.js';
 import { printSummary, summaryLine } from './simulator/summary.js';
@@ -44,7 +45,8 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; log: s
   await mkdir(dataDir, { recursive: true });
   const log = join(dataDir, 'demo-server.log');
   const logFile = createWriteStream(log, { flags: 'a' });
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
+  await buildServer();
+  const child = spawn(process.execPath, serverNodeArgs(), {
     env: {
       ...process.env,
       PORT: process.env.PORT ?? '8080',

@@ -6,6 +6,7 @@ import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryServi
 import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { startServerProcess } from '../../test/support/serverProcess.js';
+import { buildServer } from '../build/bundle.js';
 import { progress } from './report.js';
 
 /**
@@ -16,6 +17,7 @@ export async function startBenchServer(name: string, env: Record<string, string>
   const dataDir = await mkdtemp(`/var/tmp/ampledger-bench-${name}-`);
   await chmod(dataDir, 0o755);
   progress(`${name}: starting npm start on a fresh embedded PostgreSQL`);
+  await buildServer();
   const server = await startServerProcess(
     { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     120_000,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { serverNodeArgs } from '../../scripts/build/bundle.js';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -9,24 +10,16 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/**
- * Runs `npm start`'s command (node --max-semi-space-size=64 --import tsx src/main.ts) as its own process and waits
- * until it logs that it is running.
- */
 /** `npm start`'s command with only the given environment (no DATABASE_URL unless given), output captured. */
 function spawnServer(
   env: NodeJS.ProcessEnv,
   execArgv: string[] = [],
 ): { child: ChildProcess; output: () => string } {
-  // as package.json's start script runs it
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=64', ...execArgv, '--import', 'tsx', 'src/main.ts'],
-    {
-      env: { ...env, CI: 'true', PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // as package.json's start script runs it (the bundle is built by the tests' global setup)
+  const child = spawn(process.execPath, serverNodeArgs(execArgv), {
+    env: { ...env, CI: 'true', PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => {
     output += chunk;
@@ -37,6 +30,7 @@ function spawnServer(
   return { child, output: () => output };
 }
 
+/** Runs `npm start`'s command as its own process and waits until it logs that it is running. */
 export async function startServerProcess(
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000,
