@@ -1,9 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 
-/** A benchmark part (server, simulated chargers) in a process of its own, spoken to over IPC. */
+/**
+ * A benchmark part (server, simulated chargers) in a process of its own, spoken to over IPC: a
+ * TypeScript file through tsx, a built bundle (.mjs) as it is.
+ */
 export function forkBenchPart(path: string, args: string[], execArgv: string[] = []): ChildProcess {
   return fork(path, args, {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv: path.endsWith('.mjs') ? execArgv : ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

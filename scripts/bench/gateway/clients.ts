@@ -61,6 +61,7 @@ async function connect(count: number, concurrency: number, deadline: number) {
 async function heartbeats(connections: number, seconds: number) {
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1_000;
+  const cpu = process.cpuUsage();
   await Promise.all(
     chargers.slice(0, connections).map(async (charger) => {
       while (performance.now() < deadline) {
@@ -70,7 +71,8 @@ async function heartbeats(connections: number, seconds: number) {
       }
     }),
   );
-  return { calls: latencies.length, latencies };
+  const { user, system } = process.cpuUsage(cpu);
+  return { calls: latencies.length, latencies, cpuMicros: user + system };
 }
 
 process.on(
