@@ -100,6 +100,6 @@ describe('charger snapshots', () => {
     const again = await loadCharger(store, 'CP-TX');
     expect(again.eventsFolded).toBe(0);
     expect(again.state).toEqual(loaded.state);
-    expect(Object.keys(again.state.transactions)).toEqual(['1']);
+    expect(again.state.transactions.map((transaction) => transaction.key)).toEqual(['1']);
   });
 });

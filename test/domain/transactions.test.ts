@@ -4,6 +4,7 @@ import {
   type ChargerState,
   evolveCharger,
   initialChargerState,
+  transactionOf,
 } from '../../src/domain/charger/chargerState.js';
 import {
   type ChargerCommand,
@@ -315,7 +316,7 @@ describe('StopTransaction', () => {
     given.when(stop('101'), at(60));
     const again = given.when(stop('101', { meterStopWh: 99 }), at(61));
     expect(again.events.map((event) => event.type)).toEqual(['TransactionStopRepeated']);
-    expect(given.state.transactions['101']!.stopped?.meterStopWh).toBe(11_000);
+    expect(transactionOf(given.state, '101')!.stopped?.meterStopWh).toBe(11_000);
     expect(again.effects?.releaseTokens).toHaveLength(1);
   });
 
@@ -489,7 +490,7 @@ describe('MeterValues', () => {
       at(6),
     );
     expect(given.event(again, 'MeterValuesReported').data.duplicateSamples).toEqual([0]);
-    expect(given.state.transactions['101']!.readings).toEqual([
+    expect(transactionOf(given.state, '101')!.readings).toEqual([
       [Date.parse(at(5)), 2000],
       [Date.parse(at(6)), 3000],
     ]);
@@ -712,7 +713,7 @@ describe('transactions as 2.x reports them', () => {
       normalisedIdTag: 'TAG1',
       lock: { transactionKey: 'tx-1', lockedAt: at(5) },
     });
-    expect(given.state.transactions['tx-1']).toMatchObject({
+    expect(transactionOf(given.state, 'tx-1')).toMatchObject({
       authorization: 'Accepted',
       normalisedIdTag: 'TAG1',
     });

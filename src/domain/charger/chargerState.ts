@@ -39,8 +39,12 @@ export interface ChargerState {
   lastHeartbeatAt?: string;
   connectors: Record<string, { status: string; availability: string; at: string }>;
   clock?: ClockModel;
-  /** active transactions and the most recent stopped ones, by key, oldest first */
-  transactions: Record<string, TransactionState>;
+  /**
+   * active transactions and the most recent stopped ones, oldest first (a list, not a record by key:
+   * keys are mostly integers, which V8 keeps as sparse elements, and copying such a record on
+   * every meter sample was a twentieth of the server's CPU under load)
+   */
+  transactions: TransactionState[];
   /** the latest remote starts that timed out (a late start on their connector is flagged) */
   remoteStartTimeouts?: Array<{ commandId: string; evseId?: number; at: string }>;
 }
@@ -48,7 +52,11 @@ export interface ChargerState {
 /** Stopped transactions kept for dedup and late samples; older ones fall out of the state. */
 export const KEPT_STOPPED_TRANSACTIONS = 50;
 
-export const initialChargerState = (): ChargerState => ({ connectors: {}, transactions: {} });
+export const initialChargerState = (): ChargerState => ({ connectors: {}, transactions: [] });
+
+/** The transaction with this key, if the state still holds it. */
+export const transactionOf = (state: ChargerState, key: string): TransactionState | undefined =>
+  state.transactions.find((transaction) => transaction.key === key);
 
 /** The tenant every fact of this charger belongs to (ARCHITECTURE §5). */
 export const tenantOf = (state: ChargerState) => state.registration?.tenant ?? 'default';
@@ -116,10 +124,12 @@ export function evolveCharger(
         readings: [],
       };
       const withStartSamples = data.samples ? withSamples(transaction, data.samples, []) : transaction;
-      return {
-        ...state,
-        transactions: keepRecent({ ...state.transactions, [data.transactionKey]: withStartSamples }),
-      };
+      const known = state.transactions.findIndex((other) => other.key === data.transactionKey);
+      const transactions =
+        known === -1
+          ? [...state.transactions, withStartSamples]
+          : state.transactions.with(known, withStartSamples);
+      return { ...state, transactions: keepRecent(transactions) };
     }
     case 'RemoteStartTimedOut': {
       const { commandId, evseId } = charging.data;
@@ -207,15 +217,15 @@ function updateTransaction(
   key: string,
   change: (transaction: TransactionState) => TransactionState,
 ): ChargerState {
-  const transaction = state.transactions[key];
-  if (!transaction) return state;
-  return { ...state, transactions: { ...state.transactions, [key]: change(transaction) } };
+  const index = state.transactions.findIndex((transaction) => transaction.key === key);
+  if (index === -1) return state;
+  return { ...state, transactions: state.transactions.with(index, change(state.transactions[index]!)) };
 }
 
 /** Every active transaction, and the most recent stopped ones. */
-function keepRecent(transactions: Record<string, TransactionState>): Record<string, TransactionState> {
-  const stopped = Object.values(transactions).filter((transaction) => transaction.stopped);
+function keepRecent(transactions: TransactionState[]): TransactionState[] {
+  const stopped = transactions.filter((transaction) => transaction.stopped);
   if (stopped.length <= KEPT_STOPPED_TRANSACTIONS) return transactions;
-  const dropped = new Set(stopped.slice(0, stopped.length - KEPT_STOPPED_TRANSACTIONS).map((t) => t.key));
-  return Object.fromEntries(Object.entries(transactions).filter(([key]) => !dropped.has(key)));
+  const dropped = new Set(stopped.slice(0, stopped.length - KEPT_STOPPED_TRANSACTIONS));
+  return transactions.filter((transaction) => !dropped.has(transaction));
 }

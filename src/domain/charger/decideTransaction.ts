@@ -26,6 +26,7 @@ import {
   registerReadingOf,
   type TransactionState,
   tenantOf,
+  transactionOf,
 } from './chargerState.js';
 import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactionEvents.js';
 
@@ -130,10 +131,9 @@ function decideStart(
     meterStartWh: command.meterStartWh ?? recorded.readings[0]?.[1] ?? 0,
     chargerTime: command.chargerTime,
   };
-  const transactions = Object.values(state.transactions);
   const repeated = command.transactionKey
-    ? state.transactions[command.transactionKey]
-    : transactions.find((transaction) => isDuplicateStart(transaction, start));
+    ? transactionOf(state, command.transactionKey)
+    : state.transactions.find((transaction) => isDuplicateStart(transaction, start));
   if (repeated) {
     return {
       events: [{ type: 'TransactionStartRepeated', data: { ...start, transactionKey: repeated.key } }],
@@ -160,7 +160,7 @@ function decideStart(
     command.idTag === undefined
       ? { status: 'NotPresented', reason: 'no token shown yet' }
       : startAuthorization(command.token, command, state, context, ownLock);
-  const abandoned = transactions.filter(
+  const abandoned = state.transactions.filter(
     (transaction) => !transaction.stopped && connectorKey(transaction) === connectorKey(command),
   );
   const events: ChargingEvent[] = abandoned.map((transaction) => ({
@@ -235,7 +235,7 @@ function startAuthorization(
   const decision = authorizeTokenFor(token, context.chargerId, context.receivedAt);
   const lock = activeLock(token, context.receivedAt);
   if (decision.status !== 'Accepted' || !lock) return decision;
-  const holder = state.transactions[lock.transactionKey];
+  const holder = transactionOf(state, lock.transactionKey);
   if (holder && !holder.stopped && connectorKey(holder) !== connectorKey(connector)) {
     return {
       ...decision,
@@ -251,7 +251,7 @@ function decideStop(
   state: ChargerState,
   context: TransactionContext,
 ): Decision {
-  const transaction = state.transactions[command.transactionKey];
+  const transaction = transactionOf(state, command.transactionKey);
   const reason = command.reason ?? DEFAULT_STOP_REASON;
   const stopTag = command.idTag !== undefined && command.idTag !== '' ? command.idTag : undefined;
   const authorization = stopTag !== undefined ? authorizeToken(command.token, context.receivedAt) : undefined;
@@ -492,10 +492,11 @@ function linkSamples(
   state: ChargerState,
   offsetMs: number | undefined,
 ): { transaction?: TransactionState; link: 'reported' | 'connector' | 'time' | 'none' } {
-  const named = command.transactionKey !== undefined ? state.transactions[command.transactionKey] : undefined;
+  const named =
+    command.transactionKey !== undefined ? transactionOf(state, command.transactionKey) : undefined;
   if (named) return { transaction: named, link: 'reported' };
   if (command.evseId === 0) return { link: 'none' };
-  const onConnector = Object.values(state.transactions).filter(
+  const onConnector = state.transactions.filter(
     (transaction) => connectorKey(transaction) === connectorKey(command),
   );
   const running = onConnector.find((transaction) => !transaction.stopped);
