@@ -1,57 +1,98 @@
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import { TOKEN_EVENT_TYPES, type TokenEvent } from '../../src/domain/tokens/tokenEvents.js';
 import { evolveToken, type Token } from '../../src/domain/tokens/tokens.js';
+import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
-import { eachEvent, type Projector } from '../projector.js';
+import type { Projector } from '../projector.js';
+import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Tokens (idTags) by tenant, folded with the domain's own evolve. */
+/**
+ * Tokens (idTags) by tenant, folded with the domain's own evolve. A batch is folded in memory and
+ * written with one statement: a transaction that writes holds back what every reader of the log
+ * can see until it commits, so it must not take one round trip per event.
+ */
 export async function tokensProjector(): Promise<Projector> {
   return {
     name: 'tokens',
     streamPrefix: 'idtag-',
     eventTypes: TOKEN_EVENT_TYPES,
     migrations: await loadMigrations(MIGRATIONS),
-    apply: eachEvent(async (event, tx) => {
-      const idTag = event.streamId.slice('idtag-'.length);
-      const { rows } = await tx.query<{
-        tenant: string;
-        issued_as: string;
-        blocked: boolean;
-        expiry_date: Date | null;
-        parent_id_tag: string | null;
-        in_transaction: Token['lock'] | null;
-        last_revision: string;
-      }>('SELECT * FROM tokens WHERE id_tag = $1 FOR UPDATE', [idTag]);
-      const row = rows[0];
-      if (row && BigInt(row.last_revision) >= event.revision) return; // applied already
-      const current: Token | undefined = row && {
-        idTag: row.issued_as,
-        tenant: row.tenant,
-        blocked: row.blocked,
-        ...(row.expiry_date ? { expiryDate: row.expiry_date.toISOString() } : {}),
-        ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),
-        ...(row.in_transaction ? { lock: row.in_transaction } : {}),
-      };
-      const next = evolveToken(current, { type: event.type, data: event.data } as TokenEvent);
-      if (!next) return;
-      await tx.query(
-        `INSERT INTO tokens (id_tag, tenant, issued_as, blocked, expiry_date, parent_id_tag, in_transaction, last_revision)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id_tag) DO UPDATE SET tenant = $2, issued_as = $3, blocked = $4, expiry_date = $5,
-           parent_id_tag = $6, in_transaction = $7, last_revision = $8`,
-        [
-          idTag,
-          next.tenant,
-          next.idTag,
-          next.blocked,
-          next.expiryDate ?? null,
-          next.parentIdTag ?? null,
-          next.lock ? JSON.stringify(next.lock) : null,
-          event.revision.toString(),
-        ],
-      );
-    }),
+    apply: applyTokenBatch,
+  };
+}
+
+interface TokenRow {
+  id_tag: string;
+  tenant: string;
+  issued_as: string;
+  blocked: boolean;
+  expiry_date: string | null;
+  parent_id_tag: string | null;
+  in_transaction: Token['lock'] | null;
+  last_revision: string;
+}
+
+const TOKEN_COLUMNS: Columns = {
+  id_tag: 'text',
+  tenant: 'text',
+  issued_as: 'text',
+  blocked: 'boolean',
+  expiry_date: 'timestamptz',
+  parent_id_tag: 'text',
+  in_transaction: 'jsonb',
+  last_revision: 'bigint',
+};
+
+const idTagOf = (event: RecordedEvent) => event.streamId.slice('idtag-'.length);
+
+async function applyTokenBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
+  const { rows } = await tx.query<Omit<TokenRow, 'expiry_date'> & { expiry_date: Date | null }>(
+    'SELECT * FROM tokens WHERE id_tag = ANY($1) FOR UPDATE',
+    [[...new Set(events.map(idTagOf))]],
+  );
+  const known = new Map<string, { token: Token; revision: bigint }>(
+    rows.map((row) => [row.id_tag, { token: tokenOf(row), revision: BigInt(row.last_revision) }]),
+  );
+  const changed = new Map<string, TokenRow>();
+  for (const event of events) {
+    const idTag = idTagOf(event);
+    const current = known.get(idTag);
+    if (current && current.revision >= event.revision) continue; // applied already
+    const next = evolveToken(current?.token, { type: event.type, data: event.data } as TokenEvent);
+    if (!next) continue;
+    known.set(idTag, { token: next, revision: event.revision });
+    changed.set(idTag, {
+      id_tag: idTag,
+      tenant: next.tenant,
+      issued_as: next.idTag,
+      blocked: next.blocked,
+      expiry_date: next.expiryDate ?? null,
+      parent_id_tag: next.parentIdTag ?? null,
+      in_transaction: next.lock ?? null,
+      last_revision: event.revision.toString(),
+    });
+  }
+  await writeRows(
+    tx,
+    {
+      into: 'tokens',
+      columns: TOKEN_COLUMNS,
+      onConflict: `ON CONFLICT (id_tag) DO UPDATE SET ${updateAllBut(TOKEN_COLUMNS, ['id_tag'])}`,
+    },
+    [...changed.values()],
+  );
+}
+
+function tokenOf(row: Omit<TokenRow, 'expiry_date'> & { expiry_date: Date | null }): Token {
+  return {
+    idTag: row.issued_as,
+    tenant: row.tenant,
+    blocked: row.blocked,
+    ...(row.expiry_date ? { expiryDate: row.expiry_date.toISOString() } : {}),
+    ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),
+    ...(row.in_transaction ? { lock: row.in_transaction } : {}),
   };
 }
