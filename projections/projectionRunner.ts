@@ -30,6 +30,9 @@ export interface ProjectionRunnerOptions {
 export const projectionLockSql = (fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock') =>
   `SELECT ${fn}(hashtext(current_schema() || ':projection:' || $1)) AS locked`;
 
+const CHECKPOINT_UPDATE =
+  'UPDATE projection_checkpoints SET checkpoint = $2, updated_at = now() WHERE name = ANY($1)';
+
 const COMMON_MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 /** The checkpoints table and the projector's own tables, in the pool's schema. */
@@ -41,7 +44,7 @@ export async function migrateProjection(pool: pg.Pool, projector: Projector): Pr
 /**
  * Runs a group of projectors from one subscription of the log: once across all nodes (an advisory
  * lock per projector, held on a connection of its own; the others wait as standbys), each from its
- * own checkpoint, in batches that commit every projector's rows and checkpoint together.
+ * own checkpoint, in batches: each read model's rows commit with its own checkpoint.
  */
 export class ProjectionRunner {
   /** the group's position: the least of its projectors' checkpoints */
@@ -213,11 +216,36 @@ export class ProjectionRunner {
     await iterator.return?.();
   }
 
+  /**
+   * Applies a batch: each read model with events in it in a transaction of its own (its rows and
+   * its checkpoint together), all at once; the others' checkpoints move in one statement. A
+   * projector writes only its own tables, so the transactions never wait for each other, and a
+   * batch takes as long as its slowest read model rather than the sum of them: in a busy server
+   * every statement also waits for its turn in the event loop.
+   */
   private async commit(batch: RecordedEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    const { pool, projectors } = this.options;
     const last = batch.at(-1)!.position;
-    const client = await pool.connect();
+    const idle: string[] = [];
+    const writes: Array<Promise<void>> = [];
+    for (const projector of this.options.projectors) {
+      // a projector ahead of the group (rebuilt, or started later) skips what it has applied
+      const from = this.checkpoints.get(projector.name);
+      if (from && compareCheckpoints(from, last) >= 0) continue;
+      const fresh = from ? batch.filter((event) => compareCheckpoints(event.position, from) > 0) : batch;
+      const events = eventsFor(projector, fresh);
+      if (events.length === 0) idle.push(projector.name);
+      else writes.push(this.applyInTransaction(projector, events, last));
+    }
+    if (idle.length > 0) writes.push(this.advance(idle, last));
+    const outcomes = await Promise.allSettled(writes);
+    this.setCheckpoint(this.least());
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  private async applyInTransaction(projector: Projector, events: RecordedEvent[], last: Checkpoint) {
+    const client = await this.options.pool.connect();
     // a connection lost mid-batch fails the query in flight; the listener only keeps it from crashing us
     const ignore = () => undefined;
     client.on('error', ignore);
@@ -225,23 +253,10 @@ export class ProjectionRunner {
       // A read model's rows and its checkpoint commit together, so a crash can only lose a last
       // batch whole, and the runner applies it again: no need to wait for the WAL to reach disk.
       await client.query('BEGIN; SET LOCAL synchronous_commit = off');
-      const advanced: string[] = [];
-      for (const projector of projectors) {
-        // a projector ahead of the group (rebuilt, or started later) skips what it has applied
-        const from = this.checkpoints.get(projector.name);
-        if (from && compareCheckpoints(from, last) >= 0) continue;
-        const fresh = from ? batch.filter((event) => compareCheckpoints(event.position, from) > 0) : batch;
-        const events = eventsFor(projector, fresh);
-        if (events.length > 0) await projector.apply(events, client);
-        advanced.push(projector.name);
-      }
-      await client.query(
-        'UPDATE projection_checkpoints SET checkpoint = $2, updated_at = now() WHERE name = ANY($1)',
-        [advanced, last],
-      );
+      await projector.apply(events, client);
+      await client.query(CHECKPOINT_UPDATE, [[projector.name], last]);
       await client.query('COMMIT');
-      for (const name of advanced) this.checkpoints.set(name, last);
-      this.setCheckpoint(this.least());
+      this.checkpoints.set(projector.name, last);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -249,6 +264,12 @@ export class ProjectionRunner {
       client.off('error', ignore);
       client.release();
     }
+  }
+
+  /** Read models the batch had nothing for: only their checkpoints move. */
+  private async advance(names: string[], last: Checkpoint) {
+    await this.options.pool.query(CHECKPOINT_UPDATE, [names, last]);
+    for (const name of names) this.checkpoints.set(name, last);
   }
 
   /** The least checkpoint of the group (undefined while one of them has applied nothing). */
