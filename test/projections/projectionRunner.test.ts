@@ -163,4 +163,48 @@ describe('projection runner', () => {
     expect((await tallies())['counted-e']).toBe(2);
     await again.stop();
   });
+
+  it('a read model that fails holds back only itself: the others commit, and it catches up once it recovers', async () => {
+    let failing = true;
+    const fragile: Projector = {
+      ...counter,
+      name: 'fragile',
+      migrations: [
+        {
+          version: 1,
+          name: '001_fragile',
+          sql: 'CREATE TABLE fragile (stream_id text PRIMARY KEY, n int NOT NULL)',
+        },
+      ],
+      apply: eachEvent(async (event, tx) => {
+        if (failing) throw new Error('read model unavailable');
+        await tx.query(
+          'INSERT INTO fragile (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = fragile.n + 1',
+          [event.streamId],
+        );
+      }),
+    };
+    const runner = new ProjectionRunner({
+      store,
+      pool,
+      lockConnection: { connectionString: databaseUrl(), options: `-c search_path=${schema}` },
+      projectors: [counter, fragile],
+      logger,
+      maxBatchDelayMs: 5,
+    });
+    await runner.start();
+    const before = (await counts())['counted-f'] ?? 0;
+    await store.append('counted-f', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    const head = await store.headCheckpoint({ streamPrefix: 'counted-' });
+    await expect.poll(async () => (await counts())['counted-f']).toBe(before + 1);
+    // the group's position waits for the failing read model
+    expect(await runner.waitFor(head, 300)).toBe(false);
+
+    failing = false;
+    expect(await runner.waitFor(head, 10_000)).toBe(true);
+    expect((await counts())['counted-f']).toBe(before + 1); // applied once, not again on the retry
+    const { rows } = await pool.query(`SELECT n FROM fragile WHERE stream_id = 'counted-f'`);
+    expect(rows[0]?.n).toBe(1);
+    await runner.stop();
+  });
 });
