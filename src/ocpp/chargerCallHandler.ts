@@ -61,7 +61,12 @@ const TRANSLATORS: Record<OcppVersion, Record<string, InboundTranslator>> = {
 const SUPPORTED_ACTIONS = Object.fromEntries(
   Object.entries(TRANSLATORS).map(([version, actions]) => [version, new Set(Object.keys(actions))]),
 ) as unknown as Record<OcppVersion, ReadonlySet<string>>;
-const MAX_DECISIONS = 5;
+/**
+ * How often a call is decided again when another writer got into the stream first. In a reconnect
+ * storm a charger's old and new connections and their connection facts write to one stream at
+ * once; five attempts were seen to run out, and a StopTransaction must never get a CALLERROR.
+ */
+const MAX_DECISIONS = 50;
 
 /**
  * The write path (ARCHITECTURE §1): frame → translate → decide over the charger's state →
@@ -153,6 +158,8 @@ export class ChargerCallHandler {
           // someone else wrote to the stream (an operator, a connection fact, another charger
           // taking the tag): catch up, decide again
           if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_DECISIONS) throw error;
+          // after a few conflicts in a row, step aside briefly (jittered) for the other writers
+          if (attempt >= 3) await new Promise((done) => setTimeout(done, Math.random() * 2 * attempt));
           await catchUp();
         }
       }
