@@ -6,8 +6,8 @@ import {
   saveSnapshot,
   snapshotStream,
 } from '../../src/domain/charger/chargerSnapshots.js';
-import { ChargerCallHandler } from '../../src/ocpp/chargerCallHandler.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { chargerHandlerOn } from '../support/chargerHandler.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
 let schema: string;
@@ -25,18 +25,7 @@ const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 
 /** A session of the real handler, as the gateway drives it. */
 function session(identity: string) {
-  const handler = new ChargerCallHandler({
-    store,
-    tokens: {
-      load: async () => ({ token: undefined, revision: 'no_stream' }),
-      lock: async () => undefined,
-      release: async () => undefined,
-    },
-    transactionIds: { next: async () => 1 },
-    heartbeatIntervalSeconds: 300,
-    nodeId: 'test',
-    logger: { warn: () => undefined },
-  });
+  const handler = chargerHandlerOn(store);
   const handle = handler.forSession({ identity, connectionId: 'c1', version: '1.6' });
   let n = 0;
   return (action: string, payload: object) => {

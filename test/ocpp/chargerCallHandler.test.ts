@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChargerCallHandler } from '../../src/ocpp/chargerCallHandler.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { chargerHandlerOn } from '../support/chargerHandler.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
 let schema: string;
@@ -49,21 +49,6 @@ function contended(identity: string, times: number): { log: EventStore; competed
   return { log, competed: () => competed };
 }
 
-function handlerOn(log: EventStore) {
-  return new ChargerCallHandler({
-    store: log,
-    tokens: {
-      load: async () => ({ token: undefined, revision: 'no_stream' }),
-      lock: async () => undefined,
-      release: async () => undefined,
-    },
-    transactionIds: { next: async () => 1 },
-    heartbeatIntervalSeconds: 300,
-    nodeId: 'test',
-    logger: { warn: () => undefined },
-  });
-}
-
 describe('the write path under contention', () => {
   it('a StopTransaction is acknowledged however many times another writer gets into the stream first', async () => {
     const identity = 'CP-BUSY';
@@ -78,7 +63,7 @@ describe('the write path under contention', () => {
       { expectedRevision: 'no_stream' },
     );
     const { log, competed } = contended(identity, 12);
-    const handle = handlerOn(log).forSession({ identity, connectionId: 'c1', version: '1.6' });
+    const handle = chargerHandlerOn(log).forSession({ identity, connectionId: 'c1', version: '1.6' });
     const payload = { transactionId: 77, meterStop: 1_200, timestamp: '2026-11-22T10:00:00.000Z' };
     const answer = await handle({
       action: 'StopTransaction',
