@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,6 +26,13 @@ export async function startBenchServer(name: string, env: Record<string, string>
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
+  // the server's whole log, as it comes: a bench that hangs or is killed still leaves it behind
+  const directory = join(process.cwd(), 'bench', 'results');
+  await mkdir(directory, { recursive: true });
+  const serverLog = createWriteStream(join(directory, `${name}.server.log`));
+  serverLog.write(server.output());
+  server.child.stdout!.pipe(serverLog, { end: false });
+  server.child.stderr!.pipe(serverLog, { end: false });
   const embedded = await startEmbeddedPostgres({ dataDir });
   const store = await PostgresEventStore.open({ connectionString: embedded.url });
   const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
@@ -52,6 +59,7 @@ export async function startBenchServer(name: string, env: Record<string, string>
       await store.close();
       server.child.kill('SIGTERM');
       await server.exited;
+      serverLog.end();
       await embedded.stop();
       await rm(dataDir, { recursive: true, force: true });
       const problems = server
@@ -59,8 +67,6 @@ export async function startBenchServer(name: string, env: Record<string, string>
         .split('\n')
         .filter((line) => /"level":(40|50|60)/.test(line));
       // the first of them in full, for whoever looks into them
-      const directory = join(process.cwd(), 'bench', 'results');
-      await mkdir(directory, { recursive: true });
       await writeFile(join(directory, `${name}.server-problems.log`), problems.slice(0, 200).join('\n'));
       const messages = [
         ...new Set(problems.map((line) => (JSON.parse(line) as { msg?: string }).msg ?? line)),
