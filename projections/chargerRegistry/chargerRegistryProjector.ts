@@ -5,7 +5,7 @@ import { REGISTRY_EVENT_TYPES, type RegistryEvent } from '../../src/domain/charg
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
-import { type Columns, writeRows } from '../sqlRows.js';
+import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -117,10 +117,11 @@ async function applyRegistryBatch(events: RecordedEvent[], tx: pg.PoolClient): P
     {
       into: 'charger_registry',
       columns: REGISTRY_COLUMNS,
-      onConflict: `ON CONFLICT (identity) DO UPDATE SET tenant = EXCLUDED.tenant, status = EXCLUDED.status,
-        status_before_block = EXCLUDED.status_before_block, security_profile = EXCLUDED.security_profile,
-        password = EXCLUDED.password, ocpp_version = EXCLUDED.ocpp_version, updated_at = EXCLUDED.updated_at,
-        revision = EXCLUDED.revision`,
+      onConflict: `ON CONFLICT (identity) DO UPDATE SET ${updateAllBut(REGISTRY_COLUMNS, [
+        'identity',
+        'auto_registered',
+        'registered_at',
+      ])}`,
     },
     [...changed.values()],
   );

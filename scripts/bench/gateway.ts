@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundle } from '../build/bundle.js';
 import { ask, forkBenchPart } from './childProcess.js';
-import { type BenchRow, latencySummary, progress, report, round } from './report.js';
+import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 19_000);
 const CLIENT_PROCESSES = 2;
@@ -142,11 +142,12 @@ async function shutDown(subject: Subject): Promise<void> {
   }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+/** (HEARTBEAT_ROUNDS is odd: the middle round's ratio) */
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 const total = (windows: Beats[]) => ({
   calls: windows.reduce((n, w) => n + w.calls, 0),
