@@ -14,6 +14,7 @@ import { ConnectionClosed, OcppError } from '../rpc/rpcErrors.js';
 import type { SchemaRegistry } from '../rpc/schemaRegistry.js';
 import type { OcppVersion } from '../versions.js';
 import { BootGate, type BootStatus } from './bootGate.js';
+import { encodeTextFrame } from './textFrame.js';
 import { TokenBucket } from './tokenBucket.js';
 
 /** What a link needs of the gateway that holds it (shared by all its links). */
@@ -97,9 +98,11 @@ export class ChargerLink implements RpcConnectionOptions {
   send(text: string): void {
     const { ws, raw } = this;
     if (ws.readyState !== WebSocket.OPEN) return;
-    ws.send(text);
+    // straight to the socket, in one write (ws's sender would make it two; see encodeTextFrame).
+    // ws writes its own frames (pings, close) to the same socket, each whole, so none interleave.
+    raw.write(encodeTextFrame(text));
     // backpressure: a charger that does not read its answers stops being read
-    if (raw.writableLength + ws.bufferedAmount > this.owner.maxBufferedBytes) ws.pause();
+    if (raw.writableLength > this.owner.maxBufferedBytes) ws.pause();
   }
 
   handler(call: InboundCall): Promise<Payload> {

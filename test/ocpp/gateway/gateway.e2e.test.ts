@@ -244,6 +244,43 @@ describe('connections', () => {
     expect((await closed).code).toBe(1009);
   });
 
+  it('a charger that does not read its answers stops being read, and is served again once it reads', async () => {
+    const BIG_ANSWER = 'z'.repeat(512 * 1024);
+    const CALLS = 100; // 50 MB of answers: far more than the kernel's socket buffers hold
+    let handled = 0;
+    harness = await startGateway({
+      maxBufferedBytes: 512 * 1024,
+      inboundBurst: 10_000,
+      supportedActions: () => new Set(['DataTransfer']),
+      handlerFor: () => async () => {
+        handled++;
+        return { status: 'Accepted', data: BIG_ANSWER };
+      },
+    });
+    const charger = await connect('/ocpp/SLOWREADER');
+    const socket = (charger.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.pause();
+    for (let i = 0; i < CALLS; i++) charger.send([2, `d${i}`, 'DataTransfer', { vendorId: 'bench' }]);
+    // the gateway stops reading: the count of handled calls stops well short of what was sent
+    let settled = -1;
+    await expect
+      .poll(
+        async () => {
+          const before = handled;
+          await new Promise((done) => setTimeout(done, 300));
+          settled = handled;
+          return handled === before && handled > 0;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect(settled).toBeLessThan(CALLS / 2);
+    socket.resume();
+    const answers = await charger.waitFor(CALLS, 20_000);
+    expect(answers.map((frame) => frame[1])).toEqual(Array.from({ length: CALLS }, (_, i) => `d${i}`));
+    expect(handled).toBe(CALLS);
+  });
+
   it('a flood is answered with RpcFrameworkError beyond the burst, and a charger that keeps flooding is closed', async () => {
     harness = await startGateway({ inboundBurst: 5, inboundPerSecond: 1 });
     const charger = await connect('/ocpp/FLOOD', 'ocpp2.0.1');
