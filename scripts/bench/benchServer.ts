@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { startServerProcess } from '../../test/support/serverProcess.js';
 import { buildServer } from '../build/bundle.js';
+import { PG_STATS_SETTINGS, pgStatsWanted } from './pgStatements.js';
 import { progress } from './report.js';
 
 /**
@@ -18,6 +19,10 @@ export async function startBenchServer(name: string, env: Record<string, string>
   await chmod(dataDir, 0o755);
   progress(`${name}: starting npm start on a fresh embedded PostgreSQL`);
   await buildServer();
+  // with BENCH_PG_STATS the bench starts the embedded server itself, and the server uses it
+  const owned = pgStatsWanted()
+    ? await startEmbeddedPostgres({ dataDir, settings: PG_STATS_SETTINGS })
+    : undefined;
   const server = await startServerProcess(
     { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     120_000,
@@ -33,7 +38,7 @@ export async function startBenchServer(name: string, env: Record<string, string>
   serverLog.write(server.output());
   server.child.stdout!.pipe(serverLog, { end: false });
   server.child.stderr!.pipe(serverLog, { end: false });
-  const embedded = await startEmbeddedPostgres({ dataDir });
+  const embedded = owned ?? (await startEmbeddedPostgres({ dataDir }));
   const store = await PostgresEventStore.open({ connectionString: embedded.url });
   const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
   return {

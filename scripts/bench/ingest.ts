@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { startBenchServer } from './benchServer.js';
 import { ask, forkBenchPart } from './childProcess.js';
+import { pgStatsWanted, reportStatements, resetStatements } from './pgStatements.js';
 import { watchLag } from './projectionLag.js';
 import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
 
@@ -103,9 +104,11 @@ try {
   progress('ampledger: warming up (3 s)');
   await drive(clients, 3);
   progress(`ampledger: as fast as the chargers go, ${SECONDS} s`);
+  if (pgStatsWanted()) await resetStatements(pool);
   let lag = watchLag(store, pool);
   const fast = await drive(clients, SECONDS);
   const fastLag = await lag.stop();
+  if (pgStatsWanted()) await reportStatements(pool, 'ingest');
   progress(`ampledger: paced at ${PACED_RATE.toLocaleString('en-US')} calls/s, ${SECONDS} s`);
   lag = watchLag(store, pool);
   const paced = await drive(clients, SECONDS, PACED_RATE);

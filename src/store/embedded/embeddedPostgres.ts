@@ -13,6 +13,8 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   database?: string;
   logger?: StoreLogger;
+  /** server settings for a server this call starts (e.g. shared_preload_libraries for a bench) */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgres {
@@ -90,6 +92,7 @@ export async function startEmbeddedPostgres(
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),
     onError: (error) => logger.debug({ postgres: String(error).trim() }, 'embedded postgres'),

@@ -1,0 +1,44 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+
+/**
+ * BENCH_PG_STATS=1: where PostgreSQL's time goes during a phase of a bench, from
+ * pg_stat_statements (the embedded server is then started with it preloaded).
+ */
+export const pgStatsWanted = () => Boolean(process.env.BENCH_PG_STATS);
+
+export const PG_STATS_SETTINGS = { shared_preload_libraries: 'pg_stat_statements' };
+
+interface StatementCost {
+  calls: number;
+  totalMs: number;
+  microsEach: number;
+  rows: number;
+  query: string;
+}
+
+/** Starts counting afresh. */
+export async function resetStatements(pool: pg.Pool): Promise<void> {
+  await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await pool.query('SELECT pg_stat_statements_reset()');
+}
+
+/** The statements that took most of the server's time since the reset: printed, and written to bench/results. */
+export async function reportStatements(pool: pg.Pool, name: string, top = 25): Promise<StatementCost[]> {
+  const { rows } = await pool.query<StatementCost>(
+    `SELECT calls::int, round(total_exec_time)::int AS "totalMs",
+            round((1000 * total_exec_time / calls)::numeric)::int AS "microsEach", rows::int,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 200) AS query
+     FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time DESC LIMIT $1`,
+    [top],
+  );
+  const lines = rows.map(
+    (row) =>
+      `${String(row.totalMs).padStart(7)} ms ${String(row.calls).padStart(8)} calls ${String(row.microsEach).padStart(6)} µs each  ${row.query}`,
+  );
+  const text = `PostgreSQL's time by statement (${name})\n${lines.join('\n')}\n`;
+  process.stdout.write(`\n${text}`);
+  await writeFile(join(process.cwd(), 'bench', 'results', `${name}.pg-statements.txt`), text);
+  return rows;
+}
