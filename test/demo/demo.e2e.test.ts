@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -8,6 +8,8 @@ describe('npm run demo', () => {
   it('starts Ampledger on the embedded default, charges with simulated chargers, says where to look, and stops cleanly', async () => {
     // under DATA_DIR when CI gives one: the embedded server runs as user postgres and must reach it
     const base = process.env.DATA_DIR ?? '/var/tmp';
+    // the first test to run under a fresh DATA_DIR must not depend on another having made it
+    await mkdir(base, { recursive: true });
     const dataDir = await mkdtemp(join(base, 'demo-'));
     await chmod(dataDir, 0o755);
     const { DATABASE_URL: _configured, ...env } = process.env;
