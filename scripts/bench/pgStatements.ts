@@ -35,7 +35,7 @@ export async function reportStatements(pool: pg.Pool, name: string, top = 25): P
   );
   const lines = rows.map(
     (row) =>
-      `${String(row.totalMs).padStart(7)} ms ${String(row.calls).padStart(8)} calls ${String(row.microsEach).padStart(6)} µs each  ${row.query}`,
+      `${String(row.totalMs).padStart(7)} ms ${String(row.calls).padStart(8)} calls ${String(row.microsEach).padStart(6)} µs each ${String(row.rows).padStart(8)} rows  ${row.query}`,
   );
   const text = `PostgreSQL's time by statement (${name})\n${lines.join('\n')}\n`;
   process.stdout.write(`\n${text}`);

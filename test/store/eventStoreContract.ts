@@ -616,6 +616,30 @@ export function describeEventStoreContract(
         },
       );
 
+      test('a subscription to quiet streams, woken by many appends to others, still gets their next event once', async () => {
+        const quiet = `${prefix}quiet-`;
+        const received: RecordedEvent[] = [];
+        const controller = new AbortController();
+        const subscription = (async () => {
+          for await (const recorded of store.subscribe({ streamPrefix: quiet, signal: controller.signal })) {
+            received.push(recorded);
+          }
+        })();
+        await store.append(`${quiet}1`, [event('Before')], { expectedRevision: 'no_stream' });
+        for (let i = 0; i < 30; i++) {
+          await store.append(stream(`busy-${i % 3}`), [event('Busy')], { expectedRevision: 'any' });
+        }
+        await new Promise((done) => setTimeout(done, 300));
+        await store.append(`${quiet}1`, [event('After')], { expectedRevision: 0n });
+        await expect
+          .poll(() => received.map((e) => e.type), { timeout: 10_000 })
+          .toEqual(['Before', 'After']);
+        await new Promise((done) => setTimeout(done, 300));
+        controller.abort();
+        await subscription;
+        expect(received.map((e) => e.type)).toEqual(['Before', 'After']);
+      });
+
       test('8 writers on their own connections for several seconds: a live subscriber receives every event exactly once', async () => {
         const writers = await Promise.all(Array.from({ length: 8 }, () => harness.openAnother()));
         const written = new Map<string, string>(); // event id → stream

@@ -12,12 +12,18 @@ import type {
   RecordedEvent,
   SubscribeOptions,
 } from '../eventStore.js';
-import { decodeCheckpoint } from '../eventStore.js';
+import { compareCheckpoints, decodeCheckpoint, encodeCheckpoint } from '../eventStore.js';
 import { type StoreLogger, silentLogger } from '../logger.js';
 import { validateAppend, validateStreamId } from '../validateAppend.js';
 import { AppendNotifications } from './appendNotifications.js';
 import { writeBatch } from './batchWriter.js';
-import { checkpointSql, EVENT_COLUMNS, eventRowQuery, toRecordedEvent } from './eventRows.js';
+import {
+  checkpointSql,
+  EVENT_COLUMN_COUNT,
+  EVENT_COLUMNS,
+  eventRowQuery,
+  toRecordedEvent,
+} from './eventRows.js';
 import { GroupCommit, type PendingAppend } from './groupCommit.js';
 import { loadMigrations, migrate } from './migrate.js';
 import { isConnectionError, isTransientConflict } from './pgErrors.js';
@@ -180,35 +186,52 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const [transactionId, position] = options.fromCheckpoint
-      ? decodeCheckpoint(options.fromCheckpoint)
-      : [0n, 0n];
     const limit = options.maxCount ?? PAGE;
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError('maxCount must be ≥ 0');
+    return (await this.readPage(options.fromCheckpoint, limit, options.streamPrefix)).events;
+  }
+
+  /**
+   * A page of the global order, and the horizon it was read below: every transaction older than
+   * the horizon had ended when the page was read, so no event below it can appear later.
+   */
+  private async readPage(
+    from: Checkpoint | undefined,
+    limit: number,
+    streamPrefix: string | undefined,
+  ): Promise<{ events: RecordedEvent[]; horizon: bigint }> {
+    const [transactionId, position] = from ? decodeCheckpoint(from) : [0n, 0n];
+    // one row with the horizon alone when no event matches
     const { rows } = await this.pool.query(
       eventRowQuery(
-        `SELECT ${EVENT_COLUMNS} FROM events
-         WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-           AND ($3::text IS NULL OR starts_with(stream_id, $3::text))
-         ORDER BY events.transaction_id, events.position LIMIT $4`,
-        [transactionId.toString(), position.toString(), options.streamPrefix ?? null, limit],
+        `WITH snapshot AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
+         SELECT page.*, snapshot.horizon::text FROM snapshot LEFT JOIN LATERAL (
+           SELECT ${EVENT_COLUMNS} FROM events
+           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+             AND transaction_id < snapshot.horizon
+             AND ($3::text IS NULL OR starts_with(stream_id, $3::text))
+           ORDER BY events.transaction_id, events.position LIMIT $4) AS page ON true
+         ORDER BY page.transaction_id, page.position`,
+        [transactionId.toString(), position.toString(), streamPrefix ?? null, limit],
       ),
     );
-    return rows.map(toRecordedEvent);
+    const horizon = BigInt(rows[0]![EVENT_COLUMN_COUNT] as string);
+    return { events: rows[0]![0] === null ? [] : rows.map(toRecordedEvent), horizon };
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
     const { signal, streamPrefix } = options;
-    let checkpoint = options.fromCheckpoint;
+    // Where the next read starts: the last event delivered, or past it once a short page shows
+    // that nothing older than its horizon is left. Without the second, a subscription to streams
+    // that are quiet (API tokens, say) scanned the whole log since its last event on every append.
+    let cursor = options.fromCheckpoint;
     // while the consumer works through a full page, the next one is already being read
-    let prefetched: Promise<RecordedEvent[]> | undefined;
+    let prefetched: ReturnType<PostgresEventStore['readPage']> | undefined;
     while (!signal?.aborted && !this.closed) {
       const seen = this.notifications.generation;
-      let page: RecordedEvent[];
+      let page: { events: RecordedEvent[]; horizon: bigint };
       try {
-        page = await (prefetched ??
-          this.readAll({ fromCheckpoint: checkpoint, maxCount: PAGE, streamPrefix }));
+        page = await (prefetched ?? this.readPage(cursor, PAGE, streamPrefix));
       } catch (error) {
         prefetched = undefined;
         if (this.closed) return;
@@ -218,16 +241,22 @@ export class PostgresEventStore implements EventStore {
         continue;
       }
       prefetched = undefined;
-      if (page.length === PAGE) {
-        prefetched = this.readAll({ fromCheckpoint: page.at(-1)!.position, maxCount: PAGE, streamPrefix });
+      const { events, horizon } = page;
+      if (events.length === PAGE) {
+        prefetched = this.readPage(events.at(-1)!.position, PAGE, streamPrefix);
         prefetched.catch(() => undefined); // awaited (and reported) on the next turn
       }
-      for (const event of page) {
+      for (const event of events) {
         yield event;
-        checkpoint = event.position;
+        cursor = event.position;
         if (signal?.aborted) return;
       }
-      if (page.length < PAGE) await this.notifications.waitForAppend(seen, this.pollIntervalMs, signal);
+      if (events.length < PAGE) {
+        // (horizon, 0) is before every event of the horizon's own transaction: positions start at 1
+        const pastHorizon = encodeCheckpoint(horizon, 0n);
+        if (!cursor || compareCheckpoints(pastHorizon, cursor) > 0) cursor = pastHorizon;
+        await this.notifications.waitForAppend(seen, this.pollIntervalMs, signal);
+      }
     }
   }
 
