@@ -24,6 +24,8 @@ export interface ProjectionRunnerOptions {
   maxBatchDelayMs?: number;
   /** how often a standby instance asks for the lock */
   standbyRetryMs?: number;
+  /** how often, at most, checkpoints moved past quiet stretches of the log are written */
+  caughtUpWriteMs?: number;
 }
 
 /** The advisory lock that makes one instance of a projection active, per schema and name ($1). */
@@ -55,6 +57,12 @@ export class ProjectionRunner {
   private lockClient: pg.Client | undefined;
   private running: Promise<void> | undefined;
   private active = false;
+  /** events taken from the subscription, and of those, applied (their batches committed) */
+  private received = 0;
+  private applied = 0;
+  /** where the subscription last said it had delivered everything, and after how many events */
+  private caughtUp: { checkpoint: Checkpoint; received: number } | undefined;
+  private caughtUpWrittenAt = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     const prefixes = new Set(options.projectors.map((projector) => projector.streamPrefix));
@@ -184,11 +192,19 @@ export class ProjectionRunner {
     );
     for (const row of rows) this.checkpoints.set(row.name, row.checkpoint ?? undefined);
     this.setCheckpoint(this.least());
+    // a fresh subscription: what an earlier one delivered and said is forgotten with it
+    this.received = 0;
+    this.applied = 0;
+    this.caughtUp = undefined;
     const iterator = store
       .subscribe({
         fromCheckpoint: this.checkpoint,
         streamPrefix: this.streamPrefix,
         signal: this.abort.signal,
+        onCaughtUp: (checkpoint) => {
+          this.caughtUp = { checkpoint, received: this.received };
+          void this.moveToCaughtUp();
+        },
       })
       [Symbol.asyncIterator]();
     let pending = iterator.next();
@@ -205,6 +221,7 @@ export class ProjectionRunner {
       }
       if (next.done) break;
       batch.push(next.value);
+      this.received++;
       pending = iterator.next();
       closing ??= sleep(maxBatchDelayMs).then(() => undefined);
       if (batch.length >= batchSize) {
@@ -216,6 +233,50 @@ export class ProjectionRunner {
     await iterator.return?.();
   }
 
+  /** Applies a batch, then catches quiet read models up if the subscription said it was idle. */
+  private async commit(batch: RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.apply(batch);
+    this.applied += batch.length;
+    await this.moveToCaughtUp();
+  }
+
+  /**
+   * Once every event the subscription delivered before it said it was caught up is applied, the
+   * read models stand where it stood: a quiet read model (API tokens, in a log of chargers' calls)
+   * moves there too, so that neither a restart nor the lag metric scans the log from its last
+   * event again. Written at most every caughtUpWriteMs; in memory at once.
+   */
+  private async moveToCaughtUp(): Promise<void> {
+    const caughtUp = this.caughtUp;
+    if (!caughtUp || this.applied < caughtUp.received) return;
+    const behind = this.options.projectors
+      .map((projector) => projector.name)
+      .filter((name) => {
+        const checkpoint = this.checkpoints.get(name);
+        return !checkpoint || compareCheckpoints(checkpoint, caughtUp.checkpoint) < 0;
+      });
+    if (behind.length === 0) return;
+    for (const name of behind) this.checkpoints.set(name, caughtUp.checkpoint);
+    this.setCheckpoint(this.least());
+    const { caughtUpWriteMs = 10_000 } = this.options;
+    if (Date.now() - this.caughtUpWrittenAt < caughtUpWriteMs) return;
+    this.caughtUpWrittenAt = Date.now();
+    // only forwards: a batch committed meanwhile may have written a later checkpoint
+    await this.options.pool
+      .query(
+        `UPDATE projection_checkpoints SET checkpoint = $2, updated_at = now()
+         WHERE name = ANY($1) AND (checkpoint IS NULL OR checkpoint < $2)`,
+        [behind, caughtUp.checkpoint],
+      )
+      .catch((error) =>
+        this.options.logger.warn(
+          { err: error, projection: this.name },
+          'could not write a caught-up checkpoint; the next one will',
+        ),
+      );
+  }
+
   /**
    * Applies a batch: each read model with events in it in a transaction of its own (its rows and
    * its checkpoint together), all at once; the others' checkpoints move in one statement. A
@@ -223,8 +284,7 @@ export class ProjectionRunner {
    * batch takes as long as its slowest read model rather than the sum of them: in a busy server
    * every statement also waits for its turn in the event loop.
    */
-  private async commit(batch: RecordedEvent[]): Promise<void> {
-    if (batch.length === 0) return;
+  private async apply(batch: RecordedEvent[]): Promise<void> {
     const last = batch.at(-1)!.position;
     const idle: string[] = [];
     const writes: Array<Promise<void>> = [];

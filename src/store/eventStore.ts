@@ -64,6 +64,12 @@ export interface SubscribeOptions {
   streamPrefix?: string;
   /** aborting ends the iteration cleanly */
   signal?: AbortSignal;
+  /**
+   * Called when the subscription has delivered every event of its streams up to `checkpoint`
+   * and waits for more: a consumer of quiet streams can move its own checkpoint there, rather
+   * than starting again from its last event. Adapters may never call it.
+   */
+  onCaughtUp?(checkpoint: Checkpoint): void;
 }
 
 export interface EventStore {

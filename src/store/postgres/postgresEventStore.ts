@@ -255,6 +255,7 @@ export class PostgresEventStore implements EventStore {
         // (horizon, 0) is before every event of the horizon's own transaction: positions start at 1
         const pastHorizon = encodeCheckpoint(horizon, 0n);
         if (!cursor || compareCheckpoints(pastHorizon, cursor) > 0) cursor = pastHorizon;
+        options.onCaughtUp?.(cursor);
         await this.notifications.waitForAppend(seen, this.pollIntervalMs, signal);
       }
     }
