@@ -44,6 +44,9 @@ import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
 import { TransactionIdBlocks } from './store/postgres/transactionIdBlocks.js';
 
+/** connections waiting to be accepted, per listener */
+const LISTEN_BACKLOG = 4_096;
+
 export interface RunningAmpledger {
   /** http://127.0.0.1:PORT */
   url: string;
@@ -270,11 +273,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         logger: logger.child({ part: 'rebuild' }),
       }),
     });
-    await http.listen({ port: config.port, host: '0.0.0.0' });
+    // A fleet reconnecting at once (after a network outage) arrives faster than connections are
+    // accepted: a deep accept queue holds them instead of dropping their SYNs into the clients'
+    // retransmission back-off (the kernel caps it at net.core.somaxconn).
+    await http.listen({ port: config.port, host: '0.0.0.0', backlog: LISTEN_BACKLOG });
     stops.push(() => http.close());
     stops.push(() => gateway.close());
     if (tlsServer && config.tls) {
-      tlsServer.listen(config.tls.port, '0.0.0.0');
+      tlsServer.listen(config.tls.port, '0.0.0.0', LISTEN_BACKLOG);
       await once(tlsServer, 'listening');
       stops.push(() => new Promise<void>((done) => tlsServer.close(() => done())));
     }
