@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
 import { createLogger } from '../../src/logging.js';
 import { type RunningAmpledger, startAmpledger } from '../../src/main.js';
+import { CLOSE_REPLACED } from '../../src/ocpp/gateway/ocppGateway.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 import { TestCharger } from '../support/gatewayHarness.js';
@@ -126,6 +127,36 @@ describe('a 1.6 charger against npm start', () => {
     expect(rejected.metadata).toMatchObject({
       ocpp: { version: '1.6', frame: '[2,"bad","Heartbeat",{"unexpected":true}]' },
     });
+  });
+
+  it('a second connection replaces the first: both facts are in the stream, and the charger stays online', async () => {
+    const url = `${accepting.url.replace('http', 'ws')}/ocpp/CP-TWIN`;
+    const first = await TestCharger.connect(url, 'ocpp1.6');
+    await first.call('b1', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'X1' });
+    const firstClosed = first.closed();
+    const second = await TestCharger.connect(url, 'ocpp1.6');
+    expect((await firstClosed).code).toBe(CLOSE_REPLACED);
+    expect((await second.call('h1', 'Heartbeat'))[0]).toBe(3);
+
+    const events = await streamOf(accepting, 'CP-TWIN', (all) =>
+      all.some((event) => event.type === 'ChargerDisconnected'),
+    );
+    const connections = events
+      .filter((event) => event.type === 'ChargerConnected')
+      .map((event) => (event.data as { connectionId: string }).connectionId);
+    expect(connections).toHaveLength(2);
+    const [firstId, secondId] = connections;
+    const disconnected = events.filter((event) => event.type === 'ChargerDisconnected');
+    expect(disconnected.map((event) => event.data)).toEqual([
+      expect.objectContaining({ connectionId: firstId, code: CLOSE_REPLACED }),
+    ]);
+    // the old connection's close does not take the charger offline: the new one is current
+    await accepting.projections.get('connector_status')!.catchUp();
+    const { rows } = await accepting.readModels.query(
+      "SELECT connected, connection_id FROM charger_presence WHERE charger_id = 'CP-TWIN'",
+    );
+    expect(rows).toEqual([{ connected: true, connection_id: secondId }]);
+    second.close();
   });
 
   it('the other 1.6 reports, security extension included, are recorded and answered', async () => {
