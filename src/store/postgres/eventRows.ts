@@ -4,7 +4,7 @@ import type { Checkpoint, RecordedEvent } from '../eventStore.js';
 /** The columns of an event as read, in order (rows come back as arrays: cheaper than objects). */
 export const EVENT_COLUMNS =
   'event_id, stream_id, revision, transaction_id, position, type, schema_version, data, metadata, recorded_at';
-export const EVENT_COLUMN_COUNT = 10;
+export const EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(',').length;
 
 /** The checkpoint of an event row, computed by the server (alias: the table alias with its dot, or ''). */
 export const checkpointSql = (alias = '') =>
