@@ -26,6 +26,8 @@ export interface ProjectionRunnerOptions {
   standbyRetryMs?: number;
   /** how often, at most, checkpoints moved past quiet stretches of the log are written */
   caughtUpWriteMs?: number;
+  /** monotonic milliseconds, for that throttle alone (no read model's rows depend on it) */
+  clock?: () => number;
 }
 
 /** The advisory lock that makes one instance of a projection active, per schema and name ($1). */
@@ -62,7 +64,7 @@ export class ProjectionRunner {
   private applied = 0;
   /** where the subscription last said it had delivered everything, and after how many events */
   private caughtUp: { checkpoint: Checkpoint; received: number } | undefined;
-  private caughtUpWrittenAt = 0;
+  private caughtUpWrittenAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     const prefixes = new Set(options.projectors.map((projector) => projector.streamPrefix));
@@ -259,9 +261,10 @@ export class ProjectionRunner {
     if (behind.length === 0) return;
     for (const name of behind) this.checkpoints.set(name, caughtUp.checkpoint);
     this.setCheckpoint(this.least());
-    const { caughtUpWriteMs = 10_000 } = this.options;
-    if (Date.now() - this.caughtUpWrittenAt < caughtUpWriteMs) return;
-    this.caughtUpWrittenAt = Date.now();
+    const { caughtUpWriteMs = 10_000, clock = () => performance.now() } = this.options;
+    const now = clock();
+    if (now - this.caughtUpWrittenAt < caughtUpWriteMs) return;
+    this.caughtUpWrittenAt = now;
     // only forwards: a batch committed meanwhile may have written a later checkpoint
     await this.options.pool
       .query(

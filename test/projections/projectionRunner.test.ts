@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionRunner, type ProjectionRunnerOptions } from '../../projections/projectionRunner.js';
 import { eachEvent, type Projector } from '../../projections/projector.js';
-import { compareCheckpoints } from '../../src/store/eventStore.js';
+import { type Checkpoint, compareCheckpoints } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
@@ -110,12 +110,12 @@ describe('projection runner', () => {
       await store.append(`other-quiet-${i}`, [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
     }
     const head = (await store.headCheckpoint())!;
-    const passed = (checkpoint: string | null | undefined) =>
-      checkpoint != null && compareCheckpoints(checkpoint as never, head) >= 0;
+    const passed = (checkpoint: Checkpoint | null | undefined) =>
+      checkpoint != null && compareCheckpoints(checkpoint, head) >= 0;
     await expect.poll(() => passed(runner.position), { timeout: 5_000 }).toBe(true);
     const stored = async () =>
       (await pool.query("SELECT checkpoint FROM projection_checkpoints WHERE name = 'counter'")).rows[0]
-        ?.checkpoint as string | null;
+        ?.checkpoint as Checkpoint | null;
     await expect.poll(async () => passed(await stored()), { timeout: 5_000 }).toBe(true);
     await runner.stop();
     expect(await counts()).toEqual(before);

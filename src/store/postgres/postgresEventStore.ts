@@ -45,6 +45,12 @@ export interface PostgresEventStoreOptions {
   logger?: StoreLogger;
 }
 
+/** A page of the global order, and the horizon it was read below (see readPage). */
+interface LogPage {
+  events: RecordedEvent[];
+  horizon: bigint;
+}
+
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 const PAGE = 1_000;
 const MAX_ATTEMPTS = 5;
@@ -199,7 +205,7 @@ export class PostgresEventStore implements EventStore {
     from: Checkpoint | undefined,
     limit: number,
     streamPrefix: string | undefined,
-  ): Promise<{ events: RecordedEvent[]; horizon: bigint }> {
+  ): Promise<LogPage> {
     const [transactionId, position] = from ? decodeCheckpoint(from) : [0n, 0n];
     // one row with the horizon alone when no event matches
     const { rows } = await this.pool.query(
@@ -226,10 +232,10 @@ export class PostgresEventStore implements EventStore {
     // that are quiet (API tokens, say) scanned the whole log since its last event on every append.
     let cursor = options.fromCheckpoint;
     // while the consumer works through a full page, the next one is already being read
-    let prefetched: ReturnType<PostgresEventStore['readPage']> | undefined;
+    let prefetched: Promise<LogPage> | undefined;
     while (!signal?.aborted && !this.closed) {
       const seen = this.notifications.generation;
-      let page: { events: RecordedEvent[]; horizon: bigint };
+      let page: LogPage;
       try {
         page = await (prefetched ?? this.readPage(cursor, PAGE, streamPrefix));
       } catch (error) {
