@@ -10,6 +10,7 @@ import { ChargerRegistryQueries } from '../projections/chargerRegistry/chargerRe
 import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesProjector.js';
 import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
+import { pendingEnergyCorrections } from '../projections/sessions/energyCorrectionQueries.js';
 import { Authenticator } from './api/auth/principal.js';
 import { ChargerCommandService } from './api/commands/chargerCommandService.js';
 import { LocalListSchedule } from './api/commands/localListSchedule.js';
@@ -22,6 +23,7 @@ import type { CommandRouter } from './cluster/commandRouter.js';
 import { type Presence, RedisCluster } from './cluster/redisCluster.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
+import { EnergyCorrections } from './domain/charger/energyCorrections.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
 import { SerialNumberClaims } from './domain/chargers/serialNumbers.js';
@@ -122,6 +124,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
 
     const clock = () => new Date();
     const nodeId = `${hostname()}-${process.pid}`;
+    const energyCorrections = new EnergyCorrections({
+      store: eventStore,
+      pending: () => pendingEnergyCorrections(readModels),
+      clock,
+      logger: logger.child({ part: 'energy-corrections' }),
+    });
+    energyCorrections.start();
+    stops.push(() => energyCorrections.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
     const registryQueries = new ChargerRegistryQueries(readModels);
     const { autoRegister } = config;

@@ -12,7 +12,10 @@ import { timestampOrNull } from '../timestamps.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** CDRs for billing: one per stopped session, versioned when a late event amends it. */
+/**
+ * CDRs for billing: one per stopped session, as its stop recorded it; a new version when a later
+ * fact amends it (late samples changing its flags, an energy correction).
+ */
 export async function cdrsProjector(tariff: Tariff): Promise<Projector> {
   return {
     name: 'cdrs',
@@ -22,6 +25,7 @@ export async function cdrsProjector(tariff: Tariff): Promise<Projector> {
       'TransactionAuthorized',
       'TransactionStopped',
       'SessionFlagsAmended',
+      'SessionEnergyCorrected',
     ]),
     migrations: await loadMigrations(MIGRATIONS),
     apply: (events, tx) => applyCdrBatch(events, tx, tariff),
@@ -178,6 +182,8 @@ async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient, tariff:
     } else if (fact.type === 'SessionFlagsAmended' && session.latest) {
       // not billed yet: the stop's CDR will carry the flags
       issue(event, session, session.latest, fact.data.flags);
+    } else if (fact.type === 'SessionEnergyCorrected' && session.latest) {
+      issue(event, session, { ...session.latest, energyWh: fact.data.energyWh }, fact.data.flags);
     }
   }
   await writeRows(

@@ -1,22 +1,35 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import { meterWithBoot, meterWithSamples } from '../../src/domain/charger/sessionMeter.js';
 import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
+import type { Flag } from '../../src/policies/energyReconciliation.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
 import { timestampOrNull } from '../timestamps.js';
+import {
+  type EnergyCorrection,
+  type ProjectedMeter,
+  reconcileAmendedFlags,
+  reconcileStop,
+} from './sessionEnergy.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Sessions: one row per transaction, from its start, its samples, its stop and their repeats. */
+/**
+ * Sessions: one row per transaction, from its start, its samples, its stop and their repeats. The
+ * energy is reconciled again from the session's meter by today's policy (and boots while it ran),
+ * so a rebuild corrects what an older policy recorded; such a session keeps the correction to
+ * be made a fact in the log (see EnergyCorrections).
+ */
 export async function sessionsProjector(): Promise<Projector> {
   return {
     name: 'sessions',
     streamPrefix: 'charger-',
-    eventTypes: TRANSACTION_EVENT_TYPES,
+    eventTypes: new Set([...TRANSACTION_EVENT_TYPES, 'ChargerBooted']),
     migrations: await loadMigrations(MIGRATIONS),
     apply: applySessionBatch,
   };
@@ -48,6 +61,8 @@ const SESSION: Columns = {
   flags: 'jsonb',
   revisions: 'bigint[]',
   last_revision: 'bigint',
+  meter: 'jsonb',
+  energy_correction: 'jsonb',
 };
 
 const ORPHAN_STOP: Columns = {
@@ -63,7 +78,13 @@ const ORPHAN_STOP: Columns = {
   flags: 'jsonb',
 };
 
-type SessionRow = Record<keyof typeof SESSION, unknown> & { revisions: string[]; last_revision: string };
+type SessionRow = Record<keyof typeof SESSION, unknown> & {
+  revisions: string[];
+  last_revision: string;
+  /** null: begun before the read model kept meters (its recorded figures stand) */
+  meter: ProjectedMeter | null;
+  energy_correction: EnergyCorrection | null;
+};
 
 /** A batch folded per session in memory, then written with one statement per table. */
 async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
@@ -72,7 +93,12 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     return key === undefined ? undefined : sessionIdOf(chargerIdOf(event.streamId), key);
   };
   const ids = [...new Set(events.map(keyOf).filter((id): id is string => id !== undefined))];
-  const { rows } = await tx.query('SELECT * FROM sessions WHERE id = ANY($1) FOR UPDATE', [ids]);
+  // a boot while a session runs is evidence for a register reset: its charger's active sessions too
+  const booted = events.filter((event) => event.type === 'ChargerBooted').map((e) => chargerIdOf(e.streamId));
+  const { rows } = await tx.query(
+    `SELECT * FROM sessions WHERE id = ANY($1) OR (charger_id = ANY($2) AND status = 'active') FOR UPDATE`,
+    [ids, [...new Set(booted)]],
+  );
   const sessions = new Map<string, SessionRow>(rows.map((row) => [row.id as string, fromDatabase(row)]));
   const changed = new Set<string>();
   const orphans: Array<Record<string, unknown>> = [];
@@ -81,6 +107,15 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     const chargerId = chargerIdOf(event.streamId);
     const revision = event.revision.toString();
     const receivedAt = receivedAtOf(event);
+    if (event.type === 'ChargerBooted') {
+      for (const session of sessions.values()) {
+        if (session.charger_id !== chargerId || session.status !== 'active' || !session.meter) continue;
+        if (BigInt(session.last_revision) >= event.revision) continue;
+        session.meter = meterWithBoot(session.meter, Date.parse(receivedAt));
+        changed.add(session.id as string);
+      }
+      continue;
+    }
     if (charging.type === 'TransactionStarted') {
       const { data } = charging;
       const id = sessionIdOf(chargerId, data.transactionKey);
@@ -111,6 +146,8 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         flags: data.flags,
         revisions: [revision],
         last_revision: revision,
+        meter: meterWithSamples({ meterStartWh: data.meterStartWh, readings: [] }, data.samples ?? []),
+        energy_correction: null,
       });
       changed.add(id);
       continue;
@@ -146,20 +183,39 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         normalised_id_tag: data.normalisedIdTag,
         authorization_status: data.authorization.status,
       });
-    } else if (charging.type === 'SessionFlagsAmended') session.flags = charging.data.flags;
-    else if (charging.type === 'TransactionStopped') {
+    } else if (charging.type === 'MeterValuesReported') {
+      if (session.meter) {
+        session.meter = meterWithSamples(
+          session.meter,
+          charging.data.samples,
+          charging.data.duplicateSamples,
+        );
+      }
+    } else if (charging.type === 'SessionFlagsAmended') {
+      session.flags = reconcileAmendedFlags(session.meter, charging.data.flags, session.flags as Flag[]);
+    } else if (charging.type === 'SessionEnergyCorrected') {
+      Object.assign(session, {
+        energy_wh: charging.data.energyWh,
+        flags: charging.data.flags,
+        energy_correction: null,
+      });
+    } else if (charging.type === 'TransactionStopped') {
       const { data } = charging;
+      const meter = session.meter && meterWithSamples(session.meter, data.samples, data.duplicateSamples);
+      const reconciled = reconcileStop(meter, data);
       Object.assign(session, {
         status: 'stopped',
         meter_stop_wh: data.meterStopWh,
-        energy_wh: data.energyWh,
+        energy_wh: reconciled.energyWh,
         stop_charger_time: data.chargerTime,
         stop_corrected_time: timestampOrNull(data.correctedTime),
         stop_server_time: receivedAt,
         stop_reason: data.reason,
         stop_kind: data.stopKind,
         stop_id_tag: data.idTag ?? null,
-        flags: data.flags,
+        flags: reconciled.flags,
+        meter: reconciled.meter,
+        energy_correction: reconciled.correction ?? null,
       });
     }
   }

@@ -1,3 +1,5 @@
+import { resolutionOfText } from './energyReconciliation.js';
+
 /**
  * Meter samples as the domain keeps them: every value read with its own unit and context
  * (ocpp-reference §2.3), normalised to base units (energy Wh, power W), the raw text beside it.
@@ -90,7 +92,28 @@ const roundMilli = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The overall energy register reading of a sample in Wh, if it has one. */
 export function energyRegisterWh(sample: MeterSample): number | undefined {
-  const reading = sample.values.find(
+  return registerValueOf(sample)?.value;
+}
+
+/**
+ * The overall energy register reading of a sample, in Wh, with the smallest step its text could
+ * show in Wh (`"79.023"` kWh: 1 Wh; `"14.31"` Wh: 0.01 Wh): readings differ by their rounding.
+ */
+export function energyRegisterReading(sample: MeterSample): { wh: number; resolutionWh: number } | undefined {
+  const reading = registerValueOf(sample);
+  if (reading?.value === undefined) return undefined;
+  const { raw } = reading;
+  const rawNumber = Number(raw.value);
+  // every scaling applied to the text (unit, multiplier, a quirk's), read off the value itself
+  const factor =
+    Number.isFinite(rawNumber) && rawNumber !== 0
+      ? Math.abs(reading.value / rawNumber)
+      : (SCALE[raw.unit ?? 'Wh']?.factor ?? 1) * 10 ** (raw.multiplier ?? 0);
+  return { wh: reading.value, resolutionWh: (resolutionOfText(raw.value) ?? 1) * factor };
+}
+
+function registerValueOf(sample: MeterSample): SampledValue | undefined {
+  return sample.values.find(
     (value) =>
       value.measurand === ENERGY_REGISTER &&
       value.value !== undefined &&
@@ -98,5 +121,4 @@ export function energyRegisterWh(sample: MeterSample): number | undefined {
       value.phase === undefined &&
       (value.location === undefined || value.location === 'Outlet'),
   );
-  return reading?.value;
 }

@@ -368,8 +368,46 @@ describe('StopTransaction', () => {
     expect(stopped.energyWh).toBe(2000 + 500 + 1000);
     expect(stopped.flags).toContainEqual({
       code: 'register_reset',
-      detail: { resets: 1, meterStartWh: 50_000, meterStopWh: 1500, expected: false },
+      detail: {
+        resets: 1,
+        evidence: ['near_zero'],
+        meterStartWh: 50_000,
+        meterStopWh: 1500,
+        expected: false,
+      },
     });
+  });
+
+  it('a stop a fraction of a Wh below its last kWh sample is billed once, not as a reset', () => {
+    // issue 13 §1: samples of "1.0005" kWh, then meterStop 1000 Wh, billed 2000.5 Wh
+    const given = new Scenario(registered, approved);
+    given.when(start({ meterStartWh: 0 }));
+    given.when(meterValues([energy(1.0005, at(10), 'kWh')], { transactionKey: '101' }), at(10));
+    const stopped = given.event(
+      given.when(stop('101', { meterStopWh: 1000 }), at(20)),
+      'TransactionStopped',
+    ).data;
+    expect(stopped.energyWh).toBe(1000);
+    expect(codes(stopped.flags)).not.toContain('register_reset');
+  });
+
+  it('a charger that booted during the session and came back lower reset its register', () => {
+    const given = new Scenario(registered, approved);
+    given.when(start({ meterStartWh: 5000 }));
+    given.when(meterValues([energy(6000, at(10))], { transactionKey: '101' }), at(10));
+    given.when(boot(), at(15));
+    given.when(meterValues([energy(3000, at(20))], { transactionKey: '101' }), at(20));
+    const stopped = given.event(
+      given.when(stop('101', { meterStopWh: 3500 }), at(30)),
+      'TransactionStopped',
+    ).data;
+    expect(stopped.energyWh).toBe(1000 + 3000 + 500);
+    expect(stopped.flags).toContainEqual(
+      expect.objectContaining({
+        code: 'register_reset',
+        detail: expect.objectContaining({ evidence: ['boot'] }),
+      }),
+    );
   });
 
   it('a stop before its start is an implausible time', () => {
@@ -491,8 +529,8 @@ describe('MeterValues', () => {
     );
     expect(given.event(again, 'MeterValuesReported').data.duplicateSamples).toEqual([0]);
     expect(transactionOf(given.state, '101')!.readings).toEqual([
-      [Date.parse(at(5)), 2000],
-      [Date.parse(at(6)), 3000],
+      [Date.parse(at(5)), 2000, 1],
+      [Date.parse(at(6)), 3000, 1],
     ]);
   });
 
@@ -584,6 +622,7 @@ describe('vendor quirks', () => {
       code: 'register_reset',
       detail: {
         resets: 1,
+        evidence: ['quirk'],
         meterStartWh: 5000,
         meterStopWh: 1200,
         expected: true,

@@ -8,7 +8,6 @@ import {
   timeFlags,
 } from '../../src/policies/clockSkew.js';
 import { isDuplicateSample, isDuplicateStart, sampleTimeKey } from '../../src/policies/dedup.js';
-import { addReading, reconcileEnergy, trackReadings } from '../../src/policies/energyReconciliation.js';
 import { energyRegisterWh, normaliseSampledValue } from '../../src/policies/meterValues.js';
 import { isStaleTagLock } from '../../src/policies/staleTagLock.js';
 import { classifyStopReason } from '../../src/policies/stopReasons.js';
@@ -81,31 +80,6 @@ describe('meter values', () => {
     expect(energyRegisterWh(sample([{ value: '5', phase: 'L1' }, { value: '9' }]))).toBe(9);
     expect(energyRegisterWh(sample([{ value: '5', phase: 'L1' }]))).toBeUndefined();
     expect(energyRegisterWh(sample([{ value: '5', measurand: 'Power.Active.Import' }]))).toBeUndefined();
-  });
-});
-
-describe('meter reconciliation', () => {
-  const track = (...readings: Array<[number, number]>) => trackReadings(readings.reduce(addReading, []));
-  it('energy is meterStop − meterStart; samples within 100 Wh of it raise nothing', () => {
-    expect(
-      reconcileEnergy({ meterStartWh: 100, meterStopWh: 5100, samples: track([1, 100], [2, 5050]) }),
-    ).toEqual({
-      energyWh: 5000,
-      flags: [],
-    });
-  });
-  it('readings are folded in time order, whatever order they arrived in', () => {
-    expect(track([3, 30], [1, 10], [2, 20])).toMatchObject({
-      firstWh: 10,
-      lastWh: 30,
-      resets: 0,
-      increaseWh: 20,
-    });
-  });
-  it('one sample alone is no evidence of a discrepancy', () => {
-    expect(reconcileEnergy({ meterStartWh: 0, meterStopWh: 5000, samples: track([1, 10]) }).flags).toEqual(
-      [],
-    );
   });
 });
 

@@ -9,7 +9,8 @@ import { type ChargerState, evolveCharger, initialChargerState } from './charger
  * years, so connect-time loading folds only the events after the latest snapshot. Snapshots live
  * in their own stream, snapshot-charger-{identity}; one whose shape is outdated is ignored.
  */
-export const CHARGER_STATE_VERSION = 2;
+// 3: register readings carry their resolution, transactions the boots while they ran
+export const CHARGER_STATE_VERSION = 3;
 /** a snapshot is written once this many events follow the last one */
 export const SNAPSHOT_EVERY = 500;
 

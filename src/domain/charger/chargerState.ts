@@ -1,21 +1,20 @@
 import { parseChargerTime } from '../../policies/chargerTime.js';
 import { type ClockModel, observeClock } from '../../policies/clockSkew.js';
 import { sampleTimeKey } from '../../policies/dedup.js';
-import { addReading, type Flag, type RegisterReading } from '../../policies/energyReconciliation.js';
-import { energyRegisterWh } from '../../policies/meterValues.js';
+import type { Flag } from '../../policies/energyReconciliation.js';
 import type { Registration } from '../chargers/chargerRegistry.js';
 import { evolveRegistration } from '../chargers/chargerRegistry.js';
 import type { RegistryEvent } from '../chargers/registryEvents.js';
 import { REGISTRY_EVENT_TYPES } from '../chargers/registryEvents.js';
 import type { BootStatus, ChargerIdentification, ChargingEvent } from './chargerEvents.js';
+import { meterWithBoot, meterWithSamples, type SessionMeter } from './sessionMeter.js';
 import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactionEvents.js';
 
-/** What the decider remembers of one transaction. */
-export interface TransactionState extends ConnectorRef {
+/** What the decider remembers of one transaction (its meter: meterStartWh, readings, boots). */
+export interface TransactionState extends ConnectorRef, SessionMeter {
   key: string;
   normalisedIdTag: string;
   authorization: AuthorizationOutcome['status'];
-  meterStartWh: number;
   chargerTime: string;
   /** corrected start, epoch ms (undefined: unreadable) */
   startedMs?: number;
@@ -23,8 +22,6 @@ export interface TransactionState extends ConnectorRef {
   receivedAt: string;
   /** the start's flags (the stop adds its own) */
   flags: Flag[];
-  /** energy register readings so far, in sample-time order */
-  readings: RegisterReading[];
   /** instants of the samples recorded so far (dedup) */
   sampleKeys: string[];
   stopped?: { meterStopWh: number; stoppedMs?: number; energyWh: number; flags: Flag[] };
@@ -83,10 +80,15 @@ export function evolveCharger(
         duplicateSerialOf: _duplicate,
         ...identification
       } = charging.data;
+      const bootMs = Date.parse(at);
       return {
         ...state,
         boot: { status: decision.status, identification, at, quirks },
         firstBootAt: state.firstBootAt ?? at,
+        // a boot in the middle of a session is evidence for a register reset
+        transactions: state.transactions.map((transaction) =>
+          transaction.stopped ? transaction : meterWithBoot(transaction, bootMs),
+        ),
       };
     }
     case 'HeartbeatReceived':
@@ -171,6 +173,14 @@ export function evolveCharger(
         },
       }));
     }
+    case 'SessionEnergyCorrected': {
+      const { energyWh, flags } = charging.data;
+      return updateTransaction(state, charging.data.transactionKey, (transaction) =>
+        transaction.stopped
+          ? { ...transaction, stopped: { ...transaction.stopped, energyWh, flags } }
+          : transaction,
+      );
+    }
     case 'SessionFlagsAmended':
       return updateTransaction(state, charging.data.transactionKey, (transaction) =>
         transaction.stopped
@@ -193,23 +203,11 @@ function withSamples(
   samples: readonly RecordedSample[],
   duplicates: readonly number[],
 ): TransactionState {
-  let { readings } = transaction;
   const sampleKeys = [...transaction.sampleKeys];
   samples.forEach((sample, index) => {
-    if (duplicates.includes(index)) return;
-    sampleKeys.push(sampleTimeKey(sample.chargerTime));
-    const reading = registerReadingOf(sample);
-    if (reading) readings = addReading(readings, reading);
+    if (!duplicates.includes(index)) sampleKeys.push(sampleTimeKey(sample.chargerTime));
   });
-  return { ...transaction, sampleKeys, readings };
-}
-
-/** A sample's energy register reading at its (corrected) time; unreadable times sort last. */
-export function registerReadingOf(sample: RecordedSample): RegisterReading | undefined {
-  const wh = energyRegisterWh(sample);
-  if (wh === undefined) return undefined;
-  const time = parseChargerTime(sample.correctedTime) ?? parseChargerTime(sample.chargerTime);
-  return [time ?? Number.MAX_SAFE_INTEGER, wh];
+  return { ...meterWithSamples(transaction, samples, duplicates), sampleKeys };
 }
 
 function updateTransaction(

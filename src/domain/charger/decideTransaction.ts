@@ -3,10 +3,9 @@ import { correctChargerTime, estimateClockOffset, timeFlags } from '../../polici
 import { isDuplicateSample, isDuplicateStart, sampleTimeKey } from '../../policies/dedup.js';
 import {
   addReading,
+  ENERGY_FLAG_CODES,
   type Flag,
   type RegisterReading,
-  reconcileEnergy,
-  trackReadings,
 } from '../../policies/energyReconciliation.js';
 import { normaliseIdTag, visible } from '../../policies/idTag.js';
 import {
@@ -23,11 +22,11 @@ import type { ChargingEvent } from './chargerEvents.js';
 import {
   type ChargerState,
   connectorKey,
-  registerReadingOf,
   type TransactionState,
   tenantOf,
   transactionOf,
 } from './chargerState.js';
+import { reconcileSessionEnergy, registerReadingOf } from './sessionMeter.js';
 import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactionEvents.js';
 
 export interface RawMeterSample {
@@ -315,16 +314,13 @@ function decideStop(
     quirks,
     transaction.readings,
   );
-  const register = trackReadings(readings);
   // 2.x sends no meterStop: the last register reading is it
   const meterStopWh = command.meterStopWh ?? readings.at(-1)?.[1] ?? transaction.meterStartWh;
-  const resetQuirk = quirkWith(quirks, 'registerResetOnBoot');
-  const energy = reconcileEnergy({
-    meterStartWh: transaction.meterStartWh,
+  const energy = reconcileSessionEnergy(
+    { ...transaction, readings },
     meterStopWh,
-    ...(register ? { samples: register } : {}),
-    ...(resetQuirk ? { resetQuirk: resetQuirk.id } : {}),
-  });
+    quirkWith(quirks, 'registerResetOnBoot')?.id,
+  );
   const stopKind = classifyStopReason(reason);
   const flags = mergeFlags(
     transaction.flags,
@@ -402,18 +398,14 @@ function decideMeterValues(
     shown === undefined ? undefined : authorizeShownToken(shown, command.token, transaction, state, context);
   if (authorized?.event) events.unshift(authorized.event);
   // samples after the stop: the session's meter reconciliation is done again with them
-  const register = trackReadings(readings);
-  if (transaction?.stopped && register && readings.length !== transaction.readings.length) {
-    const resetQuirk = quirkWith(quirks, 'registerResetOnBoot');
-    const energy = reconcileEnergy({
-      meterStartWh: transaction.meterStartWh,
-      meterStopWh: transaction.stopped.meterStopWh,
-      samples: register,
-      ...(resetQuirk ? { resetQuirk: resetQuirk.id } : {}),
-    });
-    const meterCodes = new Set(['meter_discrepancy', 'register_reset']);
+  if (transaction?.stopped && readings.length !== transaction.readings.length) {
+    const energy = reconcileSessionEnergy(
+      { ...transaction, readings },
+      transaction.stopped.meterStopWh,
+      quirkWith(quirks, 'registerResetOnBoot')?.id,
+    );
     const flags = mergeFlags(
-      transaction.stopped.flags.filter((flag) => !meterCodes.has(flag.code)),
+      transaction.stopped.flags.filter((flag) => !ENERGY_FLAG_CODES.has(flag.code)),
       energy.flags,
     );
     if (JSON.stringify(flags) !== JSON.stringify(transaction.stopped.flags)) {

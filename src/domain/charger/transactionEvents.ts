@@ -129,6 +129,23 @@ export type TransactionEvent =
       };
     }
   | {
+      /**
+       * Today's energy reconciliation disagrees with what the stop recorded (an older policy
+       * decided it): the session's energy and flags from now on, and a new CDR version for billing
+       */
+      type: 'SessionEnergyCorrected';
+      data: {
+        transactionKey: string;
+        tenant: string;
+        recordedEnergyWh: number;
+        energyWh: number;
+        /** every flag the session carries from now on */
+        flags: Flag[];
+        /** the policy that reconciled it */
+        policy: string;
+      };
+    }
+  | {
       /** samples that arrived after the stop changed the session's flags */
       type: 'SessionFlagsAmended';
       data: { transactionKey: string; flags: Flag[] };
@@ -144,4 +161,5 @@ export const TRANSACTION_EVENT_TYPES: ReadonlySet<string> = new Set<TransactionE
   'TransactionStopOrphaned',
   'MeterValuesReported',
   'SessionFlagsAmended',
+  'SessionEnergyCorrected',
 ]);

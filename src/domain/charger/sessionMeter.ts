@@ -1,0 +1,65 @@
+import { parseChargerTime } from '../../policies/chargerTime.js';
+import {
+  addReading,
+  type Flag,
+  type RegisterReading,
+  reconcileEnergy,
+} from '../../policies/energyReconciliation.js';
+import { energyRegisterReading } from '../../policies/meterValues.js';
+import type { RecordedSample } from './transactionEvents.js';
+
+/**
+ * What a session's energy is reconciled from: its meterStart, its register readings in time order
+ * and the boots while it ran. The decider and the sessions read model fold it from the same events
+ * with these functions, so that a rebuild reconciles a session as the decider would today.
+ */
+export interface SessionMeter {
+  meterStartWh: number;
+  readings: RegisterReading[];
+  /** server times (epoch ms) the charger booted at while the session ran */
+  bootsMs?: number[];
+}
+
+/** A sample's energy register reading at its (corrected) time; unreadable times sort last. */
+export function registerReadingOf(sample: RecordedSample): RegisterReading | undefined {
+  const reading = energyRegisterReading(sample);
+  if (!reading) return undefined;
+  const time = parseChargerTime(sample.correctedTime) ?? parseChargerTime(sample.chargerTime);
+  return [time ?? Number.MAX_SAFE_INTEGER, reading.wh, reading.resolutionWh];
+}
+
+/** The meter with a message's samples; those at `duplicates` (indexes) were counted before. */
+export function meterWithSamples<Meter extends SessionMeter>(
+  meter: Meter,
+  samples: readonly RecordedSample[],
+  duplicates: readonly number[] = [],
+): Meter {
+  let { readings } = meter;
+  samples.forEach((sample, index) => {
+    if (duplicates.includes(index)) return;
+    const reading = registerReadingOf(sample);
+    if (reading) readings = addReading(readings, reading);
+  });
+  return readings === meter.readings ? meter : { ...meter, readings };
+}
+
+/** The meter with a boot of its charger (server time) while the session ran. */
+export const meterWithBoot = <Meter extends SessionMeter>(meter: Meter, atMs: number): Meter => ({
+  ...meter,
+  bootsMs: [...(meter.bootsMs ?? []), atMs],
+});
+
+/** The session's energy and energy flags, by today's reconciliation policy. */
+export function reconcileSessionEnergy(
+  meter: SessionMeter,
+  meterStopWh: number,
+  resetQuirk: string | undefined,
+): { energyWh: number; flags: Flag[] } {
+  return reconcileEnergy({
+    meterStartWh: meter.meterStartWh,
+    readings: meter.readings,
+    meterStopWh,
+    ...(resetQuirk ? { resetQuirk } : {}),
+    ...(meter.bootsMs ? { bootsMs: meter.bootsMs } : {}),
+  });
+}
