@@ -6,7 +6,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { ChargerRegistryQueries } from '../projections/chargerRegistry/chargerRegistryQueries.js';
 import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesProjector.js';
 import { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
@@ -23,6 +22,7 @@ import type { CommandRouter } from './cluster/commandRouter.js';
 import { type Presence, RedisCluster } from './cluster/redisCluster.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
+import { type LoadedCharger, loadCharger } from './domain/charger/chargerSnapshots.js';
 import { EnergyCorrections } from './domain/charger/energyCorrections.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from './domain/chargers/chargerRegistryService.js';
@@ -133,7 +133,6 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     energyCorrections.start();
     stops.push(() => energyCorrections.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
-    const registryQueries = new ChargerRegistryQueries(readModels);
     const { autoRegister } = config;
     const tokens = new TokenRegistryService(eventStore, clock);
     const chargers = new ChargerCallHandler({
@@ -161,8 +160,11 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
       schemas,
       admission: new RegistryAdmission({
-        find: (identity) => registryQueries.find(identity),
-        findInLog: async (identity) => (await registry.load(identity)).registration,
+        // from the charger's stream (snapshot and what followed), handed on to its session
+        load: async (identity) => {
+          const loaded = await loadCharger(eventStore, identity);
+          return { registration: loaded.state.registration, handover: loaded };
+        },
         ...(autoRegister !== 'off'
           ? {
               autoRegister: (identity: string) =>
@@ -170,7 +172,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
             }
           : {}),
       }),
-      handlerFor: (session) => countedCalls(chargers.forSession(session), metrics),
+      handlerFor: (session) =>
+        countedCalls(chargers.forSession(session, session.handover as LoadedCharger | undefined), metrics),
       supportedActions: (version) => chargers.supportedActions(version),
       journal: countedRejections(chargers.journal(), metrics),
       logger: gatewayLogger,
@@ -232,7 +235,16 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       },
       watchdog,
     );
-    const localLists = new LocalListSync(readModels, commands, config.commandTimeoutSeconds * 1_000, clock);
+    const localLists = new LocalListSync(
+      readModels,
+      commands,
+      config.commandTimeoutSeconds * 1_000,
+      clock,
+      async () =>
+        (
+          await Promise.all(['tokens', 'local_lists'].map((name) => projections.get(name)!.catchUp(5_000)))
+        ).every(Boolean),
+    );
     if (config.localListSyncSeconds > 0) {
       const schedule = new LocalListSchedule({
         pool: readModels,

@@ -80,16 +80,23 @@ export class ChargerCallHandler {
     return SUPPORTED_ACTIONS[version];
   }
 
-  /** One session's handler: it keeps the charger's state between calls and catches up on conflicts. */
-  forSession(session: SessionInfo): CallHandler {
+  /**
+   * One session's handler: it keeps the charger's state between calls and catches up on conflicts.
+   * `admitted`: the state admission loaded a moment ago; the first call only reads what followed.
+   */
+  forSession(session: SessionInfo, admitted?: LoadedCharger): CallHandler {
     const stream = chargerStream(session.identity);
-    let loaded: LoadedCharger | undefined;
+    let loaded: LoadedCharger | undefined = admitted;
     let state: ChargerState | undefined;
-    let revision: ExpectedRevision = 'no_stream';
+    let revision: ExpectedRevision = admitted?.revision ?? 'no_stream';
     let lastSnapshot: bigint | undefined;
     const catchUp = async () => {
       loaded = loaded
-        ? await catchUpCharger(this.options.store, session.identity, { ...loaded, state: state!, revision })
+        ? await catchUpCharger(this.options.store, session.identity, {
+            ...loaded,
+            state: state ?? loaded.state,
+            revision,
+          })
         : await loadCharger(this.options.store, session.identity);
       state = loaded.state;
       revision = loaded.revision;

@@ -24,6 +24,11 @@ export type LocalListSyncResult =
       answer: string;
     };
 
+/** The read models a list is planned from did not catch up with the log in time. */
+export class ReadModelsBehind extends Error {
+  override readonly name = 'ReadModelsBehind';
+}
+
 /** Local lists are 1.6's (2.0.1's SendLocalList carries typed idTokens our registry does not keep). */
 export const LOCAL_LIST_VERSIONS = new Set(['1.6']);
 
@@ -40,6 +45,12 @@ export class LocalListSync {
     private readonly commands: ChargerCommandService,
     private readonly timeoutMs: number,
     private readonly clock: () => Date,
+    /**
+     * resolves true once the tokens and local-list read models have caught up with the log as it
+     * is now: a list planned from them is a decision (ARCHITECTURE §1 rule 6), and a token blocked
+     * a moment ago must not be sent as Accepted
+     */
+    private readonly readModelsCaughtUp: () => Promise<boolean>,
   ) {}
 
   /** One synchronisation at a time per charger: a second request joins the running one. */
@@ -77,6 +88,9 @@ export class LocalListSync {
     const asked = await this.commands.send(identity, 'GetLocalListVersion', {}, this.timeoutMs, context);
     if (asked.status !== 'answered') return { status: 'failed', step: 'GetLocalListVersion', outcome: asked };
     const heldVersion = Number(asked.response.listVersion);
+    if (!(await this.readModelsCaughtUp())) {
+      throw new ReadModelsBehind('the tokens or local lists read model is behind the log; try again shortly');
+    }
     const [known, wanted] = await Promise.all([this.known(identity), this.wanted(tenant)]);
     let plan = planLocalList({ heldVersion, known, wanted });
     let result = await this.send(identity, plan, context);

@@ -4,7 +4,7 @@ import type { CommandRouter } from '../../cluster/commandRouter.js';
 import { planLocalList } from '../../domain/localLists/localListPlan.js';
 import { ApiError } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
-import { LOCAL_LIST_VERSIONS, type LocalListSync } from '../commands/localListSync.js';
+import { LOCAL_LIST_VERSIONS, type LocalListSync, ReadModelsBehind } from '../commands/localListSync.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
 import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
 
@@ -114,7 +114,7 @@ export function localListRoutes(deps: {
         schema: {
           tags: ['commands'],
           params: chargerIdParams,
-          response: { 200: syncView, ...failures(401, 403, 404, 409, 504) },
+          response: { 200: syncView, ...failures(401, 403, 404, 409, 503, 504) },
         },
       },
       async (request) => {
@@ -128,7 +128,10 @@ export function localListRoutes(deps: {
             'not_supported',
             `local lists are not synchronised with OCPP ${version} chargers`,
           );
-        const result = await deps.sync.sync(id, tenant, commandContext(request));
+        const result = await deps.sync.sync(id, tenant, commandContext(request)).catch((error) => {
+          if (error instanceof ReadModelsBehind) throw new ApiError(503, 'read_models_behind', error.message);
+          throw error;
+        });
         if (result.status === 'failed' && result.outcome.status === 'offline')
           throw new ApiError(409, 'offline', `charger ${id} disconnected during ${result.step}`);
         if (result.status === 'failed' && result.outcome.status === 'timeout')

@@ -16,6 +16,8 @@ export type Admission =
       ok: true;
       /** versions this charger may speak (a charger may be held to the one it registered with) */
       versions?: readonly OcppVersion[];
+      /** what admission read of the charger, handed to its session (opaque to the gateway) */
+      handover?: unknown;
     }
   | { ok: false; status: 401 | 403 | 404 | 429; reason: string };
 

@@ -60,6 +60,7 @@ export class ChargerLink implements RpcConnectionOptions {
     readonly identity: string,
     readonly version: OcppVersion,
     readonly remoteAddress: string,
+    readonly handover?: unknown,
   ) {
     this.connectedAt = owner.clock();
     this.bootGate = new BootGate(version, owner.bootStatusOf?.(identity));

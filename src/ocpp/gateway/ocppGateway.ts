@@ -23,6 +23,8 @@ export interface ChargerSession {
   connectedAt: Date;
   rpc: RpcConnection;
   bootGate: BootGate;
+  /** what admission read of the charger (see Admission) */
+  handover?: unknown;
 }
 
 export interface GatewayLogger extends RpcLogger {
@@ -228,7 +230,14 @@ export class OcppGateway {
         ws.close(1002, 'no supported OCPP subprotocol');
         return;
       }
-      this.open(ws, identity, versionOfSubprotocol(chosen)!, remoteAddress, request.socket);
+      this.open(
+        ws,
+        identity,
+        versionOfSubprotocol(chosen)!,
+        remoteAddress,
+        request.socket,
+        admission.handover,
+      );
     });
   }
 
@@ -238,6 +247,7 @@ export class OcppGateway {
     version: OcppVersion,
     remoteAddress: string,
     raw: Socket,
+    handover: unknown,
   ): void {
     const { options } = this;
     const previous = this.sessions.get(identity);
@@ -246,7 +256,7 @@ export class OcppGateway {
       this.sessions.delete(identity);
       previous.ws.close(CLOSE_REPLACED, 'replaced by a new connection');
     }
-    const link = new ChargerLink(this.linkOwner, ws, raw, identity, version, remoteAddress);
+    const link = new ChargerLink(this.linkOwner, ws, raw, identity, version, remoteAddress, handover);
     this.sessions.set(identity, link);
     options.logger.info(
       { identity, version, connectionId: link.connectionId, remoteAddress },

@@ -7,13 +7,12 @@ import type { Admission, ChargerAdmission, ConnectionAttempt } from './chargerAd
 import { FailedAuthLimiter } from './failedAuthLimiter.js';
 
 export interface RegistryAdmissionOptions {
-  /** the registration as the read model has it */
-  find(identity: string): Promise<Registration | undefined>;
   /**
-   * the registration as the charger's stream has it, for an identity the read model does not know
-   * (yet: a charger registered a moment ago connects before the projection has caught up)
+   * The registration as the charger's stream has it now (ARCHITECTURE §1 rule 6: never a read
+   * model, which lags: a password accepted a moment ago must work, the old one must not), and
+   * anything else read on the way that the charger's session can use.
    */
-  findInLog(identity: string): Promise<Registration | undefined>;
+  load(identity: string): Promise<{ registration: Registration | undefined; handover?: unknown }>;
   /** registers an unknown identity when auto-registration is on (undefined: it is not) */
   autoRegister?(identity: string): Promise<Registration | undefined>;
   limiter?: FailedAuthLimiter;
@@ -42,14 +41,17 @@ export class RegistryAdmission implements ChargerAdmission {
     if (this.limiter.isLimited(attempt.remoteAddress)) {
       return { ok: false, status: 429, reason: 'too many failed attempts; try again later' };
     }
-    let registration =
-      (await this.options.find(attempt.identity)) ?? (await this.options.findInLog(attempt.identity));
+    const loaded = await this.options.load(attempt.identity);
+    let { registration } = loaded;
+    let handover = loaded.handover;
     if (!registration && this.options.autoRegister) {
+      // what was read is outdated once the charger is registered: its session reads it again
+      handover = undefined;
       try {
         registration = await this.options.autoRegister(attempt.identity);
       } catch (error) {
         // another connection of the same charger registered it a moment ago
-        registration = await this.options.findInLog(attempt.identity);
+        registration = (await this.options.load(attempt.identity)).registration;
         if (!registration) throw error;
       }
     }
@@ -61,7 +63,11 @@ export class RegistryAdmission implements ChargerAdmission {
       return UNAUTHORIZED;
     }
     const version = OCPP_VERSIONS.find((v) => v === registration.ocppVersion);
-    return { ok: true, ...(version ? { versions: [version] as OcppVersion[] } : {}) };
+    return {
+      ok: true,
+      ...(version ? { versions: [version] as OcppVersion[] } : {}),
+      ...(handover !== undefined ? { handover } : {}),
+    };
   }
 
   private authenticated(attempt: ConnectionAttempt, registration: Registration): boolean {

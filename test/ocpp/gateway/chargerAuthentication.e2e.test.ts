@@ -5,7 +5,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { chargerRegistryProjector } from '../../../projections/chargerRegistry/chargerRegistryProjector.js';
-import { ChargerRegistryQueries } from '../../../projections/chargerRegistry/chargerRegistryQueries.js';
 import { ProjectionRunner } from '../../../projections/projectionRunner.js';
 import { hashPassword } from '../../../src/domain/chargers/chargerPassword.js';
 import { ChargerRegistryService } from '../../../src/domain/chargers/chargerRegistryService.js';
@@ -70,7 +69,6 @@ beforeAll(async () => {
   });
   await runner.start();
   registry = new ChargerRegistryService(store, () => new Date());
-  const queries = new ChargerRegistryQueries(pool);
   tlsServer = createHttpsServer({
     cert: pki.server.cert,
     key: pki.server.key,
@@ -84,8 +82,7 @@ beforeAll(async () => {
   wssUrl = `wss://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
   harness = await startGateway({
     admission: new RegistryAdmission({
-      find: (identity) => queries.find(identity),
-      findInLog: async (identity) => (await registry.load(identity)).registration,
+      load: async (identity) => ({ registration: (await registry.load(identity)).registration }),
       autoRegister: (identity) =>
         autoRegister === 'off'
           ? Promise.resolve(undefined)
