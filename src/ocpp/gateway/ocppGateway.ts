@@ -68,7 +68,7 @@ export const CLOSE_REPLACED = 4000;
 
 /**
  * The OCPP-J WebSocket endpoint: `/ocpp/{identity}` on the given servers. It negotiates the
- * subprotocol, asks the admission whether the charger may connect, keeps one live socket per
+ * subprotocol (400 before upgrade when none fits), asks the admission whether the charger may connect, keeps one live socket per
  * identity (a new one replaces the old), pings idle sockets, and runs each socket's RPC.
  */
 export class OcppGateway {
@@ -117,7 +117,7 @@ export class OcppGateway {
       perMessageDeflate: false,
       // the protocol is chosen before upgrade (see upgrade); this echoes that choice
       handleProtocols: (_offered, request) =>
-        (request as IncomingMessage & { ocppProtocol?: string }).ocppProtocol ?? false,
+        (request as IncomingMessage & { ocppProtocol?: string }).ocppProtocol!,
     });
     for (const server of options.servers) server.on('upgrade', this.upgradeListener);
     this.pinger = setInterval(() => this.sweepLiveness(), options.pingIntervalMs ?? 30_000);
@@ -186,6 +186,18 @@ export class OcppGateway {
     const path = parseChargerPath(request.url ?? '');
     if (!path.ok) return refuse(socket, path.status, path.reason);
     const { identity } = path;
+    const offered = (request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((protocol) => protocol.trim())
+      .filter((protocol) => protocol !== '');
+    // the first protocol the charger offers that we speak (the charger lists them by preference)
+    const speakable = (allowed: readonly OcppVersion[]) =>
+      offered.find((protocol) => {
+        const version = versionOfSubprotocol(protocol);
+        return version !== undefined && allowed.includes(version);
+      });
+    // refused in the upgrade, not accepted and then closed: a client counts a 101 as connected
+    if (!speakable(this.versions)) return refuseProtocols(socket, this.versions, offered);
     const remoteAddress = request.socket.remoteAddress ?? 'unknown';
     let admission: Awaited<ReturnType<ChargerAdmission['admit']>>;
     try {
@@ -215,21 +227,11 @@ export class OcppGateway {
     const allowed = this.versions.filter(
       (version) => !admission.versions || admission.versions.includes(version),
     );
-    const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    // the first protocol the charger offers that we speak (the charger lists them by preference)
-    const chosen = offered.find((protocol) => {
-      const version = versionOfSubprotocol(protocol);
-      return version !== undefined && allowed.includes(version);
-    });
+    const chosen = speakable(allowed);
+    if (!chosen) return refuseProtocols(socket, allowed, offered);
     (request as IncomingMessage & { ocppProtocol?: string }).ocppProtocol = chosen;
     request.socket.setKeepAlive(true, 60_000);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      if (!chosen) {
-        // the handshake completes without Sec-WebSocket-Protocol, then closes (ocpp-reference §1.1)
-        logger.info({ identity, offered }, 'no supported OCPP subprotocol offered');
-        ws.close(1002, 'no supported OCPP subprotocol');
-        return;
-      }
       this.open(
         ws,
         identity,
@@ -306,6 +308,18 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
+
+/** No subprotocol offered that this charger may speak: 400, naming the ones it may. */
+function refuseProtocols(socket: Socket, allowed: readonly OcppVersion[], offered: readonly string[]): void {
+  const speak = allowed.map((version) => `ocpp${version}`).join(', ');
+  refuse(
+    socket,
+    400,
+    offered.length === 0
+      ? `no OCPP subprotocol offered (Sec-WebSocket-Protocol); this charger may speak ${speak}`
+      : `none of the offered subprotocols (${offered.join(', ')}) is one this charger may speak: ${speak}`,
+  );
+}
 
 /** Answers an upgrade request with a plain HTTP status and closes the socket. */
 function refuse(socket: Socket, status: number, reason: string): void {

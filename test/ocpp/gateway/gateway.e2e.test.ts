@@ -87,34 +87,41 @@ describe('subprotocol negotiation', () => {
     expect((await connect('/ocpp/HELD', ['ocpp2.0.1', 'ocpp1.6'])).ws.protocol).toBe('ocpp1.6');
   });
 
-  it('when nothing fits, completes the handshake without Sec-WebSocket-Protocol and closes with 1002', async () => {
-    harness = await startGateway();
-    const response = await new Promise<Buffer>((resolve, reject) => {
-      const socket = connectTcp(Number(new URL(harness!.url).port), '127.0.0.1');
-      let received = Buffer.alloc(0);
-      socket.on('data', (data) => {
-        received = Buffer.concat([received, data]);
-      });
-      socket.on('error', reject);
-      socket.on('close', () => resolve(received));
-      socket.write(
-        'GET /ocpp/OLD HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
-          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n' +
-          'Sec-WebSocket-Protocol: ocpp1.5, ocpp1.2\r\n\r\n',
-      );
-      setTimeout(() => socket.destroy(), 1_000);
+  it('when nothing fits, the upgrade is refused with 400 (no WebSocket), naming what it may speak', async () => {
+    harness = await startGateway({
+      admission: {
+        admit: async (attempt) => ({ ok: true, versions: attempt.identity === 'HELD' ? ['1.6'] : undefined }),
+      },
     });
-    const headerEnd = response.indexOf('\r\n\r\n');
-    const headers = response.subarray(0, headerEnd).toString('latin1');
-    const frame = response.subarray(headerEnd + 4);
-    const result = {
-      status: Number(headers.split(' ')[1]),
-      protocol: /sec-websocket-protocol/i.test(headers) ? 'present' : undefined,
-      // a server close frame: 0x88, payload length, then the 2-byte close code
-      closeCode: frame[0] === 0x88 ? frame.readUInt16BE(2) : -1,
-    };
-    expect(result).toEqual({ status: 101, protocol: undefined, closeCode: 1002 });
+    const upgrade = (identity: string, protocols?: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connectTcp(Number(new URL(harness!.url).port), '127.0.0.1');
+        let received = '';
+        socket.on('data', (data) => {
+          received += data.toString('latin1');
+        });
+        socket.on('error', reject);
+        socket.on('close', () => resolve(received));
+        socket.write(
+          `GET /ocpp/${identity} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+            'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n' +
+            (protocols === undefined ? '' : `Sec-WebSocket-Protocol: ${protocols}\r\n`) +
+            '\r\n',
+        );
+        setTimeout(() => socket.destroy(), 1_000);
+      });
+    const unsupported = await upgrade('OLD', 'ocpp0.1');
+    expect(unsupported.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(unsupported).toMatch(/ocpp0\.1.*ocpp1\.6, ocpp2\.0\.1, ocpp2\.1/);
+    expect((await upgrade('OLDER', 'ocpp1.5, ocpp1.2')).split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect((await upgrade('SILENT')).split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    // held to 1.6 by its registration, a charger offering only 2.0.1 is refused too
+    const held = await upgrade('HELD', 'ocpp2.0.1');
+    expect(held.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(held).toMatch(/may speak: ocpp1\.6\n/);
     expect(harness.gateway.connectedCount).toBe(0);
+    // a list with one protocol we speak is accepted with it
+    expect((await connect('/ocpp/MIXED', ['ocpp0.1', 'ocpp1.6'])).ws.protocol).toBe('ocpp1.6');
   });
 });
 
