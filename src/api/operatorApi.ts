@@ -22,12 +22,20 @@ export const errorBody = {
 export const failures = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, errorBody])) as Record<number, typeof errorBody>;
 
+/** How every paged route ends (README, "Paging"). */
+export const PAGING_RULE =
+  'The cursor of the next page, or null when there is nothing more now. A client that follows it ' +
+  'stops at null; one that tails (a feed, a live journal) asks again later after the last item it read.';
+
 /** A page of a listing: its items, and the cursor to ask for the next page with. */
 export const pageOf = <Item extends object>(items: Item, cursor: 'string' | 'integer' = 'string') =>
   ({
     type: 'object',
     required: ['items', 'nextCursor'],
-    properties: { items: { type: 'array', items }, nextCursor: { type: [cursor, 'null'] } },
+    properties: {
+      items: { type: 'array', items },
+      nextCursor: { type: [cursor, 'null'], description: PAGING_RULE },
+    },
   }) as const;
 
 /**

@@ -318,12 +318,53 @@ describe('the operator API', () => {
       (item: { sessionId: string }) => item.sessionId === `CP-BILL:${transactionId}`,
     );
     expect(cdr).toMatchObject({ version: 1, energyWh: 4000, durationSeconds: 1800, flags: ['failure_stop'] });
-    const resumed = await api('GET', `/api/cdrs?after=${encodeURIComponent(feed.body.nextCursor)}`, billing);
-    expect(resumed.body).toEqual({ items: [], nextCursor: feed.body.nextCursor });
+    expect(feed.body.nextCursor).toBeNull(); // the end of the feed, for now
+    const last = feed.body.items.at(-1).cursor;
+    const resumed = await api('GET', `/api/cdrs?after=${encodeURIComponent(last)}`, billing);
+    expect(resumed.body).toEqual({ items: [], nextCursor: null });
     expect((await api('GET', `/api/cdrs/${encodeURIComponent(cdr.id)}`, billing)).body).toMatchObject({
       id: cdr.id,
     });
     expect((await api('GET', '/api/cdrs', await tokenFor('billing', 'south'))).body.items).toEqual([]);
+  });
+
+  it('every paged route ends: following nextCursor stops at null, having read each item once', async () => {
+    const auditor = await tokenFor('auditor', 'north');
+    const cursorParam: Record<string, string> = {
+      '/api/chargers': 'cursor',
+      '/api/tokens': 'cursor',
+      '/api/sessions': 'cursor',
+      '/api/cdrs': 'after',
+      '/api/chargers/CP-BILL/messages': 'after',
+    };
+    for (const [path, param] of Object.entries(cursorParam)) {
+      const whole = (await api('GET', path, auditor)).body;
+      expect(whole.nextCursor, path).toBeNull();
+      expect(whole.items.length, path).toBeGreaterThan(0);
+      const paged: unknown[] = [];
+      let cursor: string | number | null = null;
+      let requests = 0;
+      do {
+        const query: string = cursor === null ? '' : `&${param}=${encodeURIComponent(cursor)}`;
+        const page = (await api('GET', `${path}?limit=1${query}`, auditor)).body;
+        paged.push(...page.items);
+        cursor = page.nextCursor;
+        requests++;
+      } while (cursor !== null && requests < 100);
+      expect(cursor, path).toBeNull();
+      // the journal never splits a call from its answer: a page of one may hold both
+      expect(paged, path).toEqual(whole.items);
+    }
+    const spec = (await (await fetch(`${server.url}/docs/json`)).json()) as {
+      paths: Record<
+        string,
+        { get: { responses: { 200: { content: Record<string, { schema: unknown }> } } } }
+      >;
+    };
+    const page = spec.paths['/api/cdrs']!.get.responses[200].content['application/json']!.schema as {
+      properties: { nextCursor: { description: string } };
+    };
+    expect(page.properties.nextCursor.description).toMatch(/null when there is nothing more now/);
   });
 
   it('commands reach the charger: answered, CALLERROR, timeout, offline; validated first; roles by weight', async () => {

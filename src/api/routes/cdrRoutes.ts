@@ -100,10 +100,14 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
         const { rows } = await deps.pool.query(
           `SELECT * FROM cdrs WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR feed_position > $2)
            ORDER BY feed_position LIMIT $3`,
-          [request.principal!.tenant ?? null, after ?? null, limit],
+          [request.principal!.tenant ?? null, after ?? null, limit + 1],
         );
-        // the cursor stays where the feed ends, so a poller resumes from there
-        return { items: rows.map(toView), nextCursor: rows.at(-1)?.feed_position ?? after ?? null };
+        const items = rows.slice(0, limit);
+        // null at the end of the feed: a poller resumes after the last CDR it read (its cursor)
+        return {
+          items: items.map(toView),
+          nextCursor: rows.length > limit ? (items.at(-1)!.feed_position as string) : null,
+        };
       },
     );
     app.get<{ Params: { id: string } }>(

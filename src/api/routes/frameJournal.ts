@@ -37,8 +37,9 @@ const SCAN = 5_000;
 
 /**
  * A charger's frame journal from its stream: every call it made with our answer, every command we
- * sent with its answer, and the frames we refused, oldest first. Paged by the stream revision after which to go on; filtered by action
- * and by the time we received them.
+ * sent with its answer, and the frames we refused, oldest first. Paged by the stream revision after
+ * which to go on (a page may be short, or empty, where filters leave frames out of a long stretch;
+ * nextCursor is null only at the end); filtered by action and by the time we received them.
  */
 export async function readJournal(
   store: EventStore,
@@ -56,8 +57,13 @@ export async function readJournal(
   const items: Array<Record<string, unknown>> = [];
   let cursor: bigint | undefined;
   let previous: string | undefined;
+  // a full scan may have stopped short of the stream's end; a short one read to it
+  let more = events.length === SCAN;
   for (const event of events) {
-    if (items.length >= query.limit) break;
+    if (items.length >= query.limit) {
+      more = true;
+      break;
+    }
     cursor = event.revision;
     const metadata = event.metadata as { receivedAt?: string; ocpp?: Ocpp };
     if (event.type === 'CommandCompleted') {
@@ -102,6 +108,6 @@ export async function readJournal(
     });
     if (ocpp.reply) items.push({ ...common, direction: 'out', frame: ocpp.reply });
   }
-  // where to go on from: the last event read (a poller that gets no items is caught up)
-  return { items, nextCursor: cursor === undefined ? (query.after ?? null) : Number(cursor) };
+  // null: nothing more now (a client that tails asks again after its last item's revision)
+  return { items, nextCursor: more && cursor !== undefined ? Number(cursor) : null };
 }
