@@ -217,22 +217,20 @@ export class ChargerCallHandler {
     });
   }
 
-  /** The frame journal's sink: a rejected frame is recorded with what we answered, so support sees it. */
+  /**
+   * The frame journal's sink for what no call or command records: a rejected frame with what we
+   * answered, and an answer that matches no call of ours, so support sees everything a charger said.
+   */
   journal(): FrameJournal {
     return {
       record: (entry: JournalEntry) => {
-        if (entry.direction !== 'in' || !entry.rejected) return;
-        const event: ChargingEvent = {
-          type: 'FrameRejected',
-          data: {
-            reason: entry.rejected.reason,
-            ...(entry.rejected.answeredWith ? { answeredWith: entry.rejected.answeredWith } : {}),
-          },
-        };
+        if (entry.direction !== 'in') return;
+        const event = unusedFrameEvent(entry);
+        if (!event) return;
         void this.recordFact(entry, event, entry.text, entry.at.toISOString()).catch((error) =>
           this.options.logger.warn(
-            { err: error, identity: entry.identity },
-            'could not record a rejected frame',
+            { err: error, identity: entry.identity, type: event.type },
+            'could not record a frame',
           ),
         );
       },
@@ -291,6 +289,16 @@ export class ChargerCallHandler {
       },
     };
   }
+}
+
+/** The fact of a received frame that was not used, if it was not. */
+function unusedFrameEvent(entry: JournalEntry): ChargingEvent | undefined {
+  if (entry.rejected) {
+    const { reason, answeredWith } = entry.rejected;
+    return { type: 'FrameRejected', data: { reason, ...(answeredWith ? { answeredWith } : {}) } };
+  }
+  if (entry.unmatched) return { type: 'FrameUnmatched', data: { reason: entry.unmatched.reason } };
+  return undefined;
 }
 
 /**

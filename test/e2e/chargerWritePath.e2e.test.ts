@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/api/routes/frameJournal.js';
 import { loadConfig } from '../../src/config.js';
 import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
 import { createLogger } from '../../src/logging.js';
@@ -127,6 +128,40 @@ describe('a 1.6 charger against npm start', () => {
     expect(rejected.metadata).toMatchObject({
       ocpp: { version: '1.6', frame: '[2,"bad","Heartbeat",{"unexpected":true}]' },
     });
+  });
+
+  it('answers that match no call of ours (a stray CALLRESULT or CALLERROR) are kept, in the stream and the journal', async () => {
+    const charger = await TestCharger.connect(
+      `${accepting.url.replace('http', 'ws')}/ocpp/CP-STRAY`,
+      'ocpp1.6',
+    );
+    await charger.call('b1', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'X1' });
+    charger.send('[3,"stray-result-1",{}]');
+    charger.send('[4,"stray-error-1","GenericError","late",{}]');
+    charger.send('[4,"stray-error-1","GenericError","late",{}]');
+    // nothing is answered to an answer: the next call's answer is the next frame
+    expect(await charger.call('h1', 'Heartbeat')).toEqual([3, 'h1', expect.any(Object)]);
+    charger.close();
+    const events = await streamOf(accepting, 'CP-STRAY', (all) =>
+      all.some((event) => event.type === 'ChargerDisconnected'),
+    );
+    const unmatched = events.filter((event) => event.type === 'FrameUnmatched');
+    expect(unmatched.map((event) => (event.metadata as { ocpp: { frame: string } }).ocpp.frame)).toEqual([
+      '[3,"stray-result-1",{}]',
+      '[4,"stray-error-1","GenericError","late",{}]',
+      '[4,"stray-error-1","GenericError","late",{}]',
+    ]);
+    const journal = await readJournal(accepting.eventStore, 'CP-STRAY', { limit: 100 });
+    expect(journal.items.filter((entry) => entry.unmatched)).toEqual([
+      expect.objectContaining({
+        direction: 'in',
+        frame: '[3,"stray-result-1",{}]',
+        at: expect.any(String),
+        unmatched: { reason: 'no call of ours with message id "stray-result-1" is waiting for an answer' },
+      }),
+      expect.objectContaining({ frame: '[4,"stray-error-1","GenericError","late",{}]' }),
+      expect.objectContaining({ frame: '[4,"stray-error-1","GenericError","late",{}]' }),
+    ]);
   });
 
   it('a second connection replaces the first: both facts are in the stream, and the charger stays online', async () => {

@@ -21,6 +21,8 @@ export const journalEntryView = {
       type: 'object',
       properties: { reason: { type: 'string' }, answeredWith: { type: 'string' } },
     },
+    /** an answer from the charger that matched no call of ours: kept, not used */
+    unmatched: { type: 'object', properties: { reason: { type: 'string' } } },
   },
 } as const;
 
@@ -37,7 +39,7 @@ const SCAN = 5_000;
 
 /**
  * A charger's frame journal from its stream: every call it made with our answer, every command we
- * sent with its answer, and the frames we refused, oldest first. Paged by the stream revision after
+ * sent with its answer, the frames we refused and the answers that matched no call, oldest first. Paged by the stream revision after
  * which to go on (a page may be short, or empty, where filters leave frames out of a long stretch;
  * nextCursor is null only at the end); filtered by action and by the time we received them.
  */
@@ -81,9 +83,11 @@ export async function readJournal(
     }
     const ocpp = metadata.ocpp;
     if (!ocpp) continue;
-    // one call may be recorded by several events: it is one frame
-    const identity = `${ocpp.messageId}\n${ocpp.frame ?? ocpp.frameBase64}`;
-    if (identity === previous) continue;
+    // one call may be recorded by several events: it is one frame (frames without a message id,
+    // refused or unmatched, are one event each, even when a charger sends the same one twice)
+    const identity =
+      ocpp.messageId === undefined ? undefined : `${ocpp.messageId}\n${ocpp.frame ?? ocpp.frameBase64}`;
+    if (identity !== undefined && identity === previous) continue;
     previous = identity;
     const at = metadata.receivedAt ?? event.recordedAt.toISOString();
     if (query.action !== undefined && ocpp.action !== query.action) continue;
@@ -96,15 +100,17 @@ export async function readJournal(
       ...(ocpp.action ? { action: ocpp.action } : {}),
       ...(ocpp.messageId ? { messageId: ocpp.messageId } : {}),
     };
-    const rejected =
+    const unused =
       event.type === 'FrameRejected'
         ? { rejected: event.data as { reason: string; answeredWith?: string } }
-        : {};
+        : event.type === 'FrameUnmatched'
+          ? { unmatched: event.data as { reason: string } }
+          : {};
     items.push({
       ...common,
       direction: 'in',
       ...(ocpp.frame !== undefined ? { frame: ocpp.frame } : { frameBase64: ocpp.frameBase64 }),
-      ...rejected,
+      ...unused,
     });
     if (ocpp.reply) items.push({ ...common, direction: 'out', frame: ocpp.reply });
   }

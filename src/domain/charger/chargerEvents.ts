@@ -95,6 +95,8 @@ export type ChargingEvent =
   | { type: 'ChargerConnected'; data: { connectionId: string; protocol: string; remoteAddress: string } }
   | { type: 'ChargerDisconnected'; data: { connectionId: string; code: number; reason: string } }
   | { type: 'FrameRejected'; data: { reason: string; answeredWith?: string } }
+  /** an answer (CALLRESULT, CALLERROR) from the charger that matches no call of ours */
+  | { type: 'FrameUnmatched'; data: { reason: string } }
   | {
       /** a remote start the charger accepted, with no transaction on that connector in time */
       type: 'RemoteStartTimedOut';

@@ -10,6 +10,8 @@ export interface JournalEntry {
   version: OcppVersion;
   /** set for a received frame that could not be used, with why (and the code answered, if any) */
   rejected?: { reason: string; answeredWith?: string };
+  /** set for a received answer (CALLRESULT, CALLERROR) that matches no call of ours */
+  unmatched?: { reason: string };
 }
 
 /** Where the gateway hands every frame so that the domain can record it. */

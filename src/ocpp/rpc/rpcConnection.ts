@@ -126,10 +126,8 @@ export class RpcConnection {
     }
     const { frame } = parsed;
     if (frame.type === 'result') {
-      this.journal('in', text, at);
       this.settleOutstanding(frame.messageId, { text, at }, (call) => this.acceptResult(call, frame.payload));
     } else if (frame.type === 'error') {
-      this.journal('in', text, at);
       this.settleOutstanding(frame.messageId, { text, at }, (call) => this.acceptError(call, frame));
     } else if (this.inbound.length >= this.maxQueuedCalls) {
       const answer = frame.type === 'call' ? spellErrorCode('GenericError', this.options.version) : undefined;
@@ -298,12 +296,17 @@ export class RpcConnection {
   ): void {
     const call = this.outstanding;
     if (!call || call.messageId !== messageId) {
+      // a late answer to a call that timed out, a repeat, or a charger's confusion: kept, not used
+      this.journal('in', answer.text, answer.at, undefined, {
+        reason: `no call of ours with message id ${JSON.stringify(messageId)} is waiting for an answer`,
+      });
       this.options.logger.debug(
         { identity: this.options.identity, messageId },
-        'answer matches no call; dropped',
+        'answer matches no call; journalled, not used',
       );
       return;
     }
+    this.journal('in', answer.text, answer.at);
     clearTimeout(call.timer);
     this.outstanding = undefined;
     if (call.trace) call.trace.answer = answer;
@@ -357,10 +360,12 @@ export class RpcConnection {
     text: string,
     at: Date,
     rejected?: { reason: string; answeredWith?: string },
+    unmatched?: { reason: string },
   ) {
     const { identity, connectionId, version } = this.options;
     const entry: JournalEntry = { direction, text, at, identity, connectionId, version };
     if (rejected) entry.rejected = rejected;
+    if (unmatched) entry.unmatched = unmatched;
     this.options.journal.record(entry);
   }
 }

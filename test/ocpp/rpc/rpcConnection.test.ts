@@ -228,27 +228,38 @@ describe('calls to the charger', () => {
     });
   });
 
-  it('an answer that matches no call is dropped and never answered', async () => {
-    const { rpc, sent } = connection();
+  it('an answer that matches no call is journalled as unmatched, not used, and never answered', async () => {
+    const { rpc, sent, journal } = connection();
     const call = rpc.call('Reset', reset);
     rpc.receive('[3,"nope",{"status":"Accepted"}]');
     rpc.receive('[4,"nope2","GenericError","",{}]');
     expect(sent).toHaveLength(1);
     rpc.receive('[3,"m1",{"status":"Accepted"}]');
     await expect(call).resolves.toEqual({ status: 'Accepted' });
+    expect(journal.filter((entry) => entry.direction === 'in')).toEqual([
+      expect.objectContaining({
+        text: '[3,"nope",{"status":"Accepted"}]',
+        unmatched: { reason: 'no call of ours with message id "nope" is waiting for an answer' },
+      }),
+      expect.objectContaining({ text: '[4,"nope2","GenericError","",{}]', unmatched: expect.any(Object) }),
+      expect.not.objectContaining({ unmatched: expect.anything() }),
+    ]);
   });
 
-  it('time out with CallTimeout, the next call goes out, and a late answer is dropped', async () => {
+  it('time out with CallTimeout, the next call goes out, and a late answer is journalled, not used', async () => {
     vi.useFakeTimers();
-    const { rpc, sent } = connection();
+    const { rpc, sent, journal } = connection();
     const first = rpc.call('Reset', reset).catch((error) => error);
     const second = rpc.call('ClearCache', {}, { timeoutMs: 5_000 });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await first).toBeInstanceOf(CallTimeout);
     expect(sent.at(-1)).toEqual([2, 'm2', 'ClearCache', {}]);
-    rpc.receive('[3,"m1",{"status":"Accepted"}]'); // late: dropped
+    rpc.receive('[3,"m1",{"status":"Accepted"}]'); // late
     rpc.receive('[3,"m2",{"status":"Accepted"}]');
     await expect(second).resolves.toEqual({ status: 'Accepted' });
+    expect(journal.filter((entry) => entry.unmatched).map((entry) => entry.text)).toEqual([
+      '[3,"m1",{"status":"Accepted"}]',
+    ]);
   });
 
   it('an invalid payload of ours is refused before anything is sent', async () => {
