@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from '../domain/chargers/chargerIdentity.js';
 import { ApiError } from './apiError.js';
 import { can, type Permission } from './auth/permissions.js';
 import type { Authenticator, Principal } from './auth/principal.js';
@@ -64,7 +65,7 @@ export async function registerApiFrame(app: FastifyInstance): Promise<void> {
       message: string;
     };
     if (fastifyError.validation) {
-      return reply.code(400).send({ error: 'invalid_request', message: fastifyError.message });
+      return reply.code(400).send({ error: 'invalid_request', message: validationMessage(fastifyError) });
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -80,6 +81,25 @@ export async function registerApiFrame(app: FastifyInstance): Promise<void> {
       .code(404)
       .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
+}
+
+/** Rules whose patterns read badly in an error message: the rule in words instead. */
+const PATTERN_RULES: Record<string, string> = { [CHARGER_ID_PATTERN]: CHARGER_ID_RULE };
+
+/** ajv's message, with a known pattern named by its rule ("body/id: a charger id is 1–48 …"). */
+function validationMessage(error: {
+  message: string;
+  validation?: unknown;
+  validationContext?: string;
+}): string {
+  const [first] = (error.validation ?? []) as Array<{
+    keyword?: string;
+    instancePath?: string;
+    params?: { pattern?: string };
+  }>;
+  const rule = first?.keyword === 'pattern' ? PATTERN_RULES[first.params?.pattern ?? ''] : undefined;
+  if (!rule) return error.message;
+  return `${error.validationContext ?? 'request'}${first!.instancePath ?? ''}: ${rule}`;
 }
 
 /** An onRequest hook (before the body is read or validated): the request's bearer token must hold this permission. */

@@ -159,7 +159,18 @@ describe('the operator API', () => {
     expect((await api('DELETE', '/api/api-tokens/00000000-0000-4000-8000-000000000000', ADMIN)).status).toBe(
       404,
     );
-    expect((await api('POST', '/api/api-tokens', ADMIN, { name: 'x', role: 'operator' })).status).toBe(400);
+  });
+
+  it("an API token's tenant defaults to default (ARCHITECTURE §8); an admin without one sees every tenant", async () => {
+    const operator = await api('POST', '/api/api-tokens', ADMIN, { name: 'x', role: 'operator' });
+    expect(operator).toMatchObject({ status: 201, body: { role: 'operator', tenant: 'default' } });
+    await api('POST', '/api/chargers', ADMIN, { id: 'CP-DEFAULT-TENANT' });
+    await api('POST', '/api/chargers', ADMIN, { id: 'CP-ELSEWHERE', tenant: 'elsewhere' });
+    expect((await api('GET', '/api/chargers/CP-DEFAULT-TENANT', operator.body.token)).status).toBe(200);
+    expect((await api('GET', '/api/chargers/CP-ELSEWHERE', operator.body.token)).status).toBe(404);
+    const admin = await api('POST', '/api/api-tokens', ADMIN, { name: 'y', role: 'admin' });
+    expect(admin).toMatchObject({ status: 201, body: { role: 'admin', tenant: null } });
+    expect((await api('GET', '/api/chargers/CP-ELSEWHERE', admin.body.token)).status).toBe(200);
   });
 
   it('tokens: issued in the operator tenant, blocked, unblocked; another tenant sees 404', async () => {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { ApiTokenService } from '../../domain/apiTokens/apiTokenService.js';
 import { API_ROLES, type ApiRole } from '../../domain/apiTokens/apiTokens.js';
 import type { Checkpoint } from '../../store/eventStore.js';
-import { ApiError, notFound } from '../apiError.js';
+import { notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
 
@@ -63,10 +63,8 @@ export function apiTokenRoutes(deps: {
       },
       async (request, reply) => {
         const { name, role } = request.body;
-        if (role !== 'admin' && request.body.tenant === undefined) {
-          throw new ApiError(400, 'invalid_request', 'body/tenant is required for a role other than admin');
-        }
-        const tenant = request.body.tenant ?? null;
+        // ARCHITECTURE §8: tenant defaults to 'default'; an admin without one sees every tenant
+        const tenant = request.body.tenant ?? (role === 'admin' ? null : 'default');
         const created = await deps.apiTokens.create({ name, role, tenant }, commandContext(request));
         await deps.readYourWrite(created.position);
         return reply.code(201).send({ id: created.id, token: created.secret, role, tenant });

@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { CHARGER_ID_PATTERN } from '../../domain/chargers/chargerIdentity.js';
 import { notFound } from '../apiError.js';
 import { seesTenant } from '../auth/principal.js';
 
-/** A charger identity in a path or body: 1–48 characters, no colon (issue 3 §1). */
-export const IDENTITY = '^[^:]{1,48}$';
+/** A charger identity in a path or body (chargerIdentity.ts: the rule the gateway admits by). */
+export const IDENTITY = CHARGER_ID_PATTERN;
 
 /** The params of a route under /chargers/{id}. */
 export const chargerIdParams = {
