@@ -39,6 +39,8 @@ export interface Config {
   fileUrlSecret?: string;
   /** the largest firmware image an operator may upload */
   firmwareMaxBytes: number;
+  /** a charger silent for this long (no heartbeat or other frame) is stale on the console */
+  staleAfterSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     fileUrlSecret,
     firmwareMaxBytes: integer('FIRMWARE_MAX_MB', 512, 1, 8_192) * 1024 * 1024,
+    staleAfterSeconds: integer('STALE_AFTER', 600, 10, 7 * 86_400),
     inboundRate: {
       perSecond: integer('OCPP_CALLS_PER_SECOND', 20, 1, 100_000),
       burst: integer('OCPP_CALL_BURST', 50, 1, 100_000),

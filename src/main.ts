@@ -17,11 +17,13 @@ import { LocalListSync } from './api/commands/localListSync.js';
 import { RemoteStartWatchdog } from './api/commands/remoteStartWatchdog.js';
 import type { HealthCheck } from './api/healthRoutes.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
+import { LiveEvents } from './api/live/liveEvents.js';
 import { backgroundRebuilds } from './api/projectionRebuilds.js';
 import type { CommandRouter } from './cluster/commandRouter.js';
 import { type Presence, RedisCluster } from './cluster/redisCluster.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
+import { createFirstAdmin } from './domain/apiTokens/firstAdmin.js';
 import { type LoadedCharger, loadCharger } from './domain/charger/chargerSnapshots.js';
 import { EnergyCorrections } from './domain/charger/energyCorrections.js';
 import { hashPassword } from './domain/chargers/chargerPassword.js';
@@ -56,6 +58,8 @@ export interface RunningAmpledger {
   /** the read models' database, and each read model's projection */
   readModels: pg.Pool;
   projections: ReadonlyMap<string, ProjectionRunner>;
+  /** the admin API token a first start without ADMIN_TOKEN made (its secret, shown once) */
+  firstAdminToken?: string;
   /** drains and stops everything started, in reverse order; safe to call twice */
   stop(): Promise<void>;
 }
@@ -133,6 +137,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     energyCorrections.start();
     stops.push(() => energyCorrections.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
+    const apiTokens = new ApiTokenService(eventStore, clock);
+    const firstAdminToken = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
     const { autoRegister } = config;
     const tokens = new TokenRegistryService(eventStore, clock);
     const chargers = new ChargerCallHandler({
@@ -262,11 +268,26 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     http.get('/metrics', async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     );
+    const live = new LiveEvents({
+      store: eventStore,
+      tenantOf: async (chargerId) =>
+        (
+          await readModels.query<{ tenant: string }>(
+            'SELECT tenant FROM charger_registry WHERE identity = $1',
+            [chargerId],
+          )
+        ).rows[0]?.tenant,
+      clock,
+      logger: logger.child({ part: 'live' }),
+    });
+    stops.push(() => live.stop());
     await registerOperatorApi(http, {
+      live,
+      staleAfterSeconds: config.staleAfterSeconds,
       authenticator: new Authenticator(readModels, config.adminToken),
       pool: readModels,
       registry,
-      apiTokens: new ApiTokenService(eventStore, clock),
+      apiTokens,
       tokens,
       store: eventStore,
       clock,
@@ -317,7 +338,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       },
       'Ampledger is running',
     );
-    return { url, eventStore, readModels, projections, stop };
+    return {
+      url,
+      eventStore,
+      readModels,
+      projections,
+      stop,
+      ...(firstAdminToken ? { firstAdminToken } : {}),
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -346,10 +374,29 @@ async function createTlsListener(tls: NonNullable<Config['tls']>): Promise<Https
   return server;
 }
 
+/** Printed once, on the first start without ADMIN_TOKEN: the way into the console. */
+function announceFirstAdmin(url: string, token: string): void {
+  process.stdout.write(
+    [
+      '',
+      `  Ampledger console: ${url}/`,
+      '  Sign in with this admin API token. It is shown this once; only its hash is kept:',
+      '',
+      `      ${token}`,
+      '',
+      '  Make more tokens (with roles and tenants) in the console under "API tokens", or with',
+      `  POST ${url}/api/api-tokens. Set ADMIN_TOKEN to use a bootstrap token of your own instead.`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const app = await startAmpledger(config, logger);
+  if (app.firstAdminToken) announceFirstAdmin(app.url, app.firstAdminToken);
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {

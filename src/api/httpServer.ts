@@ -12,15 +12,19 @@ import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ChargerCommandService } from './commands/chargerCommandService.js';
 import type { LocalListSync } from './commands/localListSync.js';
+import { registerConsole } from './consoleRoutes.js';
 import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
+import type { LiveEvents } from './live/liveEvents.js';
 import { registerApiFrame } from './operatorApi.js';
 import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
 import { cdrRoutes } from './routes/cdrRoutes.js';
 import { chargerFileRoutes } from './routes/chargerFileRoutes.js';
 import { chargerRoutes } from './routes/chargerRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
+import { consoleAuthRoutes } from './routes/consoleAuthRoutes.js';
 import { diagnosticsRoutes } from './routes/diagnosticsRoutes.js';
 import { firmwareRoutes } from './routes/firmwareRoutes.js';
+import { liveRoutes } from './routes/liveRoutes.js';
 import { localListRoutes } from './routes/localListRoutes.js';
 import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
@@ -45,7 +49,7 @@ export function buildHttpServer({ logger, health }: HttpServerParts): FastifyIns
   return app;
 }
 
-/** The operator API under /api, its OpenAPI at /docs (ARCHITECTURE §8). */
+/** The operator API under /api, its OpenAPI at /docs, and the console at / (ARCHITECTURE §8). */
 export async function registerOperatorApi(
   app: FastifyInstance,
   deps: {
@@ -64,6 +68,8 @@ export async function registerOperatorApi(
     commandTimeoutMs: number;
     localLists: LocalListSync;
     rebuilds: ProjectionRebuilds;
+    live: LiveEvents;
+    staleAfterSeconds: number;
     files: {
       storage: FileStorage;
       signer: FileUrlSigner;
@@ -85,6 +91,12 @@ export async function registerOperatorApi(
   await app.register(chargerFileRoutes({ ...deps.files, store: deps.store, clock: deps.clock }));
   await app.register(
     async (api) => {
+      await api.register(
+        consoleAuthRoutes({ authenticator: deps.authenticator, staleAfterSeconds: deps.staleAfterSeconds }),
+      );
+      await api.register(
+        liveRoutes({ authenticator: deps.authenticator, live: deps.live, clock: deps.clock }),
+      );
       await api.register(apiTokenRoutes(deps));
       await api.register(
         chargerRoutes({
@@ -140,4 +152,5 @@ export async function registerOperatorApi(
     },
     { prefix: '/api' },
   );
+  await registerConsole(app);
 }

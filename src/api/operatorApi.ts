@@ -1,8 +1,10 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from '../domain/chargers/chargerIdentity.js';
 import { ApiError } from './apiError.js';
+import { credentialsOf } from './auth/consoleSession.js';
 import { can, type Permission } from './auth/permissions.js';
 import type { Authenticator, Principal } from './auth/principal.js';
 
@@ -53,6 +55,7 @@ export async function registerApiFrame(app: FastifyInstance): Promise<void> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
@@ -105,7 +108,7 @@ function validationMessage(error: {
 /** An onRequest hook (before the body is read or validated): the request's bearer token must hold this permission. */
 export function requires(authenticator: Authenticator, permission: Permission) {
   return async (request: FastifyRequest) => {
-    const principal = await authenticator.authenticate(request.headers.authorization);
+    const principal = await authenticator.authenticate(credentialsOf(request));
     if (!can(principal.role, permission)) {
       throw new ApiError(403, 'forbidden', `the ${principal.role} role may not do this`);
     }

@@ -35,6 +35,7 @@ describe('configuration', () => {
       publicUrl: undefined,
       fileUrlSecret: undefined,
       firmwareMaxBytes: 512 * 1024 * 1024,
+      staleAfterSeconds: 600,
     });
   });
 

@@ -55,3 +55,6 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
 };
 
 export const can = (role: ApiRole, permission: Permission) => PERMISSIONS[role].has(permission);
+
+/** Everything a role may do (the console offers only these). */
+export const permissionsOf = (role: ApiRole): Permission[] => [...PERMISSIONS[role]];

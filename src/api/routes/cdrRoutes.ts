@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
 import { failures, pageOf, requires } from '../operatorApi.js';
+import { IDENTITY } from './chargerAccess.js';
 import { flagsOf, flagsView } from './sessionRoutes.js';
 
 const cdrView = {
@@ -74,7 +75,9 @@ const toView = (row: Record<string, unknown>) => ({
 export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool }) {
   const read = requires(deps.authenticator, 'cdrs:read');
   return async (app: FastifyInstance) => {
-    app.get<{ Querystring: { after?: string; limit?: number } }>(
+    app.get<{
+      Querystring: { after?: string; limit?: number; chargerId?: string; from?: string; to?: string };
+    }>(
       '/cdrs',
       {
         onRequest: read,
@@ -86,6 +89,10 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
             properties: {
               after: { type: 'string', maxLength: 100 },
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+              chargerId: { type: 'string', pattern: IDENTITY },
+              /** CDRs of sessions that stopped at or after this time, and before `to` */
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
             },
           },
           response: {
@@ -95,12 +102,21 @@ export function cdrRoutes(deps: { authenticator: Authenticator; pool: pg.Pool })
         },
       },
       async (request) => {
-        const { after } = request.query;
+        const { after, chargerId, from, to } = request.query;
         const limit = request.query.limit ?? 100;
         const { rows } = await deps.pool.query(
           `SELECT * FROM cdrs WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR feed_position > $2)
+             AND ($4::text IS NULL OR charger_id = $4)
+             AND ($5::timestamptz IS NULL OR stop_time >= $5) AND ($6::timestamptz IS NULL OR stop_time < $6)
            ORDER BY feed_position LIMIT $3`,
-          [request.principal!.tenant ?? null, after ?? null, limit + 1],
+          [
+            request.principal!.tenant ?? null,
+            after ?? null,
+            limit + 1,
+            chargerId ?? null,
+            from ?? null,
+            to ?? null,
+          ],
         );
         const items = rows.slice(0, limit);
         // null at the end of the feed: a poller resumes after the last CDR it read (its cursor)

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
 import { commandsOf, commandWeight } from '../../domain/commands/chargerCommands.js';
 import { ApiError } from '../apiError.js';
+import { credentialsOf } from '../auth/consoleSession.js';
 import { can } from '../auth/permissions.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { ChargerCommandService } from '../commands/chargerCommandService.js';
@@ -48,7 +49,7 @@ export function commandRoutes(deps: {
       {
         // who asks first; what they may send depends on the payload (a hard reset), so later
         onRequest: async (request) => {
-          request.principal = await deps.authenticator.authenticate(request.headers.authorization);
+          request.principal = await deps.authenticator.authenticate(credentialsOf(request));
         },
         schema: {
           tags: ['commands'],

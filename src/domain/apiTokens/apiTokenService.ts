@@ -14,11 +14,12 @@ export class ApiTokenService {
     private readonly clock: () => Date,
   ) {}
 
+  /** `id`: a fixed one (the first admin's), so that two nodes starting at once create it once */
   async create(
     token: { name: string; role: ApiRole; tenant: string | null },
     context: CommandContext,
+    id: string = randomUUID(),
   ): Promise<{ id: string; secret: string; position: Checkpoint }> {
-    const id = randomUUID();
     const secret = `amp_${randomBytes(24).toString('base64url')}`;
     const { position } = await this.store.append(
       apiTokenStream(id),

@@ -1,0 +1,155 @@
+import { chargerIdOf, receivedAtOf } from '../../domain/eventMetadata.js';
+import type { EventStore, RecordedEvent } from '../../store/eventStore.js';
+
+/** What the console is told of a charger's fact as it happens: enough to update a row or fetch more. */
+export interface LiveEvent {
+  chargerId: string;
+  type: string;
+  /** the charger stream's revision (the journal's cursor) */
+  revision: number;
+  /** server time of the fact */
+  at: string;
+  /** the charger said something (a frame, a connection): it was seen */
+  fromCharger: boolean;
+  data: Record<string, unknown>;
+}
+
+export interface LiveFilter {
+  /** undefined: every tenant */
+  tenant?: string;
+  chargerId?: string;
+}
+
+interface Subscriber {
+  filter: LiveFilter;
+  send(event: LiveEvent): void;
+}
+
+/** How far back a new subscriber is told what happened (read models may be this far behind). */
+const REPLAY_MS = 10_000;
+const REPLAY_MAX = 5_000;
+
+/**
+ * The console's push channel, fed from the log: one subscription to the chargers' streams per
+ * node, whatever the number of browsers, fanned out by tenant and charger. A new subscriber is
+ * first told the last few seconds, so that what its read-model query did not show yet is not lost.
+ */
+export class LiveEvents {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly recent: LiveEvent[] = [];
+  private readonly tenants = new Map<string, string>();
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: {
+      store: EventStore;
+      /** the tenant of a charger (a query; cached, as tenants do not change) */
+      tenantOf(chargerId: string): Promise<string | undefined>;
+      clock: () => Date;
+      logger: { warn(detail: object, message?: string): void };
+    },
+  ) {}
+
+  subscribe(filter: LiveFilter, send: (event: LiveEvent) => void): () => void {
+    this.running ??= this.run();
+    const subscriber = { filter, send };
+    const since = this.options.clock().getTime() - REPLAY_MS;
+    for (const event of this.recent) {
+      if (Date.parse(event.at) >= since) void this.deliver(subscriber, event);
+    }
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const { store, logger } = this.options;
+    while (!this.abort.signal.aborted) {
+      try {
+        const head = await store.headCheckpoint({ streamPrefix: 'charger-' });
+        const events = store.subscribe({
+          streamPrefix: 'charger-',
+          signal: this.abort.signal,
+          ...(head ? { fromCheckpoint: head } : {}),
+        });
+        for await (const recorded of events) this.publish(toLiveEvent(recorded));
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        logger.warn({ err: error }, 'the console push channel lost the log; reading it again');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  private publish(event: LiveEvent): void {
+    this.recent.push(event);
+    const since = Date.parse(event.at) - REPLAY_MS;
+    while (this.recent.length > REPLAY_MAX || (this.recent[0] && Date.parse(this.recent[0].at) < since)) {
+      this.recent.shift();
+    }
+    for (const subscriber of this.subscribers) void this.deliver(subscriber, event);
+  }
+
+  private async deliver(subscriber: Subscriber, event: LiveEvent): Promise<void> {
+    const { tenant, chargerId } = subscriber.filter;
+    if (chargerId !== undefined && event.chargerId !== chargerId) return;
+    if (tenant !== undefined && (await this.tenantOf(event.chargerId)) !== tenant) return;
+    subscriber.send(event);
+  }
+
+  private async tenantOf(chargerId: string): Promise<string | undefined> {
+    const known = this.tenants.get(chargerId);
+    if (known !== undefined) return known;
+    const tenant = await this.options.tenantOf(chargerId).catch(() => undefined);
+    if (tenant !== undefined) this.tenants.set(chargerId, tenant);
+    return tenant;
+  }
+}
+
+/** A recorded fact of a charger as the console needs it (no payloads beyond what a row shows). */
+export function toLiveEvent(event: RecordedEvent): LiveEvent {
+  const data = event.data as Record<string, unknown>;
+  return {
+    chargerId: chargerIdOf(event.streamId),
+    type: event.type,
+    revision: Number(event.revision),
+    at: receivedAtOf(event),
+    fromCharger:
+      event.type === 'ChargerConnected' ||
+      (event.metadata as { ocpp?: unknown } | undefined)?.ocpp !== undefined,
+    data: summaryOf(event.type, data),
+  };
+}
+
+function summaryOf(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case 'ChargerConnected':
+      return { protocol: data.protocol };
+    case 'ChargerDisconnected':
+      return { code: data.code };
+    case 'ConnectorStatusReported':
+      return {
+        evseId: data.evseId,
+        connectorId: data.connectorId,
+        status: data.status,
+        errorCode: data.errorCode ?? null,
+      };
+    case 'ChargerBooted':
+      return {
+        vendor: data.vendor,
+        model: data.model,
+        firmwareVersion: data.firmwareVersion ?? null,
+        status: (data.decision as { status?: string } | undefined)?.status,
+      };
+    case 'TransactionStarted':
+    case 'TransactionStopped':
+      return { transactionKey: data.transactionKey };
+    default:
+      return {};
+  }
+}

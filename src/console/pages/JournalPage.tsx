@@ -1,0 +1,193 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Link } from 'wouter-preact';
+import { api, explain, type Me, type Page } from '../api.js';
+import { RawFrame } from '../components/RawFrame.js';
+import { dateTime } from '../format.js';
+import { useLive } from '../live.js';
+
+/** One frame of the journal as /api/chargers/{id}/messages gives it. */
+export interface JournalEntry {
+  revision: number;
+  at: string;
+  direction: 'in' | 'out';
+  action?: string;
+  messageId?: string;
+  frame?: string;
+  frameBase64?: string;
+  rejected?: { reason: string; answeredWith?: string };
+  unmatched?: { reason: string };
+}
+
+const PAGE = 500;
+
+/** The frame type of a raw OCPP-J frame: 2 CALL, 3 CALLRESULT, 4 CALLERROR (undefined: unreadable). */
+const frameType = (entry: JournalEntry) => Number(/^\s*\[\s*(\d)/.exec(entry.frame ?? '')?.[1]) || undefined;
+const isError = (entry: JournalEntry) => Boolean(entry.rejected || entry.unmatched || frameType(entry) === 4);
+
+/** Each answer with the time since its call (the call is the other direction, same message id). */
+function pairUp(entries: JournalEntry[]): Map<JournalEntry, number> {
+  const calls = new Map<string, JournalEntry>();
+  const latency = new Map<JournalEntry, number>();
+  for (const entry of entries) {
+    if (entry.messageId === undefined) continue;
+    const type = frameType(entry);
+    const key = `${entry.direction === 'in' ? 'charger' : 'csms'}:${entry.messageId}`;
+    if (type === 2) calls.set(key, entry);
+    else if (type === 3 || type === 4) {
+      const call = calls.get(`${entry.direction === 'in' ? 'csms' : 'charger'}:${entry.messageId}`);
+      if (call) latency.set(entry, Date.parse(entry.at) - Date.parse(call.at));
+    }
+  }
+  return latency;
+}
+
+/** The message journal of one charger: both directions, paired, filterable, live. */
+export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
+  const [entries, setEntries] = useState<JournalEntry[]>([]);
+  const [cursor, setCursor] = useState<number | null | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>();
+  const [action, setAction] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [errorsOnly, setErrorsOnly] = useState(false);
+  const [tail, setTail] = useState(true);
+  const last = useRef(-1);
+  const loading = useRef(false);
+
+  const query = () => {
+    const params = new URLSearchParams({ limit: String(PAGE) });
+    if (action) params.set('action', action);
+    if (from) params.set('from', new Date(from).toISOString());
+    if (to) params.set('to', new Date(to).toISOString());
+    return params;
+  };
+  /** the next page after what is shown (also how the live tail reads what is new) */
+  const more = async (reset = false) => {
+    if (loading.current) return;
+    loading.current = true;
+    try {
+      const params = query();
+      const after = reset ? -1 : last.current;
+      if (after >= 0) params.set('after', String(after));
+      const page = await api<Page<JournalEntry>>(
+        `/api/chargers/${encodeURIComponent(id)}/messages?${params}`,
+      );
+      const lastRevision = page.items.at(-1)?.revision;
+      if (lastRevision !== undefined) last.current = Math.max(last.current, lastRevision);
+      if (typeof page.nextCursor === 'number') last.current = Math.max(last.current, page.nextCursor);
+      setEntries((current) => (reset ? page.items : [...current, ...page.items]));
+      setCursor(page.nextCursor as number | null);
+      setError(undefined);
+    } catch (failure) {
+      setError(explain(failure));
+    } finally {
+      loading.current = false;
+    }
+  };
+  useEffect(() => {
+    last.current = -1;
+    void more(true);
+  }, [id, action, from, to]);
+  useLive(id, (event) => {
+    if (tail && event.revision > last.current && cursor === null) void more();
+  });
+
+  const shown = useMemo(() => (errorsOnly ? entries.filter(isError) : entries), [entries, errorsOnly]);
+  const latency = useMemo(() => pairUp(entries), [entries]);
+  return (
+    <section>
+      <p class="crumbs">
+        <Link href={`/chargers/${encodeURIComponent(id)}`}>{id}</Link> › Messages
+      </p>
+      <h1>Message journal of {id}</h1>
+      <form class="filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Action{' '}
+          <input value={action} onChange={(e) => setAction((e.target as HTMLInputElement).value.trim())} />
+        </label>
+        <label>
+          From{' '}
+          <input
+            type="datetime-local"
+            value={from}
+            onChange={(e) => setFrom((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          To{' '}
+          <input
+            type="datetime-local"
+            value={to}
+            onChange={(e) => setTo((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={errorsOnly}
+            onChange={(e) => setErrorsOnly((e.target as HTMLInputElement).checked)}
+          />{' '}
+          Errors only
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={tail}
+            onChange={(e) => setTail((e.target as HTMLInputElement).checked)}
+          />{' '}
+          Live tail
+        </label>
+      </form>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <ol class="journal" aria-label="Frames">
+        {shown.map((entry) => {
+          const type = frameType(entry);
+          const transaction = /"transactionId"\s*:\s*(-?\d+)/.exec(entry.frame ?? '')?.[1];
+          return (
+            <li
+              key={`${entry.revision}-${entry.direction}`}
+              class={`frame ${entry.direction} ${isError(entry) ? 'is-error' : ''}`}
+              data-message-id={entry.messageId}
+            >
+              <div class="frame-head">
+                <time dateTime={entry.at}>{dateTime(entry.at)}</time>
+                <span class="direction">{entry.direction === 'in' ? '← from charger' : '→ to charger'}</span>
+                <span class="kind">
+                  {type === 2 ? 'CALL' : type === 3 ? 'CALLRESULT' : type === 4 ? 'CALLERROR' : 'frame'}
+                </span>
+                <strong>{entry.action ?? ''}</strong>
+                {entry.messageId && <code>{entry.messageId}</code>}
+                {latency.has(entry) && <span class="latency">{latency.get(entry)} ms after its call</span>}
+                {entry.rejected && (
+                  <span class="flag">
+                    refused: {entry.rejected.reason}
+                    {entry.rejected.answeredWith ? ` (answered ${entry.rejected.answeredWith})` : ''}
+                  </span>
+                )}
+                {entry.unmatched && <span class="flag">matches no call: {entry.unmatched.reason}</span>}
+                {transaction && Number(transaction) > 0 && (
+                  <Link href={`/sessions/${encodeURIComponent(`${id}:${transaction}`)}`}>
+                    session {transaction}
+                  </Link>
+                )}
+              </div>
+              <RawFrame text={entry.frame ?? `(base64) ${entry.frameBase64 ?? ''}`} />
+            </li>
+          );
+        })}
+      </ol>
+      {cursor !== null && cursor !== undefined && (
+        <button type="button" onClick={() => void more()}>
+          Load more
+        </button>
+      )}
+      {cursor === null && (
+        <p class="hint">{tail ? 'End of the journal; new frames appear here.' : 'End of the journal.'}</p>
+      )}
+    </section>
+  );
+}
