@@ -83,6 +83,17 @@ function raiseAlert(presence: Presence, alert: { type: string; at: string }): vo
   presence.alerts = [...presence.alerts, alert].slice(-20);
 }
 
+/** A charger whose clock is off shows it on every session: one alert an hour is enough. */
+const CLOCK_SKEW_ALERT_EVERY_MS = 3_600_000;
+
+/** Whether an alert of this type was raised less than `withinMs` before `at` (event times only). */
+function alertedWithin(presence: Presence, type: string, at: string, withinMs: number): boolean {
+  return (presence.alerts as Array<{ type?: string; at?: string }>).some(
+    (alert) =>
+      alert.type === type && alert.at !== undefined && Date.parse(at) - Date.parse(alert.at) < withinMs,
+  );
+}
+
 async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
   const chargerIds = [...new Set(events.map((event) => chargerIdOf(event.streamId)))];
   const { rows } = await tx.query<Record<keyof Presence, unknown>>(
@@ -165,6 +176,14 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
       case 'RemoteStartTimedOut':
         raiseAlert(presence, { type: 'remote_start_timeout', at: receivedAt, ...fact.data });
         break;
+      case 'TransactionStarted':
+      case 'TransactionStopped': {
+        const skew = fact.data.flags.find((flag) => flag.code === 'clock_skew');
+        if (skew && !alertedWithin(presence, 'clock_skew', receivedAt, CLOCK_SKEW_ALERT_EVERY_MS)) {
+          raiseAlert(presence, { type: 'clock_skew', at: receivedAt, ...skew.detail });
+        }
+        break;
+      }
       case 'ConnectorStatusReported': {
         const { data } = fact;
         if (data.collapsedInto) break; // a vendor's echo of another connector's report

@@ -366,6 +366,20 @@ describe('the operator API', () => {
       // the journal never splits a call from its answer: a page of one may hold both
       expect(paged, path).toEqual(whole.items);
     }
+    // the journal read backwards from its newest frame, page by page, is the same journal
+    const journal = (await api('GET', '/api/chargers/CP-BILL/messages', auditor)).body.items;
+    const backwards: unknown[][] = [];
+    let before: number | null = null;
+    for (let requests = 0; requests < 100; requests++) {
+      const query: string = before === null ? 'latest=true' : `before=${before}`;
+      const page = (await api('GET', `/api/chargers/CP-BILL/messages?limit=1&${query}`, auditor)).body;
+      expect(page.nextCursor).toBeNull();
+      backwards.unshift(page.items);
+      before = page.previousCursor;
+      if (before === null) break;
+    }
+    expect(before).toBeNull();
+    expect(backwards.flat()).toEqual(journal);
     const spec = (await (await fetch(`${server.url}/docs/json`)).json()) as {
       paths: Record<
         string,

@@ -33,7 +33,12 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
   }
 
   beforeAll(async () => {
-    server = await startTestServer('console', { ADMIN_TOKEN: ADMIN, COMMAND_TIMEOUT: '3' });
+    server = await startTestServer('console', {
+      ADMIN_TOKEN: ADMIN,
+      COMMAND_TIMEOUT: '3',
+      OCPP_CALLS_PER_SECOND: '1000',
+      OCPP_CALL_BURST: '1000',
+    });
     browser = await launchChromium();
   });
   afterEach(async () => {
@@ -104,6 +109,19 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
     await screenshot(page, 'journal');
   });
 
+  it('the journal opens at the newest frames and pages back through older ones', async () => {
+    const charger = await connected('JOURNAL-LONG');
+    for (let i = 0; i < 150; i++) await charger.call(`old-${i}`, 'Heartbeat');
+    await newPage();
+    await signIn(page, url(), ADMIN, '/chargers/JOURNAL-LONG/messages');
+    await page.locator('[data-message-id="old-149"]').first().waitFor();
+    expect(await page.locator('[data-message-id="old-0"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load older frames' }).click();
+    await page.locator('[data-message-id="old-0"]').first().waitFor();
+    await page.getByText('The start of the journal.').waitFor();
+    expect(await page.locator('.frame').count()).toBe(2 * 152);
+  });
+
   it('a disputed session shows its clock skew and meter discrepancy, both times, and the chart', async () => {
     const charger = await connected('DISPUTE-1');
     const skewed = (minutes: number) => new Date(Date.now() + 2 * 3_600_000 + minutes * 60_000).toISOString();
@@ -158,6 +176,9 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export as JSON' }).click();
     expect((await download).suggestedFilename()).toMatch(/^session-DISPUTE-1.*\.json$/);
+    // the fleet shows the charger's clock as an alert
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await expect.poll(() => page.locator('[data-charger="DISPUTE-1"]').textContent()).toContain('clock_skew');
   });
 
   it("a command sent from the charger page shows the charger's answer", async () => {

@@ -148,7 +148,10 @@ function summaryOf(type: string, data: Record<string, unknown>): Record<string, 
       };
     case 'TransactionStarted':
     case 'TransactionStopped':
-      return { transactionKey: data.transactionKey };
+      return {
+        transactionKey: data.transactionKey,
+        flags: ((data.flags ?? []) as Array<{ code: string }>).map((flag) => flag.code),
+      };
     default:
       return {};
   }

@@ -183,7 +183,15 @@ export function chargerRoutes(deps: {
 
     app.get<{
       Params: { id: string };
-      Querystring: { after?: number; limit?: number; action?: string; from?: string; to?: string };
+      Querystring: {
+        after?: number;
+        before?: number;
+        latest?: boolean;
+        limit?: number;
+        action?: string;
+        from?: string;
+        to?: string;
+      };
     }>(
       '/chargers/:id/messages',
       {
@@ -196,6 +204,12 @@ export function chargerRoutes(deps: {
             additionalProperties: false,
             properties: {
               after: { type: 'integer', minimum: -1 },
+              before: {
+                type: 'integer',
+                minimum: 0,
+                description: 'the newest frames before this revision (previousCursor pages further back)',
+              },
+              latest: { type: 'boolean', description: 'the newest frames of the journal' },
               limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
               action: { type: 'string', maxLength: 64 },
               from: { type: 'string', format: 'date-time' },
@@ -203,7 +217,17 @@ export function chargerRoutes(deps: {
             },
           },
           response: {
-            200: pageOf(journalEntryView, 'integer'),
+            200: {
+              ...pageOf(journalEntryView, 'integer'),
+              properties: {
+                ...pageOf(journalEntryView, 'integer').properties,
+                previousCursor: {
+                  type: ['integer', 'null'],
+                  description:
+                    'reading backwards (before, latest): older frames come before this revision; null: none',
+                },
+              },
+            },
             ...failures(400, 401, 403, 404),
           },
         },

@@ -54,7 +54,13 @@ export function applyLive(charger: Charger, event: LiveEvent): Charger {
   } else if (event.type === 'ChargerBooted') {
     next.boot = { ...charger.boot, ...(event.data as Charger['boot']) };
   } else if (event.type === 'FirmwareUpdateFailed' || event.type === 'RemoteStartTimedOut') {
-    next.alerts = [...charger.alerts, { type: event.type, at: event.at }];
+    const type = event.type === 'FirmwareUpdateFailed' ? 'firmware_update_failed' : 'remote_start_timeout';
+    next.alerts = [...charger.alerts, { type, at: event.at }];
+  } else if (
+    (event.data.flags as string[] | undefined)?.includes('clock_skew') &&
+    !charger.alerts.some((alert) => alert.type === 'clock_skew')
+  ) {
+    next.alerts = [...charger.alerts, { type: 'clock_skew', at: event.at }];
   }
   return next;
 }

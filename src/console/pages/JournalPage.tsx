@@ -16,9 +16,11 @@ export interface JournalEntry {
   frameBase64?: string;
   rejected?: { reason: string; answeredWith?: string };
   unmatched?: { reason: string };
+  /** a command: who asked for it */
+  sentBy?: string;
 }
 
-const PAGE = 500;
+const PAGE = 200;
 
 /** The frame type of a raw OCPP-J frame: 2 CALL, 3 CALLRESULT, 4 CALLERROR (undefined: unreadable). */
 const frameType = (entry: JournalEntry) => Number(/^\s*\[\s*(\d)/.exec(entry.frame ?? '')?.[1]) || undefined;
@@ -41,55 +43,92 @@ function pairUp(entries: JournalEntry[]): Map<JournalEntry, number> {
   return latency;
 }
 
-/** The message journal of one charger: both directions, paired, filterable, live. */
+/** The message journal of one charger: newest first page, older on demand, paired, filterable, live. */
 export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
   const [entries, setEntries] = useState<JournalEntry[]>([]);
-  const [cursor, setCursor] = useState<number | null | undefined>(undefined);
+  const [older, setOlder] = useState<number | null | undefined>(undefined);
   const [error, setError] = useState<string | undefined>();
   const [action, setAction] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [errorsOnly, setErrorsOnly] = useState(false);
   const [tail, setTail] = useState(true);
-  const last = useRef(-1);
-  const loading = useRef(false);
+  /** the newest revision read: the live tail reads what comes after it */
+  const last = useRef<number | undefined>(undefined);
+  const reading = useRef<Promise<void> | undefined>(undefined);
+  /** the newest page has been read: until then pushed facts (the last seconds' among them) wait */
+  const ready = useRef(false);
+  const base = `/api/chargers/${encodeURIComponent(id)}/messages`;
 
-  const query = () => {
-    const params = new URLSearchParams({ limit: String(PAGE) });
+  const query = (extra: Record<string, string>) => {
+    const params = new URLSearchParams({ limit: String(PAGE), ...extra });
     if (action) params.set('action', action);
     if (from) params.set('from', new Date(from).toISOString());
     if (to) params.set('to', new Date(to).toISOString());
     return params;
   };
-  /** the next page after what is shown (also how the live tail reads what is new) */
-  const more = async (reset = false) => {
-    if (loading.current) return;
-    loading.current = true;
-    try {
-      const params = query();
-      const after = reset ? -1 : last.current;
-      if (after >= 0) params.set('after', String(after));
-      const page = await api<Page<JournalEntry>>(
-        `/api/chargers/${encodeURIComponent(id)}/messages?${params}`,
-      );
-      const lastRevision = page.items.at(-1)?.revision;
-      if (lastRevision !== undefined) last.current = Math.max(last.current, lastRevision);
-      if (typeof page.nextCursor === 'number') last.current = Math.max(last.current, page.nextCursor);
-      setEntries((current) => (reset ? page.items : [...current, ...page.items]));
-      setCursor(page.nextCursor as number | null);
-      setError(undefined);
-    } catch (failure) {
-      setError(explain(failure));
-    } finally {
-      loading.current = false;
-    }
+  const read = <T,>(work: () => Promise<T>) =>
+    work().then(
+      (value) => {
+        setError(undefined);
+        return value;
+      },
+      (failure) => {
+        setError(explain(failure));
+        return undefined;
+      },
+    );
+  const newest = (items: JournalEntry[]) => {
+    for (const entry of items) last.current = Math.max(last.current ?? -1, entry.revision);
   };
-  useEffect(() => {
-    last.current = -1;
-    void more(true);
-  }, [id, action, from, to]);
+  /** the newest page (what support looks at first) */
+  const openLatest = () =>
+    read(async () => {
+      ready.current = false;
+      last.current = undefined;
+      const page = await api<Page<JournalEntry> & { previousCursor: number | null }>(
+        `${base}?${query({ latest: 'true' })}`,
+      );
+      newest(page.items);
+      setEntries(page.items);
+      setOlder(page.previousCursor);
+      ready.current = true;
+    });
+  const loadOlder = () =>
+    read(async () => {
+      if (older === null || older === undefined) return;
+      const page = await api<Page<JournalEntry> & { previousCursor: number | null }>(
+        `${base}?${query({ before: String(older) })}`,
+      );
+      setEntries((current) => [...page.items, ...current]);
+      setOlder(page.previousCursor);
+    });
+  /** the live tail: what came after the newest frame read, page by page to the end */
+  const readNewer = (after: number) => {
+    reading.current ??= read(async () => {
+      let cursor: number | null = after;
+      for (let pages = 0; cursor !== null && pages < 20; pages++) {
+        const page: Page<JournalEntry> = await api<Page<JournalEntry>>(
+          `${base}?${query({ after: String(cursor) })}`,
+        );
+        newest(page.items);
+        last.current = Math.max(
+          last.current ?? -1,
+          typeof page.nextCursor === 'number' ? page.nextCursor : -1,
+        );
+        setEntries((current) => [...current, ...page.items]);
+        cursor = page.nextCursor as number | null;
+      }
+    }).finally(() => {
+      reading.current = undefined;
+    });
+  };
+  useEffect(() => void openLatest(), [id, action, from, to]);
   useLive(id, (event) => {
-    if (tail && event.revision > last.current && cursor === null) void more();
+    if (!tail || !ready.current) return;
+    // nothing read yet (an empty or filtered journal): the tail starts just before this fact
+    const after = last.current ?? event.revision - 1;
+    if (event.revision > after) readNewer(after);
   });
 
   const shown = useMemo(() => (errorsOnly ? entries.filter(isError) : entries), [entries, errorsOnly]);
@@ -143,6 +182,12 @@ export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
           {error}
         </p>
       )}
+      {older !== null && older !== undefined && (
+        <button type="button" onClick={() => void loadOlder()}>
+          Load older frames
+        </button>
+      )}
+      {older === null && <p class="hint">The start of the journal.</p>}
       <ol class="journal" aria-label="Frames">
         {shown.map((entry) => {
           const type = frameType(entry);
@@ -161,6 +206,7 @@ export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
                 </span>
                 <strong>{entry.action ?? ''}</strong>
                 {entry.messageId && <code>{entry.messageId}</code>}
+                {entry.sentBy && <span class="latency">sent by {entry.sentBy}</span>}
                 {latency.has(entry) && <span class="latency">{latency.get(entry)} ms after its call</span>}
                 {entry.rejected && (
                   <span class="flag">
@@ -180,14 +226,7 @@ export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
           );
         })}
       </ol>
-      {cursor !== null && cursor !== undefined && (
-        <button type="button" onClick={() => void more()}>
-          Load more
-        </button>
-      )}
-      {cursor === null && (
-        <p class="hint">{tail ? 'End of the journal; new frames appear here.' : 'End of the journal.'}</p>
-      )}
+      {tail && <p class="hint">New frames appear here as the charger sends them.</p>}
     </section>
   );
 }

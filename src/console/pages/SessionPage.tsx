@@ -244,7 +244,8 @@ export function SessionPage({ me, transactionId }: { me: Me; transactionId: stri
           <ul class="commands">
             {commands.map((entry) => (
               <li key={`${entry.revision}`}>
-                {dateTime(entry.at)} <strong>{entry.action}</strong> <code>{entry.frame}</code>
+                {dateTime(entry.at)} <strong>{entry.action}</strong>
+                {entry.sentBy ? ` sent by ${entry.sentBy}` : ''} <code>{entry.frame}</code>
               </li>
             ))}
           </ul>
