@@ -185,7 +185,9 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
     await connected('COMMAND-1', (action) =>
       action === 'GetConfiguration'
         ? { result: { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }] } }
-        : { result: { status: 'Accepted' } },
+        : action === 'GetDiagnostics'
+          ? { result: { fileName: 'diagnostics-1.zip' } }
+          : { result: { status: 'Accepted' } },
     );
     await newPage();
     await signIn(page, url(), ADMIN, '/chargers/COMMAND-1');
@@ -193,6 +195,22 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
     await page.getByRole('button', { name: 'Send GetConfiguration' }).click();
     await expect.poll(() => page.locator('.outcome').textContent()).toContain('HeartbeatInterval');
     await screenshot(page, 'charger-command');
+    // diagnostics go through their own route, which signs the upload URL
+    await page.getByLabel('Command', { exact: true }).selectOption('GetDiagnostics');
+    await page.getByRole('button', { name: 'Send GetDiagnostics' }).click();
+    await expect.poll(() => page.locator('.outcome').textContent()).toContain('diagnostics-1.zip');
+  });
+
+  it('is readable at phone width: the fleet fits the screen', async () => {
+    page = await (
+      await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
+    ).newPage();
+    await signIn(page, url(), ADMIN);
+    await page.locator('[data-charger]').first().waitFor();
+    // run in the page: a string, since this file is typed without the DOM
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(1);
+    await screenshot(page, 'fleet-phone');
   });
 
   it('a billing token sees CDRs but no commands panel; an operator is not offered a Hard reset', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, explain, type Me, may } from '../api.js';
 
 interface Field {
@@ -12,6 +12,8 @@ interface Field {
 interface CommandForm {
   action: string;
   label: string;
+  /** sent to this route under the charger instead of commands/{action} (firmware, diagnostics) */
+  route?: string;
   /** soft: support may; send: operators; Reset Hard: admins (the server checks it too) */
   permission: 'commands:soft' | 'commands:send';
   fields: Field[];
@@ -29,6 +31,26 @@ const RESET_CONFIRM = (values: Record<string, string>) =>
   values.type === 'Hard' || values.type === 'Immediate'
     ? `A ${values.type} reset ends every session on the charger at once. Send it?`
     : undefined;
+
+/** Firmware and diagnostics go through their own routes, which sign the URL the charger uses. */
+const FILE_FORMS = (logs: string[]): CommandForm[] => [
+  {
+    action: 'UpdateFirmware',
+    label: 'Update firmware',
+    route: 'firmware-update',
+    permission: 'commands:send',
+    fields: [{ name: 'firmwareId', label: 'Firmware image', kind: 'select', options: [] }],
+    payload: (v) => ({ firmwareId: v.firmwareId }),
+  },
+  {
+    action: 'GetDiagnostics',
+    label: 'Get diagnostics',
+    route: 'diagnostics-request',
+    permission: 'commands:soft',
+    fields: [{ name: 'log', label: 'Log', kind: 'select', options: logs }],
+    payload: (v) => ({ log: v.log ?? logs[0] }),
+  },
+];
 
 /** The commands a support engineer or operator sends most, as forms, per protocol. */
 const FORMS: Record<'1.6' | '2.x', CommandForm[]> = {
@@ -240,8 +262,22 @@ type Outcome =
   | { kind: 'failed'; message: string };
 
 /** The forms this token may use; a Hard reset only for those who may send one. */
-function formsFor(me: Me, protocol: string | null): CommandForm[] {
-  const forms = FORMS[protocol === 'ocpp1.6' ? '1.6' : '2.x'];
+function formsFor(
+  me: Me,
+  protocol: string | null,
+  firmware: Array<{ id: string; label: string }>,
+): CommandForm[] {
+  const v16 = protocol === 'ocpp1.6';
+  const files = FILE_FORMS(
+    v16 ? ['Diagnostics', 'DiagnosticsLog', 'SecurityLog'] : ['DiagnosticsLog', 'SecurityLog'],
+  )
+    .map((form) =>
+      form.action === 'UpdateFirmware'
+        ? { ...form, fields: [{ ...form.fields[0]!, options: firmware.map((image) => image.id) }] }
+        : form,
+    )
+    .filter((form) => form.action !== 'UpdateFirmware' || firmware.length > 0);
+  const forms = [...FORMS[v16 ? '1.6' : '2.x'], ...files];
   return forms
     .filter((form) => may(me, form.permission))
     .map((form) =>
@@ -261,7 +297,17 @@ export function CommandsPanel({
   chargerId: string;
   protocol: string | null;
 }) {
-  const forms = formsFor(me, protocol);
+  const [firmware, setFirmware] = useState<Array<{ id: string; label: string }>>([]);
+  useEffect(() => {
+    api<Array<{ id: string; fileName: string; labels?: Record<string, string> }>>('/api/firmware').then(
+      (images) =>
+        setFirmware(
+          images.map((image) => ({ id: image.id, label: image.labels?.version ?? image.fileName })),
+        ),
+      () => undefined,
+    );
+  }, []);
+  const forms = formsFor(me, protocol, firmware);
   const [chosen, setChosen] = useState(forms[0]?.action ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
   const [outcome, setOutcome] = useState<Outcome | undefined>();
@@ -280,7 +326,7 @@ export function CommandsPanel({
         response?: unknown;
         errorCode?: string;
         description?: string;
-      }>(`/api/chargers/${encodeURIComponent(chargerId)}/commands/${form.action}`, {
+      }>(`/api/chargers/${encodeURIComponent(chargerId)}/${form.route ?? `commands/${form.action}`}`, {
         method: 'POST',
         body: form.payload(values),
       });
@@ -331,7 +377,7 @@ export function CommandsPanel({
               >
                 {field.options!.map((option) => (
                   <option key={option} value={option}>
-                    {option}
+                    {firmware.find((image) => image.id === option)?.label ?? option}
                   </option>
                 ))}
               </select>

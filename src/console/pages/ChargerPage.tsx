@@ -17,9 +17,9 @@ interface SessionRow {
 
 interface StoredFile {
   id: string;
-  name?: string;
-  size?: number;
-  storedAt?: string;
+  fileName: string;
+  size: number;
+  storedAt: string;
 }
 
 /** One charger: registration, boot, live connectors, sessions, alerts, files, and the commands panel. */
@@ -163,10 +163,9 @@ export function ChargerPage({ me, id }: { me: Me; id: string }) {
           {diagnostics.map((file) => (
             <li key={file.id}>
               <a href={`${path}/diagnostics/${file.id}`} download>
-                {file.name ?? file.id}
+                {file.fileName}
               </a>{' '}
-              {file.size !== undefined ? `${file.size} bytes` : ''}{' '}
-              {file.storedAt ? dateTime(file.storedAt) : ''}
+              {file.size.toLocaleString('en')} bytes, {dateTime(file.storedAt)}
             </li>
           ))}
         </ul>
