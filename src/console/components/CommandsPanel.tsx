@@ -32,6 +32,24 @@ const RESET_CONFIRM = (values: Record<string, string>) =>
     ? `A ${values.type} reset ends every session on the charger at once. Send it?`
     : undefined;
 
+/** TriggerMessage: the messages a version's charger may be asked for (1.6 also names a connector). */
+const triggerForm = (messages: string[], withConnector: boolean): CommandForm => ({
+  action: 'TriggerMessage',
+  label: 'Trigger message',
+  permission: 'commands:soft',
+  fields: [
+    { name: 'requestedMessage', label: 'Message', kind: 'select', options: messages },
+    ...(withConnector
+      ? [{ name: 'connectorId', label: 'Connector', kind: 'number' as const, optional: true }]
+      : []),
+  ],
+  payload: (v) =>
+    defined({
+      requestedMessage: v.requestedMessage ?? messages[0],
+      ...(withConnector ? { connectorId: number(v.connectorId) } : {}),
+    }),
+});
+
 /** Firmware and diagnostics go through their own routes, which sign the URL the charger uses. */
 const FILE_FORMS = (logs: string[]): CommandForm[] => [
   {
@@ -122,32 +140,17 @@ const FORMS: Record<'1.6' | '2.x', CommandForm[]> = {
       ],
       payload: (v) => ({ key: v.key, value: v.value ?? '' }),
     },
-    {
-      action: 'TriggerMessage',
-      label: 'Trigger message',
-      permission: 'commands:soft',
-      fields: [
-        {
-          name: 'requestedMessage',
-          label: 'Message',
-          kind: 'select',
-          options: [
-            'StatusNotification',
-            'Heartbeat',
-            'BootNotification',
-            'MeterValues',
-            'DiagnosticsStatusNotification',
-            'FirmwareStatusNotification',
-          ],
-        },
-        { name: 'connectorId', label: 'Connector', kind: 'number', optional: true },
+    triggerForm(
+      [
+        'StatusNotification',
+        'Heartbeat',
+        'BootNotification',
+        'MeterValues',
+        'DiagnosticsStatusNotification',
+        'FirmwareStatusNotification',
       ],
-      payload: (v) =>
-        defined({
-          requestedMessage: v.requestedMessage ?? 'StatusNotification',
-          connectorId: number(v.connectorId),
-        }),
-    },
+      true,
+    ),
   ],
   '2.x': [
     {
@@ -232,27 +235,17 @@ const FORMS: Record<'1.6' | '2.x', CommandForm[]> = {
         ],
       }),
     },
-    {
-      action: 'TriggerMessage',
-      label: 'Trigger message',
-      permission: 'commands:soft',
-      fields: [
-        {
-          name: 'requestedMessage',
-          label: 'Message',
-          kind: 'select',
-          options: [
-            'StatusNotification',
-            'Heartbeat',
-            'BootNotification',
-            'MeterValues',
-            'FirmwareStatusNotification',
-            'LogStatusNotification',
-          ],
-        },
+    triggerForm(
+      [
+        'StatusNotification',
+        'Heartbeat',
+        'BootNotification',
+        'MeterValues',
+        'FirmwareStatusNotification',
+        'LogStatusNotification',
       ],
-      payload: (v) => ({ requestedMessage: v.requestedMessage ?? 'StatusNotification' }),
-    },
+      false,
+    ),
   ],
 };
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, explain, type Me, may } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 import { dateTime } from '../format.js';
 
 interface ApiToken {
@@ -72,11 +73,7 @@ export function ApiTokensPage({ me }: { me: Me }) {
           The new token, shown this once: <code>{secret}</code>
         </p>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       <table aria-label="API tokens">
         <thead>
           <tr>

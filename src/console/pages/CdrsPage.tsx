@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { allPages, api, explain, type Me, type Page } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { rangeParams, TimeRange } from '../components/TimeRange.js';
 import { dateTime, download, kwh } from '../format.js';
 
 interface Cdr {
@@ -49,9 +51,7 @@ export function CdrsPage({ me: _me }: { me: Me }) {
   const filters = () => {
     const params = new URLSearchParams();
     if (chargerId) params.set('chargerId', chargerId);
-    if (from) params.set('from', new Date(from).toISOString());
-    if (to) params.set('to', new Date(to).toISOString());
-    return params;
+    return rangeParams(params, from, to);
   };
   const load = async (after?: string) => {
     try {
@@ -86,31 +86,12 @@ export function CdrsPage({ me: _me }: { me: Me }) {
             onChange={(e) => setChargerId((e.target as HTMLInputElement).value.trim())}
           />
         </label>
-        <label>
-          Stopped from{' '}
-          <input
-            type="datetime-local"
-            value={from}
-            onChange={(e) => setFrom((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <label>
-          to{' '}
-          <input
-            type="datetime-local"
-            value={to}
-            onChange={(e) => setTo((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TimeRange fromLabel="Stopped from" toLabel="to" from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <button type="button" onClick={() => void csv()}>
           Download CSV
         </button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       <table aria-label="CDRs">
         <thead>
           <tr>

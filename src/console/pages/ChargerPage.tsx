@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { allPages, api, explain, type Me, may } from '../api.js';
 import { CommandsPanel } from '../components/CommandsPanel.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ago, dateTime, kwh } from '../format.js';
 import { useLive } from '../live.js';
 import { applyLive, type Charger, stateOf } from './FleetPage.js';
@@ -48,12 +49,7 @@ export function ChargerPage({ me, id }: { me: Me; id: string }) {
     setCharger((current) => current && { ...current, ...applyLive(current, event) });
     if (event.type === 'TransactionStarted' || event.type === 'TransactionStopped') load();
   });
-  if (error)
-    return (
-      <p role="alert" class="error">
-        {error}
-      </p>
-    );
+  if (error) return <ErrorMessage error={error} />;
   if (!charger) return <p class="loading">Loading {id}…</p>;
   const state = stateOf(charger, me.staleAfterSeconds);
   return (

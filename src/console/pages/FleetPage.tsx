@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { allPages, explain, type Me } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { ago, dateTime } from '../format.js';
 import { type LiveEvent, useLive } from '../live.js';
@@ -143,11 +144,7 @@ export function FleetPage({ me }: { me: Me }) {
   return (
     <section>
       <h1>Fleet</h1>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       <ul class="counts" aria-label="Fleet counts">
         {(['online', 'offline', 'stale', 'charging', 'faulted'] as const).map((key) => (
           <li key={key}>

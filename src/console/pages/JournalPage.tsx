@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { api, explain, type Me, type Page } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 import { RawFrame } from '../components/RawFrame.js';
+import { rangeParams, TimeRange } from '../components/TimeRange.js';
 import { dateTime } from '../format.js';
 import { useLive } from '../live.js';
 
@@ -63,9 +65,7 @@ export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
   const query = (extra: Record<string, string>) => {
     const params = new URLSearchParams({ limit: String(PAGE), ...extra });
     if (action) params.set('action', action);
-    if (from) params.set('from', new Date(from).toISOString());
-    if (to) params.set('to', new Date(to).toISOString());
-    return params;
+    return rangeParams(params, from, to);
   };
   const read = <T,>(work: () => Promise<T>) =>
     work().then(
@@ -144,22 +144,7 @@ export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
           Action{' '}
           <input value={action} onChange={(e) => setAction((e.target as HTMLInputElement).value.trim())} />
         </label>
-        <label>
-          From{' '}
-          <input
-            type="datetime-local"
-            value={from}
-            onChange={(e) => setFrom((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <label>
-          To{' '}
-          <input
-            type="datetime-local"
-            value={to}
-            onChange={(e) => setTo((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TimeRange from={from} to={to} onFrom={setFrom} onTo={setTo} />
         <label>
           <input
             type="checkbox"
@@ -177,11 +162,7 @@ export function JournalPage({ me: _me, id }: { me: Me; id: string }) {
           Live tail
         </label>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       {older !== null && older !== undefined && (
         <button type="button" onClick={() => void loadOlder()}>
           Load older frames

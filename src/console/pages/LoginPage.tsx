@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, explain, type Me } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 
 /** Sign in with an API token; the server keeps the sign-in in an HttpOnly cookie. */
 export function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
@@ -35,11 +36,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage error={error} />
       </form>
       <p class="hint">
         The first start without ADMIN_TOKEN prints an admin token. Admins make more under “API tokens”.

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { ApiFailure, api, explain, type Me, may } from '../api.js';
 import { EnergyChart, type MeterSample } from '../components/EnergyChart.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 import { RawFrame } from '../components/RawFrame.js';
 import { dateTime, download, kwh, skew } from '../format.js';
 import type { JournalEntry } from './JournalPage.js';
@@ -128,12 +129,7 @@ export function SessionPage({ me, transactionId }: { me: Me; transactionId: stri
     })().catch((failure) => setError(explain(failure)));
   }, [transactionId]);
 
-  if (error)
-    return (
-      <p role="alert" class="error">
-        {error}
-      </p>
-    );
+  if (error) return <ErrorMessage error={error} />;
   if (!session) return <p class="loading">Loading the session…</p>;
   const exportSession = () =>
     download(

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { allPages, api, explain, type Me, may } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
 import { dateTime } from '../format.js';
 
 interface Token {
@@ -72,11 +73,7 @@ export function TokensPage({ me }: { me: Me }) {
           <button type="submit">Issue token</button>
         </form>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       <table aria-label="Tokens">
         <thead>
           <tr>
