@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CHARGER_STATE_VERSION,
   loadCharger,
@@ -6,20 +6,11 @@ import {
   saveSnapshot,
   snapshotStream,
 } from '../../src/domain/charger/chargerSnapshots.js';
-import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 import { chargerHandlerOn } from '../support/chargerHandler.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
-let schema: string;
-let store: PostgresEventStore;
-beforeAll(async () => {
-  schema = freshSchemaName('snapshots');
-  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema });
-});
-afterAll(async () => {
-  await store.close();
-  await dropSchema(schema);
-});
+// the contract suite holds the in-memory log to PostgreSQL's behaviour: no database needed here
+const store = new InMemoryEventStore();
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 

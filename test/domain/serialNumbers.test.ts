@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SerialNumberClaims } from '../../src/domain/chargers/serialNumbers.js';
-import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 
-let schema: string;
-let store: PostgresEventStore;
-beforeAll(async () => {
-  schema = freshSchemaName('serials');
-  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema });
-});
-afterAll(async () => {
-  await store.close();
-  await dropSchema(schema);
-});
+// the contract suite holds the in-memory log to PostgreSQL's behaviour: no database needed here
+const store = new InMemoryEventStore();
 
 describe('serial number claims', () => {
   it('the first identity to boot with a serial owns it; others are told who, on this node and on any other', async () => {

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
 import { WrongExpectedRevision } from '../../src/store/errors.js';
-import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 
-let schema: string;
-let store: PostgresEventStore;
-beforeAll(async () => {
-  schema = freshSchemaName('tokens');
-  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema });
-});
-afterAll(async () => {
-  await store.close();
-  await dropSchema(schema);
-});
+// the contract suite holds the in-memory log to PostgreSQL's behaviour: no database needed here
+const store = new InMemoryEventStore();
 
 const lock = (transactionKey: string, chargerId = 'CP1') => ({
   chargerId,

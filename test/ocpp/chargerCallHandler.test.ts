@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/eventStore.js';
-import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 import { chargerHandlerOn } from '../support/chargerHandler.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
-let schema: string;
-let store: PostgresEventStore;
-beforeAll(async () => {
-  schema = freshSchemaName('handler');
-  store = await PostgresEventStore.open({ connectionString: databaseUrl(), schema });
-});
-afterAll(async () => {
-  await store.close();
-  await dropSchema(schema);
-});
+// the contract suite holds the in-memory log to PostgreSQL's behaviour: no database needed here
+const store = new InMemoryEventStore();
 
 /**
  * The log, with another writer that gets into the charger's stream just before each of the

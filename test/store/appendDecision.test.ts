@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decideAppend, type StreamState } from '../../src/store/appendDecision.js';
 import { WrongExpectedRevision } from '../../src/store/errors.js';
 import type { ExpectedRevision } from '../../src/store/eventStore.js';
-import { decideAppend, type StreamState } from '../../src/store/postgres/appendDecision.js';
 
 const stream = (revision: bigint, existing: Record<string, bigint> = {}): StreamState => ({
   revision,

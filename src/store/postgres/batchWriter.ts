@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import { type AppendDecision, decideAppend } from '../appendDecision.js';
 import type { Checkpoint } from '../eventStore.js';
-import { type AppendDecision, decideAppend } from './appendDecision.js';
 import { checkpointSql } from './eventRows.js';
 import type { PendingAppend } from './groupCommit.js';
 import type { RevisionCache } from './revisionCache.js';

@@ -1,5 +1,5 @@
-import { WrongExpectedRevision } from '../errors.js';
-import type { ExpectedRevision } from '../eventStore.js';
+import { WrongExpectedRevision } from './errors.js';
+import type { ExpectedRevision } from './eventStore.js';
 
 /** What the stream looked like under its row lock, for one append of a batch. */
 export interface StreamState {
