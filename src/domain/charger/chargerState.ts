@@ -187,10 +187,32 @@ export function evolveCharger(
           ? { ...transaction, stopped: { ...transaction.stopped, flags: charging.data.flags } }
           : transaction,
       );
-    default:
+    // facts that change nothing the decider remembers
+    case 'AuthorizationDecided':
+    case 'CertificateSigningRequested':
+    case 'ChargerConnected':
+    case 'ChargerDisconnected':
+    case 'DataTransferReceived':
+    case 'DiagnosticsStatusReported':
+    case 'FirmwareStatusReported':
+    case 'FirmwareUpdateFailed':
+    case 'FrameRejected':
+    case 'FrameUnmatched':
+    case 'LogStatusReported':
+    case 'TransactionStartRepeated':
+    case 'TransactionStopOrphaned':
+    case 'TransactionStopRepeated':
       return state;
+    default:
+      return notCharging(charging, state);
   }
 }
+
+/**
+ * Commands and their outcomes share the charger's stream and change nothing here. Typed `never`,
+ * so that a charging fact added to the union and missing above does not compile.
+ */
+const notCharging = (_event: never, state: ChargerState): ChargerState => state;
 
 const withMs = <K extends string>(key: K, time: string): Partial<Record<K, number>> => {
   const ms = Date.parse(time);
