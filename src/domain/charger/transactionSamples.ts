@@ -1,0 +1,52 @@
+import { isoTime, parseChargerTime } from '../../policies/chargerTime.js';
+import { correctChargerTime } from '../../policies/clockSkew.js';
+import { isDuplicateSample, sampleTimeKey } from '../../policies/dedup.js';
+import { addReading, type RegisterReading } from '../../policies/energyReconciliation.js';
+import { ENERGY_REGISTER, normaliseSampledValue, type SampledValue } from '../../policies/meterValues.js';
+import { quirkWith, type VendorQuirk } from '../../policies/vendorQuirks.js';
+import { registerReadingOf } from './sessionMeter.js';
+import type { RawMeterSample } from './transactionDecision.js';
+import type { RecordedSample } from './transactionEvents.js';
+
+/**
+ * Samples as recorded: every value normalised (and a vendor quirk's fix applied), its time
+ * corrected; the indexes of samples this transaction has already seen; its register readings
+ * with the new ones.
+ */
+export function recordSamples(
+  raw: readonly RawMeterSample[],
+  seenKeys: readonly string[],
+  offsetMs: number | undefined,
+  quirks: readonly VendorQuirk[],
+  known: readonly RegisterReading[],
+): { samples: RecordedSample[]; duplicates: number[]; readings: RegisterReading[] } {
+  const kwhQuirk = quirkWith(quirks, 'meterValuesInKwhLabelledWh');
+  const seen = [...seenKeys];
+  const duplicates: number[] = [];
+  let readings = [...known];
+  const samples = raw.map((sample, index): RecordedSample => {
+    const values = sample.values.map((value) => applyKwhQuirk(normaliseSampledValue(value), kwhQuirk));
+    const chargerMs = parseChargerTime(sample.chargerTime);
+    const recorded: RecordedSample = {
+      chargerTime: sample.chargerTime,
+      correctedTime:
+        chargerMs === undefined ? sample.chargerTime : isoTime(correctChargerTime(chargerMs, offsetMs)),
+      values,
+    };
+    if (isDuplicateSample(seen, sample.chargerTime)) {
+      duplicates.push(index);
+    } else {
+      seen.push(sampleTimeKey(sample.chargerTime));
+      const reading = registerReadingOf(recorded);
+      if (reading) readings = addReading(readings, reading);
+    }
+    return recorded;
+  });
+  return { samples, duplicates, readings };
+}
+
+function applyKwhQuirk(value: SampledValue, quirk: VendorQuirk | undefined): SampledValue {
+  if (!quirk || value.measurand !== ENERGY_REGISTER || value.value === undefined) return value;
+  if (value.raw.unit !== undefined && value.raw.unit !== 'Wh') return value;
+  return { ...value, value: value.value * 1000, quirk: quirk.id };
+}
