@@ -1,5 +1,5 @@
 import { chargerIdOf, receivedAtOf } from '../../domain/eventMetadata.js';
-import type { EventStore, RecordedEvent } from '../../store/eventStore.js';
+import type { Checkpoint, EventStore, RecordedEvent } from '../../store/eventStore.js';
 
 /** What the console is told of a charger's fact as it happens: enough to update a row or fetch more. */
 export interface LiveEvent {
@@ -38,8 +38,9 @@ export class LiveEvents {
   private readonly subscribers = new Set<Subscriber>();
   private readonly recent: LiveEvent[] = [];
   private readonly tenants = new Map<string, string>();
-  private readonly abort = new AbortController();
-  private running: Promise<void> | undefined;
+  /** the subscription to the log, while anyone listens (and a while after) */
+  private reading: { abort: AbortController; done: Promise<void> } | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: {
@@ -48,38 +49,64 @@ export class LiveEvents {
       tenantOf(chargerId: string): Promise<string | undefined>;
       clock: () => Date;
       logger: { warn(detail: object, message?: string): void };
+      /** how long the log is still read after the last listener left (a page reload comes back) */
+      idleMs?: number;
     },
   ) {}
 
   subscribe(filter: LiveFilter, send: (event: LiveEvent) => void): () => void {
-    this.running ??= this.run();
+    clearTimeout(this.idleTimer);
+    if (!this.reading) {
+      const abort = new AbortController();
+      this.reading = { abort, done: this.run(abort.signal) };
+    }
     const subscriber = { filter, send };
     const since = this.options.clock().getTime() - REPLAY_MS;
     for (const event of this.recent) {
       if (Date.parse(event.at) >= since) void this.deliver(subscriber, event);
     }
     this.subscribers.add(subscriber);
-    return () => this.subscribers.delete(subscriber);
+    return () => {
+      this.subscribers.delete(subscriber);
+      // nobody listens: the log is not read (and parsed) for nobody
+      if (this.subscribers.size === 0) {
+        this.idleTimer = setTimeout(() => void this.stopReading(), this.options.idleMs ?? 60_000);
+        this.idleTimer.unref();
+      }
+    };
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.running?.catch(() => undefined);
+    clearTimeout(this.idleTimer);
+    await this.stopReading();
   }
 
-  private async run(): Promise<void> {
+  private async stopReading(): Promise<void> {
+    const reading = this.reading;
+    this.reading = undefined;
+    this.recent.length = 0;
+    reading?.abort.abort();
+    await reading?.done.catch(() => undefined);
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
     const { store, logger } = this.options;
-    while (!this.abort.signal.aborted) {
+    let from: Checkpoint | undefined;
+    while (!signal.aborted) {
       try {
-        const head = await store.headCheckpoint({ streamPrefix: 'charger-' });
+        from ??= await store.headCheckpoint({ streamPrefix: 'charger-' });
         const events = store.subscribe({
           streamPrefix: 'charger-',
-          signal: this.abort.signal,
-          ...(head ? { fromCheckpoint: head } : {}),
+          signal,
+          ...(from ? { fromCheckpoint: from } : {}),
         });
-        for await (const recorded of events) this.publish(toLiveEvent(recorded));
+        for await (const recorded of events) {
+          from = recorded.position;
+          this.publish(toLiveEvent(recorded));
+        }
       } catch (error) {
-        if (this.abort.signal.aborted) return;
+        if (signal.aborted) return;
+        // read again from the last fact published: none lost, none twice
         logger.warn({ err: error }, 'the console push channel lost the log; reading it again');
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
