@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { evolveRegistration, type Registration } from '../../src/domain/chargers/chargerRegistry.js';
-import { REGISTRY_EVENT_TYPES, type RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
+import { evolveRegistration, type Registration } from '../../src/domain/charger/registry/chargerRegistry.js';
+import {
+  REGISTRY_EVENT_TYPES,
+  type RegistryEvent,
+} from '../../src/domain/charger/registry/registryEvents.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import type { RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
+import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';

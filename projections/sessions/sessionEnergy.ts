@@ -1,5 +1,5 @@
-import type { SessionMeter } from '../../src/domain/charger/sessionMeter.js';
-import { reconcileSessionEnergy } from '../../src/domain/charger/sessionMeter.js';
+import type { SessionMeter } from '../../src/domain/charger/transactions/sessionMeter.js';
+import { reconcileSessionEnergy } from '../../src/domain/charger/transactions/sessionMeter.js';
 import {
   ENERGY_FLAG_CODES,
   ENERGY_RECONCILIATION_POLICY,

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import { meterWithBoot, meterWithSamples } from '../../src/domain/charger/sessionMeter.js';
-import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactionEvents.js';
+import { meterWithBoot, meterWithSamples } from '../../src/domain/charger/transactions/sessionMeter.js';
+import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
 import type { Flag } from '../../src/policies/energyReconciliation.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';

@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { ApiTokenService } from '../domain/apiTokens/apiTokenService.js';
-import type { ChargerRegistryService } from '../domain/chargers/chargerRegistryService.js';
+import type { ChargerRegistryService } from '../domain/charger/registry/chargerRegistryService.js';
 import type { TokenRegistryService } from '../domain/tokens/tokenRegistryService.js';
 import type { FileStorage } from '../files/fileStorage.js';
 import type { FileUrlSigner } from '../files/signedFileUrls.js';

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from '../domain/chargers/chargerIdentity.js';
+import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from '../domain/charger/registry/chargerIdentity.js';
 import { ApiError } from './apiError.js';
 import { credentialsOf } from './auth/consoleSession.js';
 import { can, type Permission } from './auth/permissions.js';

@@ -9,8 +9,8 @@ import {
 } from '../domain/charger/chargerSnapshots.js';
 import { type ChargerState, evolveCharger } from '../domain/charger/chargerState.js';
 import { type ChargerCommand, type ChargerDecision, decideCharger } from '../domain/charger/decideCharger.js';
-import type { TransactionIdIssuer } from '../domain/charger/transactionIds.js';
-import { chargerStream } from '../domain/chargers/registryEvents.js';
+import { chargerStream } from '../domain/charger/registry/registryEvents.js';
+import type { TransactionIdIssuer } from '../domain/charger/transactions/transactionIds.js';
 import type { TokenLock } from '../domain/tokens/tokenEvents.js';
 import type { Token } from '../domain/tokens/tokens.js';
 import { visible } from '../policies/idTag.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/domain/chargers/chargerPassword.js';
+import { hashPassword, verifyPassword } from '../../src/domain/charger/registry/chargerPassword.js';
 import {
   decideRegistration,
   evolveRegistration,
   type Registration,
   type RegistryCommand,
   RegistryRefusal,
-} from '../../src/domain/chargers/chargerRegistry.js';
-import type { RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
+} from '../../src/domain/charger/registry/chargerRegistry.js';
+import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
 
 const password = hashPassword('correct-horse-battery-1', Buffer.alloc(16, 1));
 

@@ -6,7 +6,7 @@ import {
   type DecisionContext,
   decideCharger,
 } from '../../src/domain/charger/decideCharger.js';
-import type { RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
+import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
 
 const context: DecisionContext = {
   chargerId: 'CP1',

@@ -12,8 +12,8 @@ import {
   type DecisionContext,
   decideCharger,
 } from '../../src/domain/charger/decideCharger.js';
-import type { RawMeterSample } from '../../src/domain/charger/decideTransaction.js';
-import type { RegistryEvent } from '../../src/domain/chargers/registryEvents.js';
+import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
+import type { RawMeterSample } from '../../src/domain/charger/transactions/decideTransaction.js';
 import type { Token } from '../../src/domain/tokens/tokens.js';
 
 const T0 = '2026-11-22T10:00:00.000Z';

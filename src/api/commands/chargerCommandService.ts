@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
-import type { CommandContext } from '../../domain/chargers/chargerRegistryService.js';
-import { chargerStream } from '../../domain/chargers/registryEvents.js';
+import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
+import { chargerStream } from '../../domain/charger/registry/registryEvents.js';
 import type { EventStore } from '../../store/eventStore.js';
 import type { RemoteStartWatchdog } from './remoteStartWatchdog.js';
 

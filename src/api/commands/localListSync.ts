@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CommandOutcome } from '../../cluster/commandRouter.js';
-import type { CommandContext } from '../../domain/chargers/chargerRegistryService.js';
+import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
 import {
   type KnownLocalList,
   type LocalListEntry,

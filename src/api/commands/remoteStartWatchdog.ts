@@ -1,4 +1,4 @@
-import { chargerStream } from '../../domain/chargers/registryEvents.js';
+import { chargerStream } from '../../domain/charger/registry/registryEvents.js';
 import { receivedAtOf } from '../../domain/eventMetadata.js';
 import { StreamNotFound, WrongExpectedRevision } from '../../store/errors.js';
 import type { EventStore, ExpectedRevision, RecordedEvent } from '../../store/eventStore.js';

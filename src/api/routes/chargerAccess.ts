@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { CHARGER_ID_PATTERN } from '../../domain/chargers/chargerIdentity.js';
+import { CHARGER_ID_PATTERN } from '../../domain/charger/registry/chargerIdentity.js';
 import { notFound } from '../apiError.js';
 import { seesTenant } from '../auth/principal.js';
 

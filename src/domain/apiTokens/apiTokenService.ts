@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { StreamNotFound } from '../../store/errors.js';
 import type { Checkpoint, EventStore } from '../../store/eventStore.js';
-import type { CommandContext } from '../chargers/chargerRegistryService.js';
+import type { CommandContext } from '../charger/registry/chargerRegistryService.js';
 import { type ApiRole, apiTokenStream } from './apiTokens.js';
 
 /** The hash an API token's secret is stored and looked up by (secrets are random: no salt needed). */

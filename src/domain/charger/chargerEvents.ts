@@ -1,4 +1,4 @@
-import type { TransactionEvent } from './transactionEvents.js';
+import type { TransactionEvent } from './transactions/transactionEvents.js';
 
 /** Charging facts in the charger's stream, charger-{identity}: past tense, version-agnostic. */
 export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';

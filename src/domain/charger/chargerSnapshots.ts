@@ -1,8 +1,8 @@
 import { StreamNotFound } from '../../store/errors.js';
 import type { EventStore, ExpectedRevision } from '../../store/eventStore.js';
-import { chargerStream } from '../chargers/registryEvents.js';
 import { receivedAtOf } from '../eventMetadata.js';
 import { type ChargerState, evolveCharger, initialChargerState } from './chargerState.js';
+import { chargerStream } from './registry/registryEvents.js';
 
 /**
  * Snapshots of the charger decider's state (ARCHITECTURE §3, large streams): a charger beats for

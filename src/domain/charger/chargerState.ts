@@ -2,13 +2,13 @@ import { parseChargerTime } from '../../policies/chargerTime.js';
 import { type ClockModel, observeClock } from '../../policies/clockSkew.js';
 import { sampleTimeKey } from '../../policies/dedup.js';
 import type { Flag } from '../../policies/energyReconciliation.js';
-import type { Registration } from '../chargers/chargerRegistry.js';
-import { evolveRegistration } from '../chargers/chargerRegistry.js';
-import type { RegistryEvent } from '../chargers/registryEvents.js';
-import { REGISTRY_EVENT_TYPES } from '../chargers/registryEvents.js';
 import type { BootStatus, ChargerIdentification, ChargingEvent } from './chargerEvents.js';
-import { meterWithBoot, meterWithSamples, type SessionMeter } from './sessionMeter.js';
-import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactionEvents.js';
+import type { Registration } from './registry/chargerRegistry.js';
+import { evolveRegistration } from './registry/chargerRegistry.js';
+import type { RegistryEvent } from './registry/registryEvents.js';
+import { REGISTRY_EVENT_TYPES } from './registry/registryEvents.js';
+import { meterWithBoot, meterWithSamples, type SessionMeter } from './transactions/sessionMeter.js';
+import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactions/transactionEvents.js';
 
 /** What the decider remembers of one transaction (its meter: meterStartWh, readings, boots). */
 export interface TransactionState extends ConnectorRef, SessionMeter {

@@ -15,7 +15,7 @@ import {
   type TransactionCommand,
   type TransactionEffects,
   type TransactionReply,
-} from './decideTransaction.js';
+} from './transactions/decideTransaction.js';
 
 /** What a charger's call asks of the CSMS, in the domain's words. */
 export type ChargerCommand =

@@ -1,7 +1,7 @@
 import { normaliseIdTag, tokenStream } from '../../policies/idTag.js';
 import { StreamNotFound, WrongExpectedRevision } from '../../store/errors.js';
 import type { EventStore, ExpectedRevision, RecordedEvent } from '../../store/eventStore.js';
-import type { CommandContext } from '../chargers/chargerRegistryService.js';
+import type { CommandContext } from '../charger/registry/chargerRegistryService.js';
 import { executeOnStream } from '../streamCommand.js';
 import { TOKEN_EVENT_TYPES, type TokenEvent, type TokenLock } from './tokenEvents.js';
 import { decideToken, evolveToken, type Token, type TokenCommand } from './tokens.js';

@@ -1,4 +1,4 @@
-import { CHARGER_ID_RULE, isChargerId } from '../../domain/chargers/chargerIdentity.js';
+import { CHARGER_ID_RULE, isChargerId } from '../../domain/charger/registry/chargerIdentity.js';
 
 export type ChargerPath = { ok: true; identity: string } | { ok: false; status: 404; reason: string };
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { verifyPassword } from '../../domain/chargers/chargerPassword.js';
-import type { Registration } from '../../domain/chargers/chargerRegistry.js';
+import { verifyPassword } from '../../domain/charger/registry/chargerPassword.js';
+import type { Registration } from '../../domain/charger/registry/chargerRegistry.js';
 import { OCPP_VERSIONS, type OcppVersion } from '../versions.js';
 import { parseBasicAuth } from './basicAuth.js';
 import type { Admission, ChargerAdmission, ConnectionAttempt } from './chargerAdmission.js';

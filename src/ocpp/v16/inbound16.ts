@@ -1,7 +1,7 @@
 import type { Availability } from '../../domain/charger/chargerEvents.js';
 import type { ChargerReply } from '../../domain/charger/decideCharger.js';
-import type { RawMeterSample } from '../../domain/charger/decideTransaction.js';
-import type { AuthorizationOutcome } from '../../domain/charger/transactionEvents.js';
+import type { RawMeterSample } from '../../domain/charger/transactions/decideTransaction.js';
+import type { AuthorizationOutcome } from '../../domain/charger/transactions/transactionEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
 import type { Payload } from '../rpc/frames.js';
 

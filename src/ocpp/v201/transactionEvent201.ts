@@ -1,6 +1,6 @@
 import type { ChargerCommand, ChargerReply } from '../../domain/charger/decideCharger.js';
-import type { RawMeterSample } from '../../domain/charger/decideTransaction.js';
-import type { AuthorizationOutcome } from '../../domain/charger/transactionEvents.js';
+import type { RawMeterSample } from '../../domain/charger/transactions/decideTransaction.js';
+import type { AuthorizationOutcome } from '../../domain/charger/transactions/transactionEvents.js';
 import type { InboundTranslator } from '../inboundTranslator.js';
 import type { Payload } from '../rpc/frames.js';
 

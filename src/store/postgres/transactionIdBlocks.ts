@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { MAX_TRANSACTION_ID, type TransactionIdIssuer } from '../../domain/charger/transactionIds.js';
+import {
+  MAX_TRANSACTION_ID,
+  type TransactionIdIssuer,
+} from '../../domain/charger/transactions/transactionIds.js';
 import { loadMigrations, migrate } from './migrate.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./transactionIds/', import.meta.url));

@@ -1,7 +1,7 @@
-import type { RawSampledValue } from '../../policies/meterValues.js';
-import type { TokenLock } from '../tokens/tokenEvents.js';
-import type { Token } from '../tokens/tokens.js';
-import type { ChargingEvent } from './chargerEvents.js';
+import type { RawSampledValue } from '../../../policies/meterValues.js';
+import type { TokenLock } from '../../tokens/tokenEvents.js';
+import type { Token } from '../../tokens/tokens.js';
+import type { ChargingEvent } from '../chargerEvents.js';
 import type { AuthorizationOutcome, ConnectorRef } from './transactionEvents.js';
 
 export interface RawMeterSample {

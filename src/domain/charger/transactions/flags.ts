@@ -1,4 +1,4 @@
-import type { Flag } from '../../policies/energyReconciliation.js';
+import type { Flag } from '../../../policies/energyReconciliation.js';
 
 /** Flags of several sources, one per code (the first of each code wins). */
 export function mergeFlags(...lists: Flag[][]): Flag[] {

@@ -1,17 +1,17 @@
-import { parseChargerTime } from '../../policies/chargerTime.js';
-import { correctChargerTime } from '../../policies/clockSkew.js';
-import { ENERGY_FLAG_CODES } from '../../policies/energyReconciliation.js';
-import { normaliseIdTag, visible } from '../../policies/idTag.js';
-import { quirksOf, quirkWith } from '../../policies/vendorQuirks.js';
-import { authorizeToken, type Token } from '../tokens/tokens.js';
-import type { ChargingEvent } from './chargerEvents.js';
+import { parseChargerTime } from '../../../policies/chargerTime.js';
+import { correctChargerTime } from '../../../policies/clockSkew.js';
+import { ENERGY_FLAG_CODES } from '../../../policies/energyReconciliation.js';
+import { normaliseIdTag, visible } from '../../../policies/idTag.js';
+import { quirksOf, quirkWith } from '../../../policies/vendorQuirks.js';
+import { authorizeToken, type Token } from '../../tokens/tokens.js';
+import type { ChargingEvent } from '../chargerEvents.js';
 import {
   type ChargerState,
   connectorKey,
   type TransactionState,
   tenantOf,
   transactionOf,
-} from './chargerState.js';
+} from '../chargerState.js';
 import { startAuthorization } from './decideStart.js';
 import { mergeFlags } from './flags.js';
 import { reconcileSessionEnergy } from './sessionMeter.js';

@@ -1,5 +1,5 @@
-import { StreamNotFound, WrongExpectedRevision } from '../../store/errors.js';
-import type { EventStore } from '../../store/eventStore.js';
+import { StreamNotFound, WrongExpectedRevision } from '../../../store/errors.js';
+import type { EventStore } from '../../../store/eventStore.js';
 
 /**
  * Which identity first booted with a serial number. Vendors ship chargers with the same default

@@ -1,11 +1,11 @@
-import { parseChargerTime } from '../../policies/chargerTime.js';
+import { parseChargerTime } from '../../../policies/chargerTime.js';
 import {
   addReading,
   type Flag,
   type RegisterReading,
   reconcileEnergy,
-} from '../../policies/energyReconciliation.js';
-import { energyRegisterReading } from '../../policies/meterValues.js';
+} from '../../../policies/energyReconciliation.js';
+import { energyRegisterReading } from '../../../policies/meterValues.js';
 import type { RecordedSample } from './transactionEvents.js';
 
 /**

@@ -1,8 +1,8 @@
 import { v5 as uuidV5 } from 'uuid';
-import type { Flag } from '../../policies/energyReconciliation.js';
-import type { EventStore } from '../../store/eventStore.js';
-import { chargerStream } from '../chargers/registryEvents.js';
-import type { ChargingEvent } from './chargerEvents.js';
+import type { Flag } from '../../../policies/energyReconciliation.js';
+import type { EventStore } from '../../../store/eventStore.js';
+import type { ChargingEvent } from '../chargerEvents.js';
+import { chargerStream } from '../registry/registryEvents.js';
 
 /** A session whose recorded energy today's reconciliation policy reads differently. */
 export interface PendingEnergyCorrection {

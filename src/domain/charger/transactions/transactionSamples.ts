@@ -1,9 +1,9 @@
-import { isoTime, parseChargerTime } from '../../policies/chargerTime.js';
-import { correctChargerTime } from '../../policies/clockSkew.js';
-import { isDuplicateSample, sampleTimeKey } from '../../policies/dedup.js';
-import { addReading, type RegisterReading } from '../../policies/energyReconciliation.js';
-import { ENERGY_REGISTER, normaliseSampledValue, type SampledValue } from '../../policies/meterValues.js';
-import { quirkWith, type VendorQuirk } from '../../policies/vendorQuirks.js';
+import { isoTime, parseChargerTime } from '../../../policies/chargerTime.js';
+import { correctChargerTime } from '../../../policies/clockSkew.js';
+import { isDuplicateSample, sampleTimeKey } from '../../../policies/dedup.js';
+import { addReading, type RegisterReading } from '../../../policies/energyReconciliation.js';
+import { ENERGY_REGISTER, normaliseSampledValue, type SampledValue } from '../../../policies/meterValues.js';
+import { quirkWith, type VendorQuirk } from '../../../policies/vendorQuirks.js';
 import { registerReadingOf } from './sessionMeter.js';
 import type { RawMeterSample } from './transactionDecision.js';
 import type { RecordedSample } from './transactionEvents.js';

@@ -1,5 +1,5 @@
-import type { Flag } from '../../policies/energyReconciliation.js';
-import type { MeterSample } from '../../policies/meterValues.js';
+import type { Flag } from '../../../policies/energyReconciliation.js';
+import type { MeterSample } from '../../../policies/meterValues.js';
 
 /** An authorization decision as recorded with the event that asked for it. */
 export interface AuthorizationOutcome {

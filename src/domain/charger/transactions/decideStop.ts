@@ -1,9 +1,9 @@
-import { timeFlags } from '../../policies/clockSkew.js';
-import { normaliseIdTag, visible } from '../../policies/idTag.js';
-import { classifyStopReason, DEFAULT_STOP_REASON } from '../../policies/stopReasons.js';
-import { quirksOf, quirkWith } from '../../policies/vendorQuirks.js';
-import { authorizeToken } from '../tokens/tokens.js';
-import { type ChargerState, type TransactionState, tenantOf, transactionOf } from './chargerState.js';
+import { timeFlags } from '../../../policies/clockSkew.js';
+import { normaliseIdTag, visible } from '../../../policies/idTag.js';
+import { classifyStopReason, DEFAULT_STOP_REASON } from '../../../policies/stopReasons.js';
+import { quirksOf, quirkWith } from '../../../policies/vendorQuirks.js';
+import { authorizeToken } from '../../tokens/tokens.js';
+import { type ChargerState, type TransactionState, tenantOf, transactionOf } from '../chargerState.js';
 import { mergeFlags } from './flags.js';
 import { reconcileSessionEnergy } from './sessionMeter.js';
 import type {

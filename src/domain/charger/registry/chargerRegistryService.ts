@@ -1,5 +1,5 @@
-import type { EventStore, ExpectedRevision } from '../../store/eventStore.js';
-import { executeOnStream, loadFromStream } from '../streamCommand.js';
+import type { EventStore, ExpectedRevision } from '../../../store/eventStore.js';
+import { executeOnStream, loadFromStream } from '../../streamCommand.js';
 import {
   decideRegistration,
   evolveRegistration,

@@ -1,6 +1,6 @@
-import { isoTime, parseChargerTime } from '../../policies/chargerTime.js';
-import { correctChargerTime, estimateClockOffset } from '../../policies/clockSkew.js';
-import type { ChargerState } from './chargerState.js';
+import { isoTime, parseChargerTime } from '../../../policies/chargerTime.js';
+import { correctChargerTime, estimateClockOffset } from '../../../policies/clockSkew.js';
+import type { ChargerState } from '../chargerState.js';
 
 /** A charger timestamp read, corrected by the charger's clock offset, with what the flags need. */
 export function chargerTimes(state: ChargerState, chargerTime: string, receivedAt: string) {

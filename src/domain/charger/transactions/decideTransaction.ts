@@ -1,4 +1,4 @@
-import type { ChargerState } from './chargerState.js';
+import type { ChargerState } from '../chargerState.js';
 import { decideMeterValues } from './decideMeterValues.js';
 import { decideStart } from './decideStart.js';
 import { decideStop } from './decideStop.js';
