@@ -201,6 +201,18 @@ describe('the operator API', () => {
       expiryDate: '2020-01-01T00:00:00Z',
     });
     expect(expired.body).toMatchObject({ status: 'Expired' });
+    // an expiry changed later: extended, then never
+    const renewed = await api('POST', '/api/tokens/old-card/expiry', operator, {
+      expiryDate: '2031-01-01T00:00:00.000Z',
+    });
+    expect(renewed.body).toMatchObject({ status: 'Accepted', expiryDate: '2031-01-01T00:00:00.000Z' });
+    const forever = await api('POST', '/api/tokens/old-card/expiry', operator, { expiryDate: null });
+    expect(forever.body.status).toBe('Accepted');
+    expect(forever.body.expiryDate).toBeUndefined();
+    expect((await api('POST', '/api/tokens/old-card/expiry', operator, { expiryDate: 'soon' })).status).toBe(
+      400,
+    );
+    await api('POST', '/api/tokens/old-card/expiry', operator, { expiryDate: '2020-01-01T00:00:00Z' });
     // listed per tenant, once the read model has them
     await server.projections.get('tokens')!.catchUp();
     const listed = await api('GET', '/api/tokens', operator);

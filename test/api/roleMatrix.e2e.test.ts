@@ -77,6 +77,12 @@ const ROUTES: Array<{
   { method: 'GET', path: '/api/tokens', roles: READERS },
   { method: 'GET', path: '/api/tokens/TAG-M', roles: READERS },
   { method: 'POST', path: '/api/tokens/TAG-M/block', roles: WRITERS },
+  {
+    method: 'POST',
+    path: '/api/tokens/TAG-M/expiry',
+    body: { expiryDate: '2030-01-01T00:00:00Z' },
+    roles: WRITERS,
+  },
   { method: 'GET', path: '/api/sessions', roles: ROLES },
   { method: 'GET', path: '/api/sessions/1', roles: ROLES },
   { method: 'GET', path: '/api/sessions/1/history', roles: READERS },

@@ -201,6 +201,25 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
     await expect.poll(() => page.locator('.outcome').textContent()).toContain('diagnostics-1.zip');
   });
 
+  it('tokens: issued, blocked, unblocked and their expiry changed from the tokens page', async () => {
+    await newPage();
+    await signIn(page, url(), ADMIN, '/tokens');
+    await page.getByLabel('New idTag').fill('CARD-CONSOLE');
+    await page.getByRole('button', { name: 'Issue token' }).click();
+    const row = page.locator('table[aria-label="Tokens"] tr', { hasText: 'CARD-CONSOLE' });
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('Accepted');
+    await row.getByRole('button', { name: 'Block CARD-CONSOLE' }).click();
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('Blocked');
+    await row.getByRole('button', { name: 'Unblock CARD-CONSOLE' }).click();
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('Accepted');
+    await page.getByLabel('New expiry of CARD-CONSOLE').fill('2020-01-01T10:00');
+    await row.getByRole('button', { name: 'Set expiry' }).click();
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('Expired');
+    await row.getByRole('button', { name: 'Never expires' }).click();
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('Accepted');
+    await screenshot(page, 'tokens');
+  });
+
   it('is readable at phone width: the fleet fits the screen', async () => {
     page = await (
       await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })

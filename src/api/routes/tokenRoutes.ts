@@ -207,5 +207,30 @@ export function tokenRoutes(deps: {
         },
       );
     }
+    app.post<{ Params: { idTag: string }; Body: { expiryDate: string | null } }>(
+      '/tokens/:idTag/expiry',
+      {
+        onRequest: write,
+        schema: {
+          tags: ['tokens'],
+          description: 'sets the date the tag expires (in the past: Expired at once), or null for never',
+          params,
+          body: {
+            type: 'object',
+            required: ['expiryDate'],
+            additionalProperties: false,
+            properties: { expiryDate: { type: ['string', 'null'], format: 'date-time' } },
+          },
+          response: { 200: tokenView, ...failures(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        await visibleToken(request, request.params.idTag);
+        return execute(request, request.params.idTag, {
+          type: 'SetTokenExpiry',
+          expiryDate: request.body.expiryDate,
+        });
+      },
+    );
   };
 }

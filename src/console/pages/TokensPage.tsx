@@ -25,11 +25,15 @@ export function TokensPage({ me }: { me: Me }) {
       .then(setTokens)
       .catch((failure) => setError(explain(failure)));
   useEffect(() => void load(), []);
-  const act = async (work: () => Promise<unknown>) => {
+  /** A change, and the token as the server answers it (from the token's stream, not a read model that may lag). */
+  const act = async (work: () => Promise<Token>) => {
     try {
-      await work();
+      const changed = await work();
       setError(undefined);
-      await load();
+      setTokens((current) => {
+        const others = current.filter((token) => token.idTag !== changed.idTag);
+        return [...others, changed].sort((a, b) => a.idTag.localeCompare(b.idTag));
+      });
     } catch (failure) {
       setError(explain(failure));
     }
@@ -43,7 +47,7 @@ export function TokensPage({ me }: { me: Me }) {
           onSubmit={(event) => {
             event.preventDefault();
             void act(async () => {
-              await api('/api/tokens', {
+              const issued = await api<Token>('/api/tokens', {
                 method: 'POST',
                 body: {
                   idTag,
@@ -52,6 +56,7 @@ export function TokensPage({ me }: { me: Me }) {
                 },
               });
               setIdTag('');
+              return issued;
             });
           }}
         >
@@ -104,7 +109,7 @@ export function TokensPage({ me }: { me: Me }) {
                     class="small"
                     onClick={() =>
                       void act(() =>
-                        api(
+                        api<Token>(
                           `/api/tokens/${encodeURIComponent(token.idTag)}/${token.status === 'Blocked' ? 'unblock' : 'block'}`,
                           {
                             method: 'POST',
@@ -114,7 +119,18 @@ export function TokensPage({ me }: { me: Me }) {
                     }
                   >
                     {token.status === 'Blocked' ? `Unblock ${token.idTag}` : `Block ${token.idTag}`}
-                  </button>
+                  </button>{' '}
+                  <ExpiryEditor
+                    idTag={token.idTag}
+                    onSet={(expiryDate) =>
+                      act(() =>
+                        api<Token>(`/api/tokens/${encodeURIComponent(token.idTag)}/expiry`, {
+                          method: 'POST',
+                          body: { expiryDate },
+                        }),
+                      )
+                    }
+                  />
                 </td>
               )}
             </tr>
@@ -122,5 +138,37 @@ export function TokensPage({ me }: { me: Me }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** A new expiry for one token: a date and time, or none (never expires). */
+function ExpiryEditor({
+  idTag,
+  onSet,
+}: {
+  idTag: string;
+  onSet: (expiryDate: string | null) => Promise<void>;
+}) {
+  const [value, setValue] = useState('');
+  const id = `expiry-${idTag}`;
+  return (
+    <form
+      class="inline"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onSet(value ? new Date(value).toISOString() : null).then(() => setValue(''));
+      }}
+    >
+      <label for={id}>New expiry of {idTag}</label>{' '}
+      <input
+        id={id}
+        type="datetime-local"
+        value={value}
+        onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+      />{' '}
+      <button type="submit" class="small">
+        {value ? 'Set expiry' : 'Never expires'}
+      </button>
+    </form>
   );
 }
