@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
+import { alertOf, type ChargerAlert, withAlert } from './chargerAlerts.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -78,22 +79,6 @@ const fromCharger = (event: RecordedEvent) =>
 /** Times in the rows are ISO text in UTC, so the later of two is the greater string. */
 const iso = (value: Date | string | null) => (value instanceof Date ? value.toISOString() : value);
 
-/** An alert on the charger for operators: the latest 20 are kept. */
-function raiseAlert(presence: Presence, alert: { type: string; at: string }): void {
-  presence.alerts = [...presence.alerts, alert].slice(-20);
-}
-
-/** A charger whose clock is off shows it on every session: one alert an hour is enough. */
-const CLOCK_SKEW_ALERT_EVERY_MS = 3_600_000;
-
-/** Whether an alert of this type was raised less than `withinMs` before `at` (event times only). */
-function alertedWithin(presence: Presence, type: string, at: string, withinMs: number): boolean {
-  return (presence.alerts as Array<{ type?: string; at?: string }>).some(
-    (alert) =>
-      alert.type === type && alert.at !== undefined && Date.parse(at) - Date.parse(alert.at) < withinMs,
-  );
-}
-
 async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
   const chargerIds = [...new Set(events.map((event) => chargerIdOf(event.streamId)))];
   const { rows } = await tx.query<Record<keyof Presence, unknown>>(
@@ -138,6 +123,8 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
     if (fromCharger(event) && (presence.last_seen === null || receivedAt > presence.last_seen)) {
       presence.last_seen = receivedAt;
     }
+    const alert = alertOf(event.type, event.data, receivedAt);
+    if (alert) presence.alerts = withAlert(presence.alerts as ChargerAlert[], alert);
     const fact = { type: event.type, data: event.data } as ChargingEvent | RegistryEvent;
     switch (fact.type) {
       case 'ChargerRegistered':
@@ -168,20 +155,6 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
         presence.heartbeat_interval_seconds =
           expectedHeartbeatSeconds ?? (decision.status === 'Accepted' ? decision.interval : null);
         presence.boot = { ...identification, status: decision.status, at: receivedAt };
-        break;
-      }
-      case 'FirmwareUpdateFailed':
-        raiseAlert(presence, { type: 'firmware_update_failed', at: receivedAt, ...fact.data });
-        break;
-      case 'RemoteStartTimedOut':
-        raiseAlert(presence, { type: 'remote_start_timeout', at: receivedAt, ...fact.data });
-        break;
-      case 'TransactionStarted':
-      case 'TransactionStopped': {
-        const skew = fact.data.flags.find((flag) => flag.code === 'clock_skew');
-        if (skew && !alertedWithin(presence, 'clock_skew', receivedAt, CLOCK_SKEW_ALERT_EVERY_MS)) {
-          raiseAlert(presence, { type: 'clock_skew', at: receivedAt, ...skew.detail });
-        }
         break;
       }
       case 'ConnectorStatusReported': {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PendingEnergyCorrection } from '../../src/domain/charger/transactions/energyCorrections.js';
-import type { EnergyCorrection } from './sessionEnergy.js';
+import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 
 /** Sessions whose energy today's policy reads differently, with no correction in the log yet. */
 export async function pendingEnergyCorrections(

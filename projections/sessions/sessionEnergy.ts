@@ -1,5 +1,6 @@
 import type { SessionMeter } from '../../src/domain/charger/transactions/sessionMeter.js';
 import { reconcileSessionEnergy } from '../../src/domain/charger/transactions/sessionMeter.js';
+import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 import {
   ENERGY_FLAG_CODES,
   ENERGY_RECONCILIATION_POLICY,
@@ -11,14 +12,6 @@ export interface ProjectedMeter extends SessionMeter {
   meterStopWh?: number;
   /** the vendor quirk the stop reconciled a reset with */
   resetQuirk?: string;
-}
-
-/** Today's policy disagrees with what the stop recorded: the correction still to be made a fact. */
-export interface EnergyCorrection {
-  recordedEnergyWh: number;
-  energyWh: number;
-  flags: Flag[];
-  policy: string;
 }
 
 /** A flag on a session whose energy today's policy reconciles differently from its stop. */

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
 import { meterWithBoot, meterWithSamples } from '../../src/domain/charger/transactions/sessionMeter.js';
+import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
 import type { Flag } from '../../src/policies/energyReconciliation.js';
@@ -10,12 +11,7 @@ import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
 import { timestampOrNull } from '../timestamps.js';
-import {
-  type EnergyCorrection,
-  type ProjectedMeter,
-  reconcileAmendedFlags,
-  reconcileStop,
-} from './sessionEnergy.js';
+import { type ProjectedMeter, reconcileAmendedFlags, reconcileStop } from './sessionEnergy.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 

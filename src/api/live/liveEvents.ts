@@ -1,3 +1,4 @@
+import { alertOf, type ChargerAlert } from '../../../projections/connectorStatus/chargerAlerts.js';
 import { chargerIdOf, receivedAtOf } from '../../domain/eventMetadata.js';
 import type { Checkpoint, EventStore, RecordedEvent } from '../../store/eventStore.js';
 
@@ -149,8 +150,14 @@ export function toLiveEvent(event: RecordedEvent): LiveEvent {
     fromCharger:
       event.type === 'ChargerConnected' ||
       (event.metadata as { ocpp?: unknown } | undefined)?.ocpp !== undefined,
-    data: summaryOf(event.type, data),
+    data: { ...summaryOf(event.type, data), ...alertField(event.type, data, receivedAtOf(event)) },
   };
+}
+
+/** The alert the fact raises on its charger, as the read model keeps it. */
+function alertField(type: string, data: Record<string, unknown>, at: string): { alert?: ChargerAlert } {
+  const alert = alertOf(type, data, at);
+  return alert ? { alert } : {};
 }
 
 function summaryOf(type: string, data: Record<string, unknown>): Record<string, unknown> {
@@ -175,10 +182,7 @@ function summaryOf(type: string, data: Record<string, unknown>): Record<string, 
       };
     case 'TransactionStarted':
     case 'TransactionStopped':
-      return {
-        transactionKey: data.transactionKey,
-        flags: ((data.flags ?? []) as Array<{ code: string }>).map((flag) => flag.code),
-      };
+      return { transactionKey: data.transactionKey };
     default:
       return {};
   }

@@ -72,6 +72,8 @@ export async function readJournal(
   query: JournalQuery,
 ): Promise<JournalPage> {
   const backwards = query.before !== undefined || query.latest === true;
+  // nothing comes before the first revision
+  if (query.before === 0) return { items: [], nextCursor: null, previousCursor: null };
   let events: Awaited<ReturnType<EventStore['readStream']>>;
   try {
     events = await store.readStream(
@@ -80,7 +82,7 @@ export async function readJournal(
         ? {
             direction: 'backwards',
             maxCount: SCAN,
-            ...(query.before !== undefined ? { fromRevision: BigInt(Math.max(query.before - 1, 0)) } : {}),
+            ...(query.before !== undefined ? { fromRevision: BigInt(query.before - 1) } : {}),
           }
         : { fromRevision: BigInt((query.after ?? -1) + 1), maxCount: SCAN },
     );
@@ -89,7 +91,6 @@ export async function readJournal(
       return { items: [], nextCursor: null, ...(backwards ? { previousCursor: null } : {}) };
     throw error;
   }
-  if (query.before !== undefined && query.before <= 0) events = [];
   const pages: Array<Array<Record<string, unknown>>> = [];
   let count = 0;
   let cursor: bigint | undefined;

@@ -54,17 +54,22 @@ export function applyLive(charger: Charger, event: LiveEvent): Charger {
     );
   } else if (event.type === 'ChargerBooted') {
     next.boot = { ...charger.boot, ...(event.data as Charger['boot']) };
-  } else if (event.type === 'FirmwareUpdateFailed' || event.type === 'RemoteStartTimedOut') {
-    const type = event.type === 'FirmwareUpdateFailed' ? 'firmware_update_failed' : 'remote_start_timeout';
-    next.alerts = [...charger.alerts, { type, at: event.at }];
-  } else if (
-    (event.data.flags as string[] | undefined)?.includes('clock_skew') &&
-    !charger.alerts.some((alert) => alert.type === 'clock_skew')
-  ) {
-    next.alerts = [...charger.alerts, { type: 'clock_skew', at: event.at }];
   }
+  // the alert as the server raises it, once (a replayed fact is not shown twice, and the read
+  // model keeps one clock skew an hour)
+  const alert = event.data.alert as { type: string; at: string } | undefined;
+  if (alert && !charger.alerts.some((other) => repeats(alert, other)))
+    next.alerts = [...charger.alerts, alert];
   return next;
 }
+
+const HOUR_MS = 3_600_000;
+const repeats = (alert: { type: string; at: string }, other: { type?: string; at?: unknown }) =>
+  other.type === alert.type &&
+  (other.at === alert.at ||
+    (alert.type === 'clock_skew' &&
+      typeof other.at === 'string' &&
+      Math.abs(Date.parse(alert.at) - Date.parse(other.at)) < HOUR_MS));
 
 const FILTERS = ['all', 'online', 'offline', 'stale', 'charging', 'faulted'] as const;
 type Filter = (typeof FILTERS)[number];

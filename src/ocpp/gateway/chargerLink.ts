@@ -60,12 +60,14 @@ export class ChargerLink implements RpcConnectionOptions {
     readonly identity: string,
     readonly version: OcppVersion,
     readonly remoteAddress: string,
-    readonly handover?: unknown,
+    /** what admission read of the charger: handed to its handler, then let go (not kept per connection) */
+    public handover?: unknown,
   ) {
     this.connectedAt = owner.clock();
     this.bootGate = new BootGate(version, owner.bootStatusOf?.(identity));
     this.bucket = new TokenBucket(owner.inboundRate.burst, owner.inboundRate.perSecond);
     this.domainHandler = owner.handlerFor(this);
+    this.handover = undefined;
     this.rpc = new RpcConnection(this);
     (ws as unknown as Linked)[LINK] = this;
     (raw as unknown as Linked)[LINK] = this;

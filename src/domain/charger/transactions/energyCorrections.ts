@@ -1,19 +1,13 @@
 import { v5 as uuidV5 } from 'uuid';
-import type { Flag } from '../../../policies/energyReconciliation.js';
 import type { EventStore } from '../../../store/eventStore.js';
 import type { ChargingEvent } from '../chargerEvents.js';
 import { chargerStream } from '../registry/registryEvents.js';
 
 /** A session whose recorded energy today's reconciliation policy reads differently. */
-export interface PendingEnergyCorrection {
-  chargerId: string;
-  transactionKey: string;
-  tenant: string;
-  recordedEnergyWh: number;
-  energyWh: number;
-  flags: Flag[];
-  policy: string;
-}
+export type PendingEnergyCorrection = { chargerId: string } & Extract<
+  ChargingEvent,
+  { type: 'SessionEnergyCorrected' }
+>['data'];
 
 /** uuid v5 namespace of correction events: the same session and policy always give the same id. */
 const CORRECTIONS = '6f0c5d0e-5b7a-4f51-9d8e-2c4a1f7e9b30';
@@ -66,26 +60,13 @@ export class EnergyCorrections {
 
   private async appendPending(): Promise<number> {
     const pending = await this.options.pending();
-    for (const correction of pending) {
-      const event: ChargingEvent = {
-        type: 'SessionEnergyCorrected',
-        data: {
-          transactionKey: correction.transactionKey,
-          tenant: correction.tenant,
-          recordedEnergyWh: correction.recordedEnergyWh,
-          energyWh: correction.energyWh,
-          flags: correction.flags,
-          policy: correction.policy,
-        },
-      };
+    for (const { chargerId, ...data } of pending) {
+      const event: ChargingEvent = { type: 'SessionEnergyCorrected', data };
       await this.options.store.append(
-        chargerStream(correction.chargerId),
+        chargerStream(chargerId),
         [
           {
-            id: uuidV5(
-              `${correction.chargerId}\n${correction.transactionKey}\n${correction.policy}`,
-              CORRECTIONS,
-            ),
+            id: uuidV5(`${chargerId}\n${data.transactionKey}\n${data.policy}`, CORRECTIONS),
             type: event.type,
             data: event.data,
             metadata: { receivedAt: this.options.clock().toISOString(), actor: 'energy-corrections' },

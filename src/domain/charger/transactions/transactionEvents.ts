@@ -16,6 +16,16 @@ export interface ConnectorRef {
   connectorId: number;
 }
 
+/** What today's energy reconciliation says of a session an older policy recorded differently. */
+export interface EnergyCorrection {
+  recordedEnergyWh: number;
+  energyWh: number;
+  /** every flag the session carries from now on */
+  flags: Flag[];
+  /** the policy that reconciled it */
+  policy: string;
+}
+
 /** A meter sample with its time corrected by the charger's clock offset (when one is known). */
 export interface RecordedSample extends MeterSample {
   correctedTime: string;
@@ -134,16 +144,7 @@ export type TransactionEvent =
        * decided it): the session's energy and flags from now on, and a new CDR version for billing
        */
       type: 'SessionEnergyCorrected';
-      data: {
-        transactionKey: string;
-        tenant: string;
-        recordedEnergyWh: number;
-        energyWh: number;
-        /** every flag the session carries from now on */
-        flags: Flag[];
-        /** the policy that reconciled it */
-        policy: string;
-      };
+      data: { transactionKey: string; tenant: string } & EnergyCorrection;
     }
   | {
       /** samples that arrived after the stop changed the session's flags */
