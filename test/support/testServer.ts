@@ -13,8 +13,11 @@ import { databaseUrl, dropSchema, freshSchemaName } from './database.js';
 export async function startTestServer(
   label: string,
   env: Record<string, string> = {},
+  /** runs on the fresh schema before the server starts (e.g. to hand it a log written before) */
+  beforeStart?: (schema: string) => Promise<void>,
 ): Promise<{ server: RunningAmpledger; schema: string; stop(): Promise<void> }> {
   const schema = freshSchemaName(label);
+  await beforeStart?.(schema);
   // files (firmware, diagnostics) and the URL key of this server only
   const dataDir = await mkdtemp(join(tmpdir(), `ampledger-${label}-`));
   const server = await startAmpledger(

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { type FixtureEvent, type ReadModelRows, readFixture, readModelsOf } from '../support/fixtureLog.js';
+
+/**
+ * Upgrades keep history readable (ARCHITECTURE §4): a log written by an earlier generation of the
+ * code, committed as it was stored, rebuilds every read model to the rows that generation made
+ * of it. A new generation of events adds a directory; none is ever rewritten.
+ */
+const GENERATIONS = ['v1'];
+
+describe.each(GENERATIONS)('the %s fixture log', (generation) => {
+  const directory = new URL(`../fixtures/eventLog/${generation}/`, import.meta.url);
+
+  it('rebuilds every read model to the rows it made then', { timeout: 120_000 }, async () => {
+    const events = await readFixture<FixtureEvent[]>(new URL('events.json', directory));
+    const expected = await readFixture<ReadModelRows>(new URL('readModels.json', directory));
+    const rebuilt = await readModelsOf(events);
+    for (const table of Object.keys(expected))
+      expect({ table, rows: rebuilt[table] }).toEqual({ table, rows: expected[table] });
+    expect(Object.keys(rebuilt).sort()).toEqual(Object.keys(expected).sort());
+  });
+});
