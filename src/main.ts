@@ -47,6 +47,7 @@ import type { OcppVersion } from './ocpp/versions.js';
 import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
 import { TransactionIdBlocks } from './store/postgres/transactionIdBlocks.js';
+import { upcastersOf } from './upcasters.js';
 
 /** connections waiting to be accepted, per listener */
 const LISTEN_BACKLOG = 4_096;
@@ -73,7 +74,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     }
   };
   try {
-    const storage = await openStorage(config, logger, stops);
+    const schemas = SchemaRegistry.load();
+    const storage = await openStorage(config, logger, stops, upcastersOf(schemas));
     const { readModelConnection } = storage;
     // values that live in parts made below are read when /metrics is scraped
     let gatewayForMetrics: OcppGateway | undefined;
@@ -159,7 +161,6 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     const http = buildHttpServer({ logger, health: healthChecks });
     /** which node holds which charger: set once the cluster is up (none on a single node) */
     let presence: Presence | undefined;
-    const schemas = SchemaRegistry.load();
     const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
     const gatewayLogger = logger.child({ part: 'ocpp' });
     const gateway = new OcppGateway({

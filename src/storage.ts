@@ -5,6 +5,7 @@ import { startEmbeddedPostgres } from './store/embedded/embeddedPostgres.js';
 import type { EventStore } from './store/eventStore.js';
 import { EventStoreDbEventStore } from './store/eventstoredb/eventStoreDbEventStore.js';
 import { PostgresEventStore } from './store/postgres/postgresEventStore.js';
+import { type Upcaster, upcastingEventStore } from './store/upcasting/upcastingEventStore.js';
 
 /**
  * The databases as configured: PostgreSQL (DATABASE_URL, or the embedded one under DATA_DIR,
@@ -15,6 +16,8 @@ export async function openStorage(
   config: Config,
   logger: Logger,
   stops: Array<() => Promise<void>>,
+  /** what readers see of events older code wrote */
+  upcast: Upcaster,
 ): Promise<{ databaseUrl: string; eventStore: EventStore; readModelConnection: pg.ClientConfig }> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -27,14 +30,15 @@ export async function openStorage(
     logger.info({ dataDir: config.dataDir, owner: embedded.owner }, 'embedded PostgreSQL ready');
   }
   const storeLogger = logger.child({ part: 'event-store' });
-  const eventStore: EventStore = config.eventStoreUrl
+  const storedLog: EventStore = config.eventStoreUrl
     ? await EventStoreDbEventStore.open({ connectionString: config.eventStoreUrl, logger: storeLogger })
     : await PostgresEventStore.open({
         connectionString: databaseUrl,
         schema: config.databaseSchema,
         logger: storeLogger,
       });
-  stops.push(() => eventStore.close());
+  stops.push(() => storedLog.close());
+  const eventStore = upcastingEventStore(storedLog, upcast);
   // read models live in PostgreSQL whichever store holds the log
   const readModelConnection: pg.ClientConfig = {
     connectionString: databaseUrl,

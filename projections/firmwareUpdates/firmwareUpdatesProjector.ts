@@ -1,47 +1,25 @@
 import { fileURLToPath } from 'node:url';
+import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import { endsFirmwareUpdate } from '../../src/policies/firmwareStatus.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import { eachEvent, type Projector } from '../projector.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
-const UPDATES = new Set(['UpdateFirmware', 'SignedUpdateFirmware']);
-
-interface Completed {
-  commandId: string;
-  action: string;
-  about?: { firmwareId?: string };
-  payload: {
-    location?: string;
-    requestId?: number;
-    firmware?: { location?: string };
-  };
-  outcome: { status: string; response?: { status?: string } };
-}
-
-/** What became of a firmware update command: the charger took it, refused it, or never got it. */
-function statusOf(outcome: Completed['outcome']): { status: string; finished: boolean } {
-  if (outcome.status !== 'answered') return { status: 'NotSent', finished: true };
-  const answer = outcome.response?.status;
-  // 1.6's UpdateFirmware answers {}; the others Accepted, AcceptedCanceled, Rejected, …
-  if (answer === undefined || answer.startsWith('Accepted')) return { status: 'Requested', finished: false };
-  return { status: answer, finished: true };
-}
-
 /** Firmware updates per charger, followed through the FirmwareStatusNotifications that answer them. */
 export async function firmwareUpdatesProjector(): Promise<Projector> {
   return {
     name: 'firmware_updates',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['CommandCompleted', 'FirmwareStatusReported']),
+    eventTypes: new Set(['FirmwareUpdateRequested', 'FirmwareStatusReported']),
     migrations: await loadMigrations(MIGRATIONS),
     apply: eachEvent(async (event, tx) => {
       const chargerId = chargerIdOf(event.streamId);
       const at = receivedAtOf(event);
-      if (event.type === 'CommandCompleted') {
-        const data = event.data as Completed;
-        if (!UPDATES.has(data.action)) return;
-        const { status, finished } = statusOf(data.outcome);
+      const fact = { type: event.type, data: event.data } as ChargingEvent;
+      if (fact.type === 'FirmwareUpdateRequested') {
+        const { data } = fact;
+        const { status, finished } = data;
         if (!finished) {
           // a charger works on one update at a time: a new one replaces what it was doing
           await tx.query(
@@ -60,9 +38,9 @@ export async function firmwareUpdatesProjector(): Promise<Projector> {
             data.commandId,
             chargerId,
             data.action,
-            data.about?.firmwareId ?? null,
-            data.payload.location ?? data.payload.firmware?.location ?? null,
-            data.payload.requestId ?? null,
+            data.firmwareId ?? null,
+            data.location ?? null,
+            data.requestId ?? null,
             at,
             actor,
             status,
@@ -71,7 +49,8 @@ export async function firmwareUpdatesProjector(): Promise<Projector> {
         );
         return;
       }
-      const { status, requestId } = event.data as { status: string; requestId?: number };
+      if (fact.type !== 'FirmwareStatusReported') return;
+      const { status, requestId } = fact.data;
       // the report belongs to the update with its request id, else to the one in progress
       await tx.query(
         `UPDATE firmware_updates SET status = $3, status_at = $4, finished = $5,

@@ -1,18 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import type { CommandOutcomeEvent } from '../../src/domain/charger/commands/commandOutcomeEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
-import { acceptedCommand } from '../commandEvents.js';
 import { eachEvent, type Projector } from '../projector.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Reservations: made by an accepted ReserveNow, cancelled by CancelReservation, used by a start. */
+/** Reservations: made and cancelled as chargers accepted it, used by a start. */
 export async function reservationsProjector(): Promise<Projector> {
   return {
     name: 'reservations',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['CommandCompleted', 'TransactionStarted']),
+    eventTypes: new Set(['ReservationMade', 'ReservationCancelled', 'TransactionStarted']),
     migrations: await loadMigrations(MIGRATIONS),
     apply: eachEvent(async (event, tx) => {
       const chargerId = chargerIdOf(event.streamId);
@@ -30,39 +30,23 @@ export async function reservationsProjector(): Promise<Projector> {
         );
         return;
       }
-      const reserved = acceptedCommand(event, 'ReserveNow');
-      if (reserved) {
-        const payload = reserved as {
-          reservationId: number;
-          connectorId?: number;
-          evseId?: number;
-          idTag?: string;
-          idToken?: { idToken: string };
-          expiryDate?: string;
-          expiryDateTime?: string;
-        };
+      const fact = { type: event.type, data: event.data } as CommandOutcomeEvent;
+      if (fact.type === 'ReservationMade') {
+        const { reservationId, evseId, idTag, expiresAt } = fact.data;
         await tx.query(
           `INSERT INTO reservations (charger_id, reservation_id, connector_id, id_tag, expiry_date, status, reserved_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, 'active', $6, $6)
            ON CONFLICT (charger_id, reservation_id) DO UPDATE SET connector_id = $3, id_tag = $4, expiry_date = $5,
              status = 'active', transaction_key = null, updated_at = $6`,
-          [
-            chargerId,
-            payload.reservationId,
-            payload.connectorId ?? payload.evseId ?? 0,
-            payload.idTag ?? payload.idToken?.idToken ?? '',
-            payload.expiryDate ?? payload.expiryDateTime,
-            at,
-          ],
+          [chargerId, reservationId, evseId, idTag, expiresAt ?? null, at],
         );
         return;
       }
-      const cancelled = acceptedCommand(event, 'CancelReservation');
-      if (cancelled) {
+      if (fact.type === 'ReservationCancelled') {
         await tx.query(
           `UPDATE reservations SET status = 'cancelled', updated_at = $3
            WHERE charger_id = $1 AND reservation_id = $2 AND status = 'active'`,
-          [chargerId, (cancelled as { reservationId: number }).reservationId, at],
+          [chargerId, fact.data.reservationId, at],
         );
       }
     }),

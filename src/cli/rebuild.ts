@@ -2,7 +2,9 @@ import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODEL_NAMES, READ_MODELS } from '../../projections/readModels.js';
 import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../logging.js';
+import { SchemaRegistry } from '../ocpp/rpc/schemaRegistry.js';
 import { openStorage } from '../storage.js';
+import { upcastersOf } from '../upcasters.js';
 
 /**
  * `npm run rebuild -- [name…]`: rebuilds read models (all when none is named) from position zero
@@ -21,7 +23,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stops: Array<() => Promise<void>> = [];
   try {
-    const { eventStore, readModelConnection } = await openStorage(config, logger, stops);
+    const { eventStore, readModelConnection } = await openStorage(
+      config,
+      logger,
+      stops,
+      upcastersOf(SchemaRegistry.load()),
+    );
     for (const name of names.length > 0 ? names : READ_MODEL_NAMES) {
       const started = Date.now();
       const events = await rebuildProjection({

@@ -10,3 +10,7 @@ export function versionOfSubprotocol(subprotocol: string): OcppVersion | undefin
 
 /** 2.1 added CALLRESULTERROR (5) and SEND (6), and corrected the spelling of one error code. */
 export const isAtLeast21 = (version: OcppVersion) => version === '2.1';
+
+/** The version a string names, if it is one we speak. */
+export const versionOf = (name: string): OcppVersion | undefined =>
+  (OCPP_VERSIONS as readonly string[]).includes(name) ? (name as OcppVersion) : undefined;

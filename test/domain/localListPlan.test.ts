@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type LocalListEntry, planLocalList } from '../../src/domain/localLists/localListPlan.js';
+import { type LocalListEntry, planLocalList } from '../../src/domain/charger/commands/localListPlan.js';
 
-const accepted = (idTag: string, extra: Omit<NonNullable<LocalListEntry['idTagInfo']>, 'status'> = {}) => ({
+const accepted = (idTag: string, extra: Omit<NonNullable<LocalListEntry['grant']>, 'status'> = {}) => ({
   idTag,
-  idTagInfo: { status: 'Accepted' as const, ...extra },
+  grant: { status: 'Accepted' as const, ...extra },
 });
 
 describe('planning a local list', () => {
@@ -16,7 +16,7 @@ describe('planning a local list', () => {
   it('given a version whose contents we do not know, when planned, then the full list goes, one version up', () => {
     expect(
       planLocalList({ heldVersion: 7, known: { listVersion: 3, entries: [] }, wanted: [accepted('A')] }),
-    ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 8, localAuthorizationList: [accepted('A')] });
+    ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 8, entries: [accepted('A')] });
   });
 
   it('given a charger we never sent a list, when planned, then it is Full, version 1', () => {
@@ -50,7 +50,7 @@ describe('planning a local list', () => {
       kind: 'send',
       updateType: 'Differential',
       listVersion: 5,
-      localAuthorizationList: [
+      entries: [
         accepted('CHANGE', { expiryDate: '2027-01-01T00:00:00.000Z' }),
         accepted('NEW'),
         { idTag: 'GONE' },
@@ -76,6 +76,6 @@ describe('planning a local list', () => {
         wanted: [accepted('A')],
         forceFull: true,
       }),
-    ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 5, localAuthorizationList: [accepted('A')] });
+    ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 5, entries: [accepted('A')] });
   });
 });

@@ -1,26 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
+import type { ChargerCommand } from '../../domain/charger/commands/chargerCommand.js';
+import type { CommandOutcomeEvent } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
 import { chargerStream } from '../../domain/charger/registry/registryEvents.js';
-import type { EventStore } from '../../store/eventStore.js';
+import { outcomeFact, requestFor } from '../../ocpp/commands/outboundCommands.js';
+import type { EventStore, NewEvent } from '../../store/eventStore.js';
 import type { RemoteStartWatchdog } from './remoteStartWatchdog.js';
 
-/** 1.6's and 2.x's names of a remote start */
-const REMOTE_STARTS = new Set(['RemoteStartTransaction', 'RequestStartTransaction']);
-
-/** The connector and tag a remote start names, in either version's words. */
-function remoteStart(payload: CommandPayload): { evseId?: number; idTag: string } {
-  const evseId = typeof payload.connectorId === 'number' ? payload.connectorId : payload.evseId;
-  const idToken = payload.idToken as { idToken?: string } | undefined;
-  return {
-    ...(typeof evseId === 'number' ? { evseId } : {}),
-    idTag: String(payload.idTag ?? idToken?.idToken ?? ''),
-  };
+/** What became of a command: the outcome, and what it established in our words, if anything. */
+export interface SentCommand {
+  action: string;
+  payload: CommandPayload;
+  outcome: CommandOutcome;
+  fact?: CommandOutcomeEvent;
 }
+
+/** Our command could not be put in the charger's words. */
+export type Unsendable = { status: 'offline' } | { status: 'not_supported'; version: string };
 
 /**
  * Sends an operator's command to a charger and records it: the request before it goes out, its
- * outcome when it is known, both in the charger's stream with who asked (ARCHITECTURE §3).
+ * outcome when it is known, both in the charger's stream with who asked (ARCHITECTURE §3). An
+ * outcome the version edge can state in our words is recorded as that typed event (the frames in
+ * its metadata); any other as CommandCompleted.
  */
 export class ChargerCommandService {
   constructor(
@@ -36,40 +39,74 @@ export class ChargerCommandService {
     private readonly watchdog?: RemoteStartWatchdog,
   ) {}
 
+  /** Our command, worded for the version the charger is connected with. */
+  async sendCommand(
+    identity: string,
+    command: ChargerCommand,
+    timeoutMs: number,
+    context: CommandContext,
+    about?: Record<string, string>,
+  ): Promise<SentCommand | Unsendable> {
+    const version = await this.router.connectedVersion(identity);
+    if (!version) return { status: 'offline' };
+    const request = requestFor(version, command);
+    if (!request) return { status: 'not_supported', version };
+    return this.send(identity, version, request.action, request.payload, timeoutMs, context, about);
+  }
+
+  /** A request in the words of `version`, the version the charger was found connected with. */
   async send(
     identity: string,
+    version: string,
     action: string,
     payload: CommandPayload,
     timeoutMs: number,
     context: CommandContext,
     /** what the command is about, in our words (the firmware file it installs…), kept with it */
     about?: Record<string, string>,
-  ): Promise<CommandOutcome> {
+  ): Promise<SentCommand> {
     const commandId = randomUUID();
     const requestedAt = this.clock().toISOString();
-    const record = (type: string, data: Record<string, unknown>) =>
-      this.store.append(
-        chargerStream(identity),
-        [
-          {
-            type,
-            data: { commandId, action, ...(about ? { about } : {}), ...data },
-            metadata: { receivedAt: this.clock().toISOString(), ...context },
-          },
-        ],
-        { expectedRevision: 'any' },
-      );
-    await record('CommandRequested', { payload });
+    const metadata = () => ({ receivedAt: this.clock().toISOString(), ...context });
+    const append = (event: NewEvent) =>
+      this.store.append(chargerStream(identity), [event], { expectedRevision: 'any' });
+    const common = { commandId, action, ...(about ? { about } : {}) };
+    await append({ type: 'CommandRequested', data: { ...common, payload }, metadata: metadata() });
     const started = performance.now();
     const outcome = await this.router.send(identity, action, payload, timeoutMs);
     this.observe(action, outcome.status, (performance.now() - started) / 1_000);
     const { exchange, ...result } = outcome;
     // the frames as they went over the wire go with the outcome: the frame journal shows them
-    await record('CommandCompleted', { payload, outcome: result, ...(exchange ? { exchange } : {}) });
-    const accepted = outcome.status === 'answered' && outcome.response.status === 'Accepted';
-    if (accepted && REMOTE_STARTS.has(action)) {
-      this.watchdog?.arm(identity, { commandId, requestedAt, ...remoteStart(payload) });
+    const record = { payload, outcome: result, ...(exchange ? { exchange } : {}) };
+    const stated = outcomeFact(version, action, { payload, outcome, ...(about ? { about } : {}) });
+    const fact = stated
+      ? ({ type: stated.type, data: { commandId, action, ...stated.data } } as CommandOutcomeEvent)
+      : undefined;
+    if (fact) {
+      await append({ ...fact, metadata: { ...metadata(), command: { ocppVersion: version, ...record } } });
+    } else {
+      await append({
+        type: 'CommandCompleted',
+        schemaVersion: COMMAND_COMPLETED_VERSION,
+        data: { ...common, ocppVersion: version, ...record },
+        metadata: metadata(),
+      });
     }
-    return outcome;
+    if (fact?.type === 'RemoteStartAccepted') {
+      const { evseId, idTag } = fact.data;
+      this.watchdog?.arm(identity, {
+        commandId,
+        requestedAt,
+        ...(evseId !== undefined ? { evseId } : {}),
+        idTag,
+      });
+    }
+    return { action, payload, outcome, ...(fact ? { fact } : {}) };
   }
 }
+
+/**
+ * 2: the outcome's meaning is no longer in it when the version edge has words for it (that is a
+ * typed event of its own); version 1 records (every outcome) are upcast when read.
+ */
+export const COMMAND_COMPLETED_VERSION = 2;

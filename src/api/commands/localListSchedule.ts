@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { LOCAL_LIST_VERSIONS, type LocalListSync } from './localListSync.js';
+import { canTake } from '../../ocpp/commands/outboundCommands.js';
+import type { LocalListSync } from './localListSync.js';
 
 /** how many chargers one node synchronises at the same time */
 const PARALLEL = 4;
@@ -48,7 +49,7 @@ export class LocalListSchedule {
   /** Synchronises the due chargers of this node once; resolves when all are done. */
   async runOnce(): Promise<void> {
     const { pool, sync, intervalMs, clock, logger } = this.options;
-    const candidates = this.options.connected().filter(({ version }) => LOCAL_LIST_VERSIONS.has(version));
+    const candidates = this.options.connected().filter(({ version }) => canTake(version, 'ReplaceLocalList'));
     if (candidates.length === 0) return;
     const { rows } = await pool.query<{ identity: string; tenant: string }>(
       `SELECT r.identity, r.tenant FROM charger_registry r

@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import type { CommandOutcome } from '../../cluster/commandRouter.js';
-import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
 import {
   type KnownLocalList,
   type LocalListEntry,
   type LocalListPlan,
   planLocalList,
-} from '../../domain/localLists/localListPlan.js';
-import type { ChargerCommandService } from './chargerCommandService.js';
+} from '../../domain/charger/commands/localListPlan.js';
+import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
+import type { ChargerCommandService, SentCommand, Unsendable } from './chargerCommandService.js';
 
 /** What one synchronisation did. */
 export type LocalListSyncResult =
@@ -29,8 +29,9 @@ export class ReadModelsBehind extends Error {
   override readonly name = 'ReadModelsBehind';
 }
 
-/** Local lists are 1.6's (2.0.1's SendLocalList carries typed idTokens our registry does not keep). */
-export const LOCAL_LIST_VERSIONS = new Set(['1.6']);
+/** The outcome of a step that did not get an answer to act on. */
+const failedOutcome = (sent: SentCommand | Unsendable): CommandOutcome =>
+  'outcome' in sent ? sent.outcome : { status: 'offline' };
 
 /**
  * Brings a charger's local authorization list in line with the active tokens of its tenant: asks
@@ -76,7 +77,7 @@ export class LocalListSync {
     );
     return rows.map((row) => ({
       idTag: row.issued_as,
-      idTagInfo: {
+      grant: {
         status: 'Accepted',
         ...(row.expiry_date ? { expiryDate: row.expiry_date.toISOString() } : {}),
         ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),
@@ -85,9 +86,16 @@ export class LocalListSync {
   }
 
   private async run(identity: string, tenant: string, context: CommandContext): Promise<LocalListSyncResult> {
-    const asked = await this.commands.send(identity, 'GetLocalListVersion', {}, this.timeoutMs, context);
-    if (asked.status !== 'answered') return { status: 'failed', step: 'GetLocalListVersion', outcome: asked };
-    const heldVersion = Number(asked.response.listVersion);
+    const asked = await this.commands.sendCommand(
+      identity,
+      { kind: 'ReadLocalListVersion' },
+      this.timeoutMs,
+      context,
+    );
+    if ('status' in asked && asked.status === 'not_supported') return { status: 'not_supported' };
+    if (!('fact' in asked) || asked.fact?.type !== 'LocalListVersionReported')
+      return { status: 'failed', step: 'GetLocalListVersion', outcome: failedOutcome(asked) };
+    const heldVersion = asked.fact.data.listVersion;
     if (!(await this.readModelsCaughtUp())) {
       throw new ReadModelsBehind('the tokens or local lists read model is behind the log; try again shortly');
     }
@@ -112,21 +120,22 @@ export class LocalListSync {
   ): Promise<LocalListSyncResult> {
     if (plan.kind === 'not_supported') return { status: 'not_supported' };
     if (plan.kind === 'up_to_date') return { status: 'up_to_date', listVersion: plan.listVersion };
-    const { updateType, listVersion, localAuthorizationList } = plan;
-    const sent = await this.commands.send(
+    const { updateType, listVersion, entries } = plan;
+    const sent = await this.commands.sendCommand(
       identity,
-      'SendLocalList',
-      { listVersion, updateType, localAuthorizationList },
+      { kind: 'ReplaceLocalList', updateType, listVersion, entries },
       this.timeoutMs,
       context,
     );
-    if (sent.status !== 'answered') return { status: 'failed', step: 'SendLocalList', outcome: sent };
+    if ('status' in sent && sent.status === 'not_supported') return { status: 'not_supported' };
+    if (!('fact' in sent) || sent.fact?.type !== 'LocalListSent')
+      return { status: 'failed', step: 'SendLocalList', outcome: failedOutcome(sent) };
     return {
       status: 'sent',
       updateType,
       listVersion,
-      entries: localAuthorizationList.length,
-      answer: String(sent.response.status),
+      entries: entries.length,
+      answer: sent.fact.data.answer,
     };
   }
 
@@ -135,9 +144,9 @@ export class LocalListSync {
     const { rows } = await this.pool.query<{
       list_version: number | null;
       id_tag: string | null;
-      id_tag_info: LocalListEntry['idTagInfo'] | null;
+      entry_grant: LocalListEntry['grant'] | null;
     }>(
-      `SELECT l.list_version, e.id_tag, e.id_tag_info
+      `SELECT l.list_version, e.id_tag, e.id_tag_info AS entry_grant
          FROM local_lists l LEFT JOIN local_list_entries e ON e.charger_id = l.charger_id
         WHERE l.charger_id = $1`,
       [identity],
@@ -146,8 +155,7 @@ export class LocalListSync {
     if (listVersion === null || listVersion === undefined) return undefined;
     const entries: LocalListEntry[] = [];
     for (const row of rows) {
-      if (row.id_tag !== null && row.id_tag_info)
-        entries.push({ idTag: row.id_tag, idTagInfo: row.id_tag_info });
+      if (row.id_tag !== null && row.entry_grant) entries.push({ idTag: row.id_tag, grant: row.entry_grant });
     }
     return { listVersion, entries };
   }

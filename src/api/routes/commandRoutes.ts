@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
-import { commandsOf, commandWeight } from '../../domain/commands/chargerCommands.js';
+import { commandWeight, knowsCommand } from '../../ocpp/commands/outboundCommands.js';
 import { ApiError } from '../apiError.js';
 import { credentialsOf } from '../auth/consoleSession.js';
 import { can } from '../auth/permissions.js';
@@ -78,12 +78,13 @@ export function commandRoutes(deps: {
         await visibleChargerTenant(deps.pool, request, id);
         const version = await deps.router.connectedVersion(id);
         if (!version) throw new ApiError(409, 'offline', `charger ${id} is not connected`);
-        if (!commandsOf(version).has(action))
+        if (!knowsCommand(version, action))
           throw new ApiError(404, 'unknown_command', `OCPP ${version} has no command ${action}`);
         const problem = deps.validate(version, action, payload);
         if (problem) throw new ApiError(400, 'invalid_request', `body ${problem}`);
-        const outcome = await deps.commands.send(
+        const { outcome } = await deps.commands.send(
           id,
+          version,
           action,
           payload,
           deps.timeoutMs,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { LogKind } from '../../domain/charger/commands/chargerCommand.js';
 import type { FileStorage } from '../../files/fileStorage.js';
 import type { FileUrlSigner } from '../../files/signedFileUrls.js';
 import { notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
-import { type LogRequest, uploadLogCommand } from '../commands/fileCommands.js';
 import { failures, requires } from '../operatorApi.js';
 import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
 import { commandAnswer, commandAnswerView } from './commandRoutes.js';
@@ -31,7 +31,7 @@ export function diagnosticsRoutes(
     app.post<{
       Params: { id: string };
       Body: {
-        log?: LogRequest;
+        log?: LogKind;
         startTime?: string;
         stopTime?: string;
         retries?: number;
@@ -77,22 +77,23 @@ export function diagnosticsRoutes(
           id: uploadId,
           chargerId: id,
         });
-        const { command, outcome } = await sendVersionedCommand(
+        const { action, outcome } = await sendVersionedCommand(
           deps,
           request,
           id,
-          (version) =>
-            uploadLogCommand(version, url.location, {
-              log,
-              ...(startTime ? { startTime } : {}),
-              ...(stopTime ? { stopTime } : {}),
-              ...(retries !== undefined ? { retries } : {}),
-              ...(retryInterval !== undefined ? { retryInterval } : {}),
-            }),
+          {
+            kind: 'UploadLog',
+            log,
+            location: url.location,
+            ...(startTime ? { from: startTime } : {}),
+            ...(stopTime ? { to: stopTime } : {}),
+            ...(retries !== undefined ? { retries } : {}),
+            ...(retryInterval !== undefined ? { retryInterval } : {}),
+          },
           { uploadId },
         );
         return {
-          ...commandAnswer(outcome, id, command.action),
+          ...commandAnswer(outcome, id, action),
           uploadId,
           ...url,
         };

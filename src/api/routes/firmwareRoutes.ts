@@ -5,7 +5,6 @@ import type { EventStore } from '../../store/eventStore.js';
 import { notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { seesTenant } from '../auth/principal.js';
-import { updateFirmwareCommand } from '../commands/fileCommands.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
 import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
 import { commandAnswer, commandAnswerView } from './commandRoutes.js';
@@ -155,20 +154,21 @@ export function firmwareRoutes(
           { action: 'download', kind: 'firmware', id: file.id },
           file.fileName,
         );
-        const { command, outcome } = await sendVersionedCommand(
+        const { action, outcome } = await sendVersionedCommand(
           deps,
           request,
           id,
-          (version) =>
-            updateFirmwareCommand(version, url.location, {
-              retrieveDate: retrieveDate ?? now.toISOString(),
-              ...(retries !== undefined ? { retries } : {}),
-              ...(retryInterval !== undefined ? { retryInterval } : {}),
-            }),
+          {
+            kind: 'InstallFirmware',
+            location: url.location,
+            retrieveAt: retrieveDate ?? now.toISOString(),
+            ...(retries !== undefined ? { retries } : {}),
+            ...(retryInterval !== undefined ? { retryInterval } : {}),
+          },
           { firmwareId: file.id },
         );
         return {
-          ...commandAnswer(outcome, id, command.action),
+          ...commandAnswer(outcome, id, action),
           ...url,
         };
       },

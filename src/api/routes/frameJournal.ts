@@ -118,6 +118,15 @@ export async function readJournal(
   return { items, nextCursor: null, previousCursor: further };
 }
 
+/** A command's exchange: in CommandCompleted's data, or in the metadata of its typed outcome. */
+function commandExchangeOf(event: RecordedEvent): { action: string; exchange?: CommandExchange } | undefined {
+  if (event.type === 'CommandCompleted') return event.data as { action: string; exchange?: CommandExchange };
+  const record = (event.metadata as { command?: { exchange?: CommandExchange } }).command;
+  if (!record) return undefined;
+  const { action } = event.data as { action: string };
+  return { action, ...(record.exchange ? { exchange: record.exchange } : {}) };
+}
+
 /** The frames one event records, as the journal shows them (and filtered by the query). */
 function itemsOf(
   event: RecordedEvent,
@@ -127,8 +136,9 @@ function itemsOf(
   const inWindow = (at: string) =>
     (query.from === undefined || Date.parse(at) >= Date.parse(query.from)) &&
     (query.to === undefined || Date.parse(at) < Date.parse(query.to));
-  if (event.type === 'CommandCompleted') {
-    const { action, exchange } = event.data as { action: string; exchange?: CommandExchange };
+  const command = commandExchangeOf(event);
+  if (command) {
+    const { action, exchange } = command;
     if (!exchange || (query.action !== undefined && action !== query.action))
       return { identity: undefined, items: [] };
     const common = {

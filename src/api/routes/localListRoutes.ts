@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { CommandRouter } from '../../cluster/commandRouter.js';
-import { planLocalList } from '../../domain/localLists/localListPlan.js';
+import { planLocalList } from '../../domain/charger/commands/localListPlan.js';
+import { canTake } from '../../ocpp/commands/outboundCommands.js';
 import { ApiError } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
-import { LOCAL_LIST_VERSIONS, type LocalListSync, ReadModelsBehind } from '../commands/localListSync.js';
+import { type LocalListSync, ReadModelsBehind } from '../commands/localListSync.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
 import { chargerIdParams, visibleChargerTenant } from './chargerAccess.js';
 
@@ -102,7 +103,9 @@ export function localListRoutes(deps: {
           reportedAt: iso(row?.reported_at ?? null),
           lastRefusal: row?.last_refusal ?? null,
           upToDate: plan.kind !== 'send',
-          entries: [...(known?.entries ?? [])].sort((a, b) => a.idTag.localeCompare(b.idTag)),
+          entries: [...(known?.entries ?? [])]
+            .sort((a, b) => a.idTag.localeCompare(b.idTag))
+            .map(({ idTag, grant }) => ({ idTag, ...(grant ? { idTagInfo: grant } : {}) })),
         };
       },
     );
@@ -122,7 +125,7 @@ export function localListRoutes(deps: {
         const tenant = await visibleChargerTenant(deps.pool, request, id);
         const version = await deps.router.connectedVersion(id);
         if (!version) throw new ApiError(409, 'offline', `charger ${id} is not connected`);
-        if (!LOCAL_LIST_VERSIONS.has(version))
+        if (!canTake(version, 'ReplaceLocalList'))
           throw new ApiError(
             409,
             'not_supported',

@@ -1,3 +1,4 @@
+import type { CommandOutcomeEvent } from './commands/commandOutcomeEvents.js';
 import type { TransactionEvent } from './transactions/transactionEvents.js';
 
 /** Charging facts in the charger's stream, charger-{identity}: past tense, version-agnostic. */
@@ -108,4 +109,5 @@ export type ChargingEvent =
         requestedAt: string;
       };
     }
-  | TransactionEvent;
+  | TransactionEvent
+  | CommandOutcomeEvent;

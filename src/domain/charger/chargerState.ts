@@ -202,6 +202,15 @@ export function evolveCharger(
     case 'TransactionStartRepeated':
     case 'TransactionStopOrphaned':
     case 'TransactionStopRepeated':
+    // what commands established is for the read models
+    case 'ReservationMade':
+    case 'ReservationCancelled':
+    case 'ChargingProfileSet':
+    case 'ChargingProfilesCleared':
+    case 'FirmwareUpdateRequested':
+    case 'LocalListSent':
+    case 'LocalListVersionReported':
+    case 'RemoteStartAccepted':
       return state;
     default:
       return notCharging(charging, state);

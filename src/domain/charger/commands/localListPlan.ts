@@ -1,7 +1,15 @@
-/** One entry of a 1.6 local authorization list; without idTagInfo it removes the tag (Differential). */
+/** What a local list lets a charger decide alone about one tag. */
+export interface LocalListGrant {
+  /** Accepted in every list we send; a list sent by hand may say otherwise */
+  status: string;
+  expiryDate?: string;
+  parentIdTag?: string;
+}
+
+/** One entry of a local authorization list; without a grant it removes the tag (Differential). */
 export interface LocalListEntry {
   idTag: string;
-  idTagInfo?: { status: 'Accepted'; expiryDate?: string; parentIdTag?: string };
+  grant?: LocalListGrant;
 }
 
 /** The list we last saw a charger accept, as the local_lists read model keeps it. */
@@ -18,11 +26,11 @@ export type LocalListPlan =
       kind: 'send';
       updateType: 'Full' | 'Differential';
       listVersion: number;
-      localAuthorizationList: LocalListEntry[];
+      entries: LocalListEntry[];
     };
 
 const sameEntry = (a: LocalListEntry, b: LocalListEntry) =>
-  JSON.stringify(a.idTagInfo ?? null) === JSON.stringify(b.idTagInfo ?? null);
+  JSON.stringify(a.grant ?? null) === JSON.stringify(b.grant ?? null);
 
 /**
  * Decides the SendLocalList for a charger: Differential (only what changed) when the version the
@@ -44,7 +52,7 @@ export function planLocalList(input: {
     return { kind: 'up_to_date', listVersion: 0 };
   const listVersion = Math.max(heldVersion, known?.listVersion ?? 0) + 1;
   const trusted = !input.forceFull && known !== undefined && known.listVersion === heldVersion;
-  if (!trusted) return { kind: 'send', updateType: 'Full', listVersion, localAuthorizationList: [...wanted] };
+  if (!trusted) return { kind: 'send', updateType: 'Full', listVersion, entries: [...wanted] };
 
   const held = new Map(known.entries.map((entry) => [entry.idTag.toLowerCase(), entry]));
   const changes: LocalListEntry[] = [];
@@ -55,5 +63,5 @@ export function planLocalList(input: {
   }
   for (const gone of held.values()) changes.push({ idTag: gone.idTag });
   if (changes.length === 0) return { kind: 'up_to_date', listVersion: heldVersion };
-  return { kind: 'send', updateType: 'Differential', listVersion, localAuthorizationList: changes };
+  return { kind: 'send', updateType: 'Differential', listVersion, entries: changes };
 }

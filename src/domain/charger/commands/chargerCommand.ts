@@ -1,0 +1,27 @@
+import type { LocalListEntry } from './localListPlan.js';
+
+/** Which log a charger is asked to upload. */
+export type LogKind = 'Diagnostics' | 'DiagnosticsLog' | 'SecurityLog';
+
+interface Retries {
+  retries?: number;
+  /** seconds between attempts */
+  retryInterval?: number;
+}
+
+/**
+ * A command Ampledger composes for a charger, in our words: the version edge (src/ocpp) turns it
+ * into the request of the charger's version, or says that version cannot take it.
+ */
+export type ChargerCommand =
+  | ({ kind: 'InstallFirmware'; location: string; retrieveAt: string } & Retries)
+  | ({ kind: 'UploadLog'; log: LogKind; location: string; from?: string; to?: string } & Retries)
+  | { kind: 'ReadLocalListVersion' }
+  | {
+      kind: 'ReplaceLocalList';
+      updateType: 'Full' | 'Differential';
+      listVersion: number;
+      entries: readonly LocalListEntry[];
+    };
+
+export type ChargerCommandKind = ChargerCommand['kind'];

@@ -1,0 +1,87 @@
+import type { LocalListEntry } from './localListPlan.js';
+
+/**
+ * What a command's answer established, in our words (ARCHITECTURE §1 rule 2): the version edge
+ * translates the charger's answer into one of these, recorded in place of the untyped
+ * CommandCompleted, with the frames as they went over the wire in its metadata (`command`).
+ */
+interface Outcome {
+  /** the command whose answer this is (its CommandRequested has the same id) */
+  commandId: string;
+  /** the OCPP message that carried it */
+  action: string;
+}
+
+export type CommandOutcomeEvent =
+  | {
+      type: 'ReservationMade';
+      data: Outcome & { reservationId: number; evseId: number; idTag: string; expiresAt?: string };
+    }
+  | { type: 'ReservationCancelled'; data: Outcome & { reservationId: number } }
+  | {
+      type: 'ChargingProfileSet';
+      data: Outcome & {
+        /** 0 = the charger as a whole */
+        evseId: number;
+        profileId: number;
+        purpose: string;
+        stackLevel: number;
+        /** the profile as the charger got it, kept to be shown to operators */
+        profile: Record<string, unknown>;
+      };
+    }
+  | {
+      /** every profile matching all the criteria given is gone (none given: all of them) */
+      type: 'ChargingProfilesCleared';
+      data: Outcome & { profileId?: number; evseId?: number; purpose?: string; stackLevel?: number };
+    }
+  | {
+      /** an install of new firmware was asked for: taken, refused, or never delivered */
+      type: 'FirmwareUpdateRequested';
+      data: Outcome & {
+        location?: string;
+        /** the id the charger's status reports name it by, if it has one */
+        requestId?: number;
+        /** our firmware file it installs, when the API sent one of ours */
+        firmwareId?: string;
+        /** Requested (the charger took it), NotSent, or the charger's refusal */
+        status: string;
+        /** nothing more will be heard of it */
+        finished: boolean;
+      };
+    }
+  | {
+      /** the charger answered a local list; `accepted` false: it kept what it had */
+      type: 'LocalListSent';
+      data: Outcome & {
+        listVersion: number;
+        updateType: 'Full' | 'Differential';
+        entries: LocalListEntry[];
+        accepted: boolean;
+        answer: string;
+      };
+    }
+  | { type: 'LocalListVersionReported'; data: Outcome & { listVersion: number } }
+  | {
+      /** the charger took a remote start: a transaction on that connector should follow */
+      type: 'RemoteStartAccepted';
+      data: Outcome & { evseId?: number; idTag: string };
+    };
+
+export type CommandOutcomeEventType = CommandOutcomeEvent['type'];
+
+export const COMMAND_OUTCOME_EVENT_TYPES: ReadonlySet<string> = new Set<CommandOutcomeEventType>([
+  'ReservationMade',
+  'ReservationCancelled',
+  'ChargingProfileSet',
+  'ChargingProfilesCleared',
+  'FirmwareUpdateRequested',
+  'LocalListSent',
+  'LocalListVersionReported',
+  'RemoteStartAccepted',
+]);
+
+/** An outcome as the version edge states it: the command's id and action are added when it is recorded. */
+export type CommandOutcomeFact = {
+  [E in CommandOutcomeEvent as E['type']]: { type: E['type']; data: Omit<E['data'], keyof Outcome> };
+}[CommandOutcomeEventType];

@@ -1,0 +1,82 @@
+import type { CommandOutcome, CommandPayload } from '../../cluster/commandRouter.js';
+import type { ChargerCommand, ChargerCommandKind } from '../../domain/charger/commands/chargerCommand.js';
+import type { CommandOutcomeFact } from '../../domain/charger/commands/commandOutcomeEvents.js';
+import type { CommandWeight } from '../../domain/charger/commands/commandWeight.js';
+
+/** A request as one version words it. */
+export interface OutboundRequest {
+  action: string;
+  payload: CommandPayload;
+}
+
+/** What the translator of an answer is given. */
+export interface AnsweredCommand {
+  /** the request as it was sent */
+  payload: CommandPayload;
+  outcome: CommandOutcome;
+  /** what our API said the command is about (the firmware file it installs…) */
+  about?: Record<string, string>;
+}
+
+/** One CSMS→charger message of a version. */
+export interface CommandRoute {
+  /** who may send it (default normal); a function when the payload decides (a hard reset) */
+  weight?: CommandWeight | ((payload: CommandPayload) => CommandWeight);
+  /** the answer in our words; undefined: nothing to say beyond the record of the exchange */
+  outcome?(answered: AnsweredCommand): CommandOutcomeFact | undefined;
+}
+
+type Builders = {
+  [K in ChargerCommandKind]?: (
+    command: Extract<ChargerCommand, { kind: K }>,
+    /** a fresh id for the charger's status reports to name the request by */
+    requestId: () => number,
+  ) => OutboundRequest;
+};
+
+/** A version's outbound side: every command it has, and how it words the commands we compose. */
+export interface CommandTable {
+  routes: Readonly<Record<string, CommandRoute>>;
+  /** absent: this version cannot take that command */
+  build: Builders;
+}
+
+/** The answer's payload when the charger answered, whatever it said. */
+export const answerOf = (outcome: CommandOutcome): CommandPayload | undefined =>
+  outcome.status === 'answered' ? outcome.response : undefined;
+
+/** The answer's payload when the charger answered with status Accepted. */
+export const acceptedAnswer = (outcome: CommandOutcome): CommandPayload | undefined =>
+  answerOf(outcome)?.status === 'Accepted' ? answerOf(outcome) : undefined;
+
+/**
+ * Whether a firmware install was taken: every version answers Accepted (or AcceptedCanceled, when
+ * it drops one it was busy with), 1.6's plain UpdateFirmware answers {}.
+ */
+export function firmwareRequestStatus(outcome: CommandOutcome): { status: string; finished: boolean } {
+  const answer = answerOf(outcome);
+  if (!answer) return { status: 'NotSent', finished: true };
+  const status = answer.status;
+  if (typeof status !== 'string' || status.startsWith('Accepted'))
+    return { status: 'Requested', finished: false };
+  return { status, finished: true };
+}
+
+/** A number field of a payload, if it is one. */
+export const numberOf = (value: unknown): number | undefined =>
+  typeof value === 'number' ? value : undefined;
+
+/** A string field of a payload, if it is one. */
+export const stringOf = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** The fields whose value is defined (optional fields of an event stay absent, not undefined). */
+export function defined<T extends Record<string, unknown>>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** A cancellation by reservation id: worded alike by every version. */
+export const reservationCancelled: CommandRoute['outcome'] = ({ payload, outcome }) =>
+  acceptedAnswer(outcome) && typeof payload.reservationId === 'number'
+    ? { type: 'ReservationCancelled', data: { reservationId: payload.reservationId } }
+    : undefined;
