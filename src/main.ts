@@ -5,49 +5,38 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { dropExpiredMeterValues } from '../projections/meterValues/meterValuesProjector.js';
-import { ProjectionRunner } from '../projections/projectionRunner.js';
+import type pg from 'pg';
+import type { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
 import { pendingEnergyCorrections } from '../projections/sessions/energyCorrectionQueries.js';
 import { Authenticator } from './api/auth/principal.js';
-import { ChargerCommandService } from './api/commands/chargerCommandService.js';
-import { LocalListSchedule } from './api/commands/localListSchedule.js';
-import { LocalListSync } from './api/commands/localListSync.js';
-import { RemoteStartWatchdog } from './api/commands/remoteStartWatchdog.js';
 import type { HealthCheck } from './api/healthRoutes.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
 import { LiveEvents } from './api/live/liveEvents.js';
 import { backgroundRebuilds } from './api/projectionRebuilds.js';
-import type { CommandRouter } from './cluster/commandRouter.js';
-import { type Presence, RedisCluster } from './cluster/redisCluster.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
 import { createFirstAdmin } from './domain/apiTokens/firstAdmin.js';
-import { type LoadedCharger, loadCharger } from './domain/charger/chargerSnapshots.js';
-import { hashPassword } from './domain/charger/registry/chargerPassword.js';
 import { ChargerRegistryService } from './domain/charger/registry/chargerRegistryService.js';
-import { SerialNumberClaims } from './domain/charger/registry/serialNumbers.js';
 import { EnergyCorrections } from './domain/charger/transactions/energyCorrections.js';
 import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
 import { DiskFileStorage } from './files/diskFileStorage.js';
 import { fileUrlSecret } from './files/fileUrlSecret.js';
 import { FileUrlSigner } from './files/signedFileUrls.js';
 import { createLogger, type Logger } from './logging.js';
-import { countedCalls, countedRejections, projectionLag } from './observability/instruments.js';
+import { projectionLag } from './observability/instruments.js';
 import { Metrics } from './observability/metrics.js';
 import { timedEventStore } from './observability/timedEventStore.js';
-import { ChargerCallHandler } from './ocpp/chargerCallHandler.js';
-import { localCommandRouter } from './ocpp/gateway/localCommandRouter.js';
-import { OcppGateway } from './ocpp/gateway/ocppGateway.js';
-import { RegistryAdmission } from './ocpp/gateway/registryAdmission.js';
+import type { OcppGateway } from './ocpp/gateway/ocppGateway.js';
 import { schemaViolation } from './ocpp/rpc/errorCodes.js';
 import { SchemaRegistry } from './ocpp/rpc/schemaRegistry.js';
 import type { OcppVersion } from './ocpp/versions.js';
 import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
-import { TransactionIdBlocks } from './store/postgres/transactionIdBlocks.js';
 import { upcastersOf } from './upcasters.js';
+import { startCommands } from './wiring/commandsStep.js';
+import { startGateway } from './wiring/gatewayStep.js';
+import { startReadModels } from './wiring/readModelsStep.js';
 
 /** connections waiting to be accepted, per listener */
 const LISTEN_BACKLOG = 4_096;
@@ -85,48 +74,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       projectionLagSeconds: () => projectionLag(storage.eventStore, projectionsForMetrics),
     });
     const eventStore = timedEventStore(storage.eventStore, metrics.appendSeconds);
-    const readModels = new pg.Pool({
-      ...readModelConnection,
-      max: 12,
-      application_name: 'ampledger-read-models',
+    const { readModels, projections } = await startReadModels({
+      config,
+      eventStore,
+      connection: readModelConnection,
+      logger,
+      stops,
     });
-    readModels.on('error', (error) => logger.warn({ err: error }, 'idle read-model connection failed'));
-    stops.push(() => readModels.end());
-    // one subscription per kind of stream feeds its read models, each with its own checkpoint
-    const projectors = await Promise.all(
-      Object.values(READ_MODELS).map((projector) => projector({ tariff: config.tariff })),
-    );
-    const projections = new Map<string, ProjectionRunner>();
-    for (const prefix of new Set(projectors.map((projector) => projector.streamPrefix))) {
-      const group = projectors.filter((projector) => projector.streamPrefix === prefix);
-      const runner = new ProjectionRunner({
-        store: eventStore,
-        pool: readModels,
-        lockConnection: readModelConnection,
-        projectors: group,
-        logger: logger.child({ part: 'projection', streams: prefix }),
-        // set-based projectors: a bigger batch costs little more than a small one
-        batchSize: 2_000,
-      });
-      await runner.start();
-      stops.push(() => runner.stop());
-      for (const projector of group) projections.set(projector.name, runner);
-    }
     const registryProjection = projections.get('charger_registry')!;
-    if (config.meterValuesRetentionMonths > 0) {
-      const months = config.meterValuesRetentionMonths;
-      const retention = () =>
-        dropExpiredMeterValues(readModels, months, new Date())
-          .then(
-            (dropped) =>
-              dropped.length > 0 && logger.info({ dropped }, 'meter values past retention dropped'),
-          )
-          .catch((error) => logger.warn({ err: error }, 'meter value retention failed'));
-      void retention();
-      const daily = setInterval(retention, 24 * 3_600_000);
-      daily.unref();
-      stops.push(async () => clearInterval(daily));
-    }
 
     const clock = () => new Date();
     const nodeId = `${hostname()}-${process.pid}`;
@@ -141,129 +96,41 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     const registry = new ChargerRegistryService(eventStore, clock);
     const apiTokens = new ApiTokenService(eventStore, clock);
     const firstAdminToken = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
-    const { autoRegister } = config;
     const tokens = new TokenRegistryService(eventStore, clock);
-    const chargers = new ChargerCallHandler({
-      store: eventStore,
-      tokens,
-      // the sequence lives in PostgreSQL whichever store holds the log
-      transactionIds: await TransactionIdBlocks.open(readModels),
-      serialNumbers: new SerialNumberClaims(eventStore, clock),
-      heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
-      nodeId,
-      logger: logger.child({ part: 'chargers' }),
-    });
 
     const healthChecks: HealthCheck[] = [
       { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
       { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
     ];
     const http = buildHttpServer({ logger, health: healthChecks });
-    /** which node holds which charger: set once the cluster is up (none on a single node) */
-    let presence: Presence | undefined;
     const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
-    const gatewayLogger = logger.child({ part: 'ocpp' });
-    const gateway = new OcppGateway({
-      servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
-      schemas,
-      admission: new RegistryAdmission({
-        // from the charger's stream (snapshot and what followed), handed on to its session
-        load: async (identity) => {
-          const loaded = await loadCharger(eventStore, identity);
-          return { registration: loaded.state.registration, handover: loaded };
-        },
-        ...(autoRegister !== 'off'
-          ? {
-              autoRegister: (identity: string) =>
-                registry.execute(identity, { type: 'RegisterCharger', identity, autoRegister }),
-            }
-          : {}),
-      }),
-      handlerFor: (session) =>
-        countedCalls(chargers.forSession(session, session.handover as LoadedCharger | undefined), metrics),
-      supportedActions: (version) => chargers.supportedActions(version),
-      journal: countedRejections(chargers.journal(), metrics),
-      logger: gatewayLogger,
-      callTimeoutMs: config.commandTimeoutSeconds * 1_000,
-      inboundPerSecond: config.inboundRate.perSecond,
-      inboundBurst: config.inboundRate.burst,
-      onConnected: (session) => {
-        presence?.connected(session.identity, session.version);
-        void chargers
-          .recordConnected(session)
-          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a connection'));
-      },
-      onDisconnected: (session, code, reason) => {
-        // a replaced connection closes after its successor connected: the charger is still here
-        if (!gateway.session(session.identity)) presence?.disconnected(session.identity);
-        void chargers
-          .recordDisconnected(session, code, reason)
-          .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a disconnection'));
-      },
-      onPasswordChanged: async (session, password) => {
-        await registry.execute(session.identity, {
-          type: 'SetChargerPassword',
-          password: hashPassword(password),
-          source: 'charger-configuration',
-        });
-      },
-    });
-    const local = localCommandRouter(gateway);
-    let router: CommandRouter = local;
-    if (config.redisUrl) {
-      const cluster = new RedisCluster({
-        url: config.redisUrl,
-        nodeId,
-        namespace: `ampledger:${config.databaseSchema ?? 'default'}`,
-        local,
-        presenceTtlSeconds: config.presenceTtlSeconds,
-        logger: logger.child({ part: 'cluster' }),
-      });
-      await cluster.start();
-      stops.push(() => cluster.close());
-      router = cluster;
-      presence = cluster;
-      healthChecks.push({ name: 'redis', check: () => cluster.ping() });
-    }
-    const watchdog = new RemoteStartWatchdog(
+    const { gateway, router, redis } = await startGateway({
+      config,
       eventStore,
-      config.remoteStartTimeoutSeconds * 1_000,
-      clock,
-      logger.child({ part: 'remote-start-watchdog' }),
-    );
-    stops.push(async () => watchdog.stop());
-    const commands = new ChargerCommandService(
-      eventStore,
-      router,
-      clock,
-      (action, outcome, seconds) => {
-        metrics.commandSeconds.observe({ action, outcome }, seconds);
-        if (outcome === 'timeout') metrics.commandTimeouts.inc({ action });
-      },
-      watchdog,
-    );
-    const localLists = new LocalListSync(
       readModels,
-      commands,
-      config.commandTimeoutSeconds * 1_000,
+      schemas,
+      servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
+      registry,
+      tokens,
+      metrics,
+      nodeId,
       clock,
-      async () =>
-        (
-          await Promise.all(['tokens', 'local_lists'].map((name) => projections.get(name)!.catchUp(5_000)))
-        ).every(Boolean),
-    );
-    if (config.localListSyncSeconds > 0) {
-      const schedule = new LocalListSchedule({
-        pool: readModels,
-        sync: localLists,
-        connected: () => gateway.connected(),
-        intervalMs: config.localListSyncSeconds * 1_000,
-        clock,
-        logger: logger.child({ part: 'local-lists' }),
-      });
-      schedule.start();
-      stops.push(() => schedule.stop());
-    }
+      logger,
+      stops,
+    });
+    if (redis) healthChecks.push({ name: 'redis', check: () => redis.ping() });
+    const { commands, localLists } = startCommands({
+      config,
+      eventStore,
+      readModels,
+      projections,
+      router,
+      gateway,
+      metrics,
+      clock,
+      logger,
+      stops,
+    });
     gatewayForMetrics = gateway;
     projectionsForMetrics = projections;
     http.get('/metrics', async (_request, reply) =>

@@ -1,3 +1,5 @@
+import { ENERGY_REGISTER, type SampledValue } from './meterValues.js';
+
 /**
  * Vendor quirks (ARCHITECTURE §6, ocpp-reference §7): known misbehaviour of a vendor's firmware,
  * each switching on one normalisation. A charger's quirks follow from what it said at boot
@@ -18,17 +20,29 @@ export type QuirkBehaviour =
   /** meterStart/meterStop in Wh, but energy samples in kWh labelled Wh: samples are scaled by 1000 */
   | 'meterValuesInKwhLabelledWh';
 
-export interface VendorQuirk {
+/** What each behaviour needs to know, given by its table entry. */
+interface QuirkEffects {
+  duplicateConnectorZeroStatus: { echoWithinMs: number };
+  registerResetOnBoot: Record<string, never>;
+  fixedHeartbeat60s: { heartbeatSeconds: number };
+  idTagLeadingNul: { prefix: string };
+  meterValuesInKwhLabelledWh: { labelledUnit: string; factor: number };
+}
+
+type QuirkOf<B extends QuirkBehaviour> = {
   id: string;
   vendor: string;
   /** matched against the firmware version from BootNotification */
   firmware: RegExp;
-  behaviour: QuirkBehaviour;
+  behaviour: B;
+  effect: QuirkEffects[B];
   description: string;
   /** what a charger with the quirk sends, in one line */
   repro: string;
   source: string;
-}
+};
+
+export type VendorQuirk = { [B in QuirkBehaviour]: QuirkOf<B> }[QuirkBehaviour];
 
 export const VENDOR_QUIRKS: readonly VendorQuirk[] = [
   {
@@ -36,6 +50,7 @@ export const VENDOR_QUIRKS: readonly VendorQuirk[] = [
     vendor: 'Statoflux',
     firmware: /^2\./,
     behaviour: 'duplicateConnectorZeroStatus',
+    effect: { echoWithinMs: 5_000 },
     description: 'reports one status change twice, on connector 0 and connector 1, within the same second',
     repro: 'StatusNotification{connectorId:1,status:"Charging"} then {connectorId:0,status:"Charging"}',
     source: 'steve-community/steve#136, #391',
@@ -45,6 +60,7 @@ export const VENDOR_QUIRKS: readonly VendorQuirk[] = [
     vendor: 'Resetta',
     firmware: /.*/,
     behaviour: 'registerResetOnBoot',
+    effect: {},
     description: 'the energy register restarts from 0 Wh at every boot, also in the middle of a session',
     repro: 'StartTransaction{meterStart:5000}, reboot, StopTransaction{meterStop:1200}',
     source: 'ChargeTimeEU/Java-OCA-OCPP#331',
@@ -54,6 +70,7 @@ export const VENDOR_QUIRKS: readonly VendorQuirk[] = [
     vendor: 'Pulsar',
     firmware: /^1\./,
     behaviour: 'fixedHeartbeat60s',
+    effect: { heartbeatSeconds: 60 },
     description: 'sends a Heartbeat every 60 s whatever interval BootNotification gave it',
     repro: 'BootNotification → interval 300; Heartbeat arrives every 60 s',
     source: 'field report (ocpp-reference §7.16, connection churn)',
@@ -63,6 +80,7 @@ export const VENDOR_QUIRKS: readonly VendorQuirk[] = [
     vendor: 'NulTag',
     firmware: /.*/,
     behaviour: 'idTagLeadingNul',
+    effect: { prefix: '\u0000' },
     description: 'prefixes every idTag with a NUL byte',
     repro: 'Authorize{idTag:"\\u0000ABC123"}',
     source: 'evcc-io/evcc#3685',
@@ -72,6 +90,7 @@ export const VENDOR_QUIRKS: readonly VendorQuirk[] = [
     vendor: 'OpenEVSE',
     firmware: /^[4-5]\./,
     behaviour: 'meterValuesInKwhLabelledWh',
+    effect: { labelledUnit: 'Wh', factor: 1000 },
     description: 'MeterValues carry the energy register in kWh but label it Wh; Start/Stop are in Wh',
     repro: 'StartTransaction{meterStart:12000}; MeterValues{value:"12.5",unit:"Wh"}',
     source: 'OpenEVSE/openevse_esp32_firmware#703',
@@ -91,5 +110,41 @@ export function quirksOf(
   );
 }
 
-export const quirkWith = (quirks: readonly VendorQuirk[], behaviour: QuirkBehaviour) =>
-  quirks.find((quirk) => quirk.behaviour === behaviour);
+const quirkWith = <B extends QuirkBehaviour>(quirks: readonly VendorQuirk[], behaviour: B) =>
+  quirks.find((quirk): quirk is QuirkOf<B> & VendorQuirk => quirk.behaviour === behaviour);
+
+// Each behaviour, beside the table: what the policies and deciders ask of a charger's quirks.
+
+/** Whether a connector-0 status is the quirk's echo of the same status on the first connector just before. */
+export function isStatusEcho(
+  quirks: readonly VendorQuirk[],
+  report: { evseId: number; status: string; at: string },
+  previousOnFirst: { status: string; at: string } | undefined,
+): boolean {
+  const quirk = quirkWith(quirks, 'duplicateConnectorZeroStatus');
+  if (!quirk || report.evseId !== 0 || !previousOnFirst || previousOnFirst.status !== report.status)
+    return false;
+  return Date.parse(report.at) - Date.parse(previousOnFirst.at) <= quirk.effect.echoWithinMs;
+}
+
+/** The quirk (its id) that makes a register reset at boot expected rather than suspicious. */
+export const registerResetQuirk = (quirks: readonly VendorQuirk[]): string | undefined =>
+  quirkWith(quirks, 'registerResetOnBoot')?.id;
+
+/** How often heartbeats come whatever we answered, when a quirk fixes it. */
+export const fixedHeartbeatSeconds = (quirks: readonly VendorQuirk[]): number | undefined =>
+  quirkWith(quirks, 'fixedHeartbeat60s')?.effect.heartbeatSeconds;
+
+/** The quirk that explains a tag's odd prefix, if the tag has it. */
+export function idTagQuirk(quirks: readonly VendorQuirk[], idTag: string): VendorQuirk | undefined {
+  const quirk = quirkWith(quirks, 'idTagLeadingNul');
+  return quirk && idTag.startsWith(quirk.effect.prefix) ? quirk : undefined;
+}
+
+/** An energy register sample as it really is: a quirk's mislabelled unit scaled, and named. */
+export function withEnergyUnitFixed(value: SampledValue, quirks: readonly VendorQuirk[]): SampledValue {
+  const quirk = quirkWith(quirks, 'meterValuesInKwhLabelledWh');
+  if (!quirk || value.measurand !== ENERGY_REGISTER || value.value === undefined) return value;
+  if (value.raw.unit !== undefined && value.raw.unit !== quirk.effect.labelledUnit) return value;
+  return { ...value, value: value.value * quirk.effect.factor, quirk: quirk.id };
+}

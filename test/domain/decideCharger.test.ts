@@ -96,14 +96,6 @@ describe('charger decisions', () => {
         ],
         reply: { type: 'SigningDecision', status: 'Rejected' },
       });
-    given(registered)
-      .when({ type: 'RequestCertificateSigning', csr: 'CSR' }, { certificateSigning: true })
-      .thenExpect({
-        events: [
-          { type: 'CertificateSigningRequested', data: { csr: 'CSR', decision: { status: 'Accepted' } } },
-        ],
-        reply: { type: 'SigningDecision', status: 'Accepted' },
-      });
   });
 
   it('a firmware status that is a failure raises an alert beside the report; progress does not', () => {

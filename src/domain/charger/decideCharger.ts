@@ -1,6 +1,6 @@
 import { isFirmwareFailure } from '../../policies/firmwareStatus.js';
 import { normaliseIdTag, visible } from '../../policies/idTag.js';
-import { quirksOf, quirkWith } from '../../policies/vendorQuirks.js';
+import { fixedHeartbeatSeconds, idTagQuirk, isStatusEcho, quirksOf } from '../../policies/vendorQuirks.js';
 import { type AuthorizationStatus, authorizeTokenFor, type Token } from '../tokens/tokens.js';
 import type {
   BootStatus,
@@ -46,10 +46,6 @@ export interface DecisionContext {
   /** the key a new transaction gets when the charger does not bring its own (1.6) */
   newTransactionKey?: string;
   heartbeatIntervalSeconds: number;
-  /** vendor extensions we answer DataTransfer for (none yet: every vendor is unknown) */
-  knownDataTransferVendors?: ReadonlySet<string>;
-  /** whether a CA is configured to sign charger certificates */
-  certificateSigning?: boolean;
 }
 
 export type ChargerReply =
@@ -69,7 +65,6 @@ export interface ChargerDecision {
 }
 
 /** Two reports of one change this close together are a vendor's echo, not two changes. */
-const STATUS_ECHO_MS = 5_000;
 
 const acknowledge = (event: ChargingEvent): { events: ChargingEvent[]; reply: ChargerReply } => ({
   events: [event],
@@ -100,7 +95,7 @@ export function decideCharger(
         currentTime: context.receivedAt,
       };
       const quirks = quirksOf(command.identification);
-      const fixedHeartbeat = quirkWith(quirks, 'fixedHeartbeat60s');
+      const heartbeatSeconds = fixedHeartbeatSeconds(quirks);
       return {
         events: [
           {
@@ -111,7 +106,7 @@ export function decideCharger(
               decision,
               ...(quirks.length > 0 ? { quirks: quirks.map((quirk) => quirk.id) } : {}),
               ...(command.serialClaimedBy ? { duplicateSerialOf: command.serialClaimedBy } : {}),
-              ...(fixedHeartbeat ? { expectedHeartbeatSeconds: 60 } : {}),
+              ...(heartbeatSeconds ? { expectedHeartbeatSeconds: heartbeatSeconds } : {}),
             },
           },
         ],
@@ -135,10 +130,8 @@ export function decideCharger(
     }
     case 'TransferData': {
       const { type: _type, ...data } = command;
-      // a vendor extension we do not implement is UnknownVendorId, never an error: the charger moves on
-      const status: DataTransferStatus = context.knownDataTransferVendors?.has(command.vendorId)
-        ? 'Rejected'
-        : 'UnknownVendorId';
+      // no vendor extension is implemented: UnknownVendorId, never an error, and the charger moves on
+      const status: DataTransferStatus = 'UnknownVendorId';
       return {
         events: [{ type: 'DataTransferReceived', data: { ...data, decision: { status } } }],
         reply: { type: 'DataTransferDecision', status },
@@ -172,9 +165,7 @@ export function decideCharger(
         context.chargerId,
         context.receivedAt,
       );
-      const nulQuirk = command.idTag.startsWith('\u0000')
-        ? quirkWith(quirksOf(state.boot?.identification), 'idTagLeadingNul')
-        : undefined;
+      const nulQuirk = idTagQuirk(quirksOf(state.boot?.identification), command.idTag);
       return {
         events: [
           {
@@ -195,12 +186,11 @@ export function decideCharger(
     }
     case 'RequestCertificateSigning': {
       const { type: _type, ...data } = command;
-      const decision = context.certificateSigning
-        ? { status: 'Accepted' as const }
-        : {
-            status: 'Rejected' as const,
-            reason: 'no certificate authority is configured to sign charger certificates',
-          };
+      // signing needs a certificate authority of our own (the security extension's issue)
+      const decision = {
+        status: 'Rejected' as const,
+        reason: 'no certificate authority is configured to sign charger certificates',
+      };
       return {
         events: [{ type: 'CertificateSigningRequested', data: { ...data, decision } }],
         reply: { type: 'SigningDecision', status: decision.status },
@@ -218,10 +208,11 @@ function statusEchoOf(
   state: ChargerState,
   context: DecisionContext,
 ): string | undefined {
-  if (report.evseId !== 0) return undefined;
-  if (!quirkWith(quirksOf(state.boot?.identification), 'duplicateConnectorZeroStatus')) return undefined;
   const first = connectorKey({ evseId: 1, connectorId: 1 });
-  const previous = state.connectors[first];
-  if (!previous || previous.status !== report.status) return undefined;
-  return Date.parse(context.receivedAt) - Date.parse(previous.at) <= STATUS_ECHO_MS ? first : undefined;
+  const echo = isStatusEcho(
+    quirksOf(state.boot?.identification),
+    { ...report, at: context.receivedAt },
+    state.connectors[first],
+  );
+  return echo ? first : undefined;
 }

@@ -2,6 +2,7 @@ import type { CommandOutcome, CommandPayload } from '../../cluster/commandRouter
 import type { ChargerCommand, ChargerCommandKind } from '../../domain/charger/commands/chargerCommand.js';
 import type { CommandOutcomeFact } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandWeight } from '../../domain/charger/commands/commandWeight.js';
+import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
 
 /** A request as one version words it. */
 export interface OutboundRequest {
@@ -80,3 +81,113 @@ export const reservationCancelled: CommandRoute['outcome'] = ({ payload, outcome
   acceptedAnswer(outcome) && typeof payload.reservationId === 'number'
     ? { type: 'ReservationCancelled', data: { reservationId: payload.reservationId } }
     : undefined;
+
+type Outcome = NonNullable<CommandRoute['outcome']>;
+type Fields = Record<string, unknown>;
+
+/** A remote start the charger took, from the connector and tag the request names. */
+export const remoteStartAccepted =
+  (read: (payload: CommandPayload) => { evseId: unknown; idTag: unknown }): Outcome =>
+  ({ payload, outcome }) => {
+    if (!acceptedAnswer(outcome)) return undefined;
+    const { evseId, idTag } = read(payload);
+    return {
+      type: 'RemoteStartAccepted',
+      data: defined({ evseId: numberOf(evseId), idTag: String(idTag ?? '') }),
+    };
+  };
+
+/** A reservation the charger took, from the fields of the request that say it. */
+export const reservationMade =
+  (read: (payload: CommandPayload) => Fields): Outcome =>
+  ({ payload, outcome }) => {
+    if (!acceptedAnswer(outcome)) return undefined;
+    const { reservationId, evseId, idTag, expiresAt } = read(payload);
+    return {
+      type: 'ReservationMade',
+      data: defined({
+        reservationId: Number(reservationId),
+        evseId: numberOf(evseId) ?? 0,
+        idTag: String(idTag ?? ''),
+        expiresAt: stringOf(expiresAt),
+      }),
+    };
+  };
+
+/** A charging profile the charger took: where it applies, and the profile with its id field's name. */
+export const chargingProfileSet =
+  (read: (payload: CommandPayload) => { evseId: unknown; profile: unknown; idField: string }): Outcome =>
+  ({ payload, outcome }) => {
+    const { evseId, profile, idField } = read(payload);
+    if (!acceptedAnswer(outcome) || typeof profile !== 'object' || profile === null) return undefined;
+    const held = profile as Fields;
+    return {
+      type: 'ChargingProfileSet',
+      data: {
+        evseId: numberOf(evseId) ?? 0,
+        profileId: Number(held[idField]),
+        purpose: String(held.chargingProfilePurpose),
+        stackLevel: Number(held.stackLevel),
+        profile: held,
+      },
+    };
+  };
+
+/** Profiles the charger cleared, by the criteria the request gave. */
+export const chargingProfilesCleared =
+  (read: (payload: CommandPayload) => Fields): Outcome =>
+  ({ payload, outcome }) => {
+    if (!acceptedAnswer(outcome)) return undefined;
+    const { profileId, evseId, purpose, stackLevel } = read(payload);
+    return {
+      type: 'ChargingProfilesCleared',
+      data: defined({
+        profileId: numberOf(profileId),
+        evseId: numberOf(evseId),
+        purpose: stringOf(purpose),
+        stackLevel: numberOf(stackLevel),
+      }),
+    };
+  };
+
+/** A firmware install asked for, whatever became of it, at the location the request gives. */
+export const firmwareUpdateRequested =
+  (locationOf: (payload: CommandPayload) => unknown): Outcome =>
+  ({ payload, outcome, about }) => ({
+    type: 'FirmwareUpdateRequested',
+    data: defined({
+      location: stringOf(locationOf(payload)),
+      requestId: numberOf(payload.requestId),
+      firmwareId: about?.firmwareId,
+      ...firmwareRequestStatus(outcome),
+    }),
+  });
+
+/** A local list the charger answered, its entries read in our words. */
+export const localListSent =
+  (read: (payload: CommandPayload) => { listVersion: unknown; entries: LocalListEntry[] }): Outcome =>
+  ({ payload, outcome }) => {
+    const answer = answerOf(outcome);
+    if (!answer) return undefined;
+    const { listVersion, entries } = read(payload);
+    return {
+      type: 'LocalListSent',
+      data: {
+        listVersion: Number(listVersion),
+        updateType: payload.updateType === 'Full' ? 'Full' : 'Differential',
+        entries,
+        accepted: answer.status === 'Accepted',
+        answer: String(answer.status),
+      },
+    };
+  };
+
+/** The local list version a charger reports, in the answer field its version names. */
+export const localListVersionReported =
+  (field: string): Outcome =>
+  ({ outcome }) => {
+    const listVersion = numberOf(answerOf(outcome)?.[field]);
+    return listVersion === undefined
+      ? undefined
+      : { type: 'LocalListVersionReported', data: { listVersion } };
+  };

@@ -1,14 +1,16 @@
 import type { CommandPayload } from '../../cluster/commandRouter.js';
 import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
 import {
-  acceptedAnswer,
-  answerOf,
   type CommandTable,
+  chargingProfileSet,
+  chargingProfilesCleared,
   defined,
-  firmwareRequestStatus,
-  numberOf,
+  firmwareUpdateRequested,
+  localListSent,
+  localListVersionReported,
+  remoteStartAccepted,
   reservationCancelled,
-  stringOf,
+  reservationMade,
 } from '../commands/commandTable.js';
 
 /** 1.6's local list entry: our grant is its idTagInfo. */
@@ -22,18 +24,10 @@ const entryOf16 = (entry: Entry16): LocalListEntry => ({
   ...(entry.idTagInfo ? { grant: entry.idTagInfo } : {}),
 });
 
-const firmwareUpdate16: CommandTable['routes'][string]['outcome'] = ({ payload, outcome, about }) => {
-  const firmware = payload.firmware as { location?: string } | undefined;
-  return {
-    type: 'FirmwareUpdateRequested',
-    data: defined({
-      location: stringOf(payload.location) ?? firmware?.location,
-      requestId: numberOf(payload.requestId),
-      firmwareId: about?.firmwareId,
-      ...firmwareRequestStatus(outcome),
-    }),
-  };
-};
+/** 1.6 names the location at the top; the security extension's signed update inside `firmware` */
+const firmwareUpdate16 = firmwareUpdateRequested(
+  (payload) => payload.location ?? (payload.firmware as { location?: string } | undefined)?.location,
+);
 
 const retriesOf = (command: { retries?: number; retryInterval?: number }) =>
   defined({ retries: command.retries, retryInterval: command.retryInterval });
@@ -42,13 +36,7 @@ const retriesOf = (command: { retries?: number; retryInterval?: number }) =>
 export const COMMANDS_16: CommandTable = {
   routes: {
     RemoteStartTransaction: {
-      outcome: ({ payload, outcome }) =>
-        acceptedAnswer(outcome)
-          ? {
-              type: 'RemoteStartAccepted',
-              data: defined({ evseId: numberOf(payload.connectorId), idTag: String(payload.idTag ?? '') }),
-            }
-          : undefined,
+      outcome: remoteStartAccepted((payload) => ({ evseId: payload.connectorId, idTag: payload.idTag })),
     },
     RemoteStopTransaction: {},
     Reset: { weight: (payload: CommandPayload) => (payload.type === 'Hard' ? 'hard' : 'soft') },
@@ -60,75 +48,35 @@ export const COMMANDS_16: CommandTable = {
     ClearCache: { weight: 'soft' },
     DataTransfer: {},
     SendLocalList: {
-      outcome: ({ payload, outcome }) => {
-        const answer = answerOf(outcome);
-        if (!answer) return undefined;
-        const entries = (payload.localAuthorizationList as Entry16[] | undefined) ?? [];
-        return {
-          type: 'LocalListSent',
-          data: {
-            listVersion: Number(payload.listVersion),
-            updateType: payload.updateType === 'Full' ? 'Full' : 'Differential',
-            entries: entries.map(entryOf16),
-            accepted: answer.status === 'Accepted',
-            answer: String(answer.status),
-          },
-        };
-      },
+      outcome: localListSent((payload) => ({
+        listVersion: payload.listVersion,
+        entries: ((payload.localAuthorizationList as Entry16[] | undefined) ?? []).map(entryOf16),
+      })),
     },
-    GetLocalListVersion: {
-      weight: 'soft',
-      outcome: ({ outcome }) => {
-        const listVersion = numberOf(answerOf(outcome)?.listVersion);
-        return listVersion === undefined
-          ? undefined
-          : { type: 'LocalListVersionReported', data: { listVersion } };
-      },
-    },
+    GetLocalListVersion: { weight: 'soft', outcome: localListVersionReported('listVersion') },
     ReserveNow: {
-      outcome: ({ payload, outcome }) =>
-        acceptedAnswer(outcome)
-          ? {
-              type: 'ReservationMade',
-              data: defined({
-                reservationId: Number(payload.reservationId),
-                evseId: numberOf(payload.connectorId) ?? 0,
-                idTag: String(payload.idTag ?? ''),
-                expiresAt: stringOf(payload.expiryDate),
-              }),
-            }
-          : undefined,
+      outcome: reservationMade((payload) => ({
+        reservationId: payload.reservationId,
+        evseId: payload.connectorId,
+        idTag: payload.idTag,
+        expiresAt: payload.expiryDate,
+      })),
     },
     CancelReservation: { outcome: reservationCancelled },
     SetChargingProfile: {
-      outcome: ({ payload, outcome }) => {
-        const profile = payload.csChargingProfiles as Record<string, unknown> | undefined;
-        if (!acceptedAnswer(outcome) || !profile) return undefined;
-        return {
-          type: 'ChargingProfileSet',
-          data: {
-            evseId: numberOf(payload.connectorId) ?? 0,
-            profileId: Number(profile.chargingProfileId),
-            purpose: String(profile.chargingProfilePurpose),
-            stackLevel: Number(profile.stackLevel),
-            profile,
-          },
-        };
-      },
+      outcome: chargingProfileSet((payload) => ({
+        evseId: payload.connectorId,
+        profile: payload.csChargingProfiles,
+        idField: 'chargingProfileId',
+      })),
     },
     ClearChargingProfile: {
-      outcome: ({ payload, outcome }) =>
-        acceptedAnswer(outcome)
-          ? {
-              type: 'ChargingProfilesCleared',
-              data: defined({
-                profileId: numberOf(payload.id),
-                evseId: numberOf(payload.connectorId),
-                purpose: stringOf(payload.chargingProfilePurpose),
-                stackLevel: numberOf(payload.stackLevel),
-              }),
-            }
-          : undefined,
+      outcome: chargingProfilesCleared((payload) => ({
+        profileId: payload.id,
+        evseId: payload.connectorId,
+        purpose: payload.chargingProfilePurpose,
+        stackLevel: payload.stackLevel,
+      })),
     },
     GetCompositeSchedule: { weight: 'soft' },
     UpdateFirmware: { outcome: firmwareUpdate16 },

@@ -1,14 +1,16 @@
 import type { CommandPayload } from '../../cluster/commandRouter.js';
 import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
 import {
-  acceptedAnswer,
-  answerOf,
   type CommandTable,
+  chargingProfileSet,
+  chargingProfilesCleared,
   defined,
-  firmwareRequestStatus,
-  numberOf,
+  firmwareUpdateRequested,
+  localListSent,
+  localListVersionReported,
+  remoteStartAccepted,
   reservationCancelled,
-  stringOf,
+  reservationMade,
 } from '../commands/commandTable.js';
 
 interface IdToken201 {
@@ -44,13 +46,7 @@ const tokenOf = (payload: CommandPayload) =>
 export const COMMANDS_201: CommandTable = {
   routes: {
     RequestStartTransaction: {
-      outcome: ({ payload, outcome }) =>
-        acceptedAnswer(outcome)
-          ? {
-              type: 'RemoteStartAccepted',
-              data: defined({ evseId: numberOf(payload.evseId), idTag: tokenOf(payload) }),
-            }
-          : undefined,
+      outcome: remoteStartAccepted((payload) => ({ evseId: payload.evseId, idTag: tokenOf(payload) })),
     },
     RequestStopTransaction: {},
     Reset: { weight: (payload: CommandPayload) => (payload.type === 'Immediate' ? 'hard' : 'soft') },
@@ -64,89 +60,45 @@ export const COMMANDS_201: CommandTable = {
     ClearCache: { weight: 'soft' },
     DataTransfer: {},
     SendLocalList: {
-      outcome: ({ payload, outcome }) => {
-        const answer = answerOf(outcome);
-        if (!answer) return undefined;
-        const entries = (payload.localAuthorizationList as Entry201[] | undefined) ?? [];
-        return {
-          type: 'LocalListSent',
-          data: {
-            listVersion: Number(payload.versionNumber),
-            updateType: payload.updateType === 'Full' ? 'Full' : 'Differential',
-            entries: entries.map(entryOf201),
-            accepted: answer.status === 'Accepted',
-            answer: String(answer.status),
-          },
-        };
-      },
+      outcome: localListSent((payload) => ({
+        listVersion: payload.versionNumber,
+        entries: ((payload.localAuthorizationList as Entry201[] | undefined) ?? []).map(entryOf201),
+      })),
     },
-    GetLocalListVersion: {
-      weight: 'soft',
-      outcome: ({ outcome }) => {
-        const listVersion = numberOf(answerOf(outcome)?.versionNumber);
-        return listVersion === undefined
-          ? undefined
-          : { type: 'LocalListVersionReported', data: { listVersion } };
-      },
-    },
+    GetLocalListVersion: { weight: 'soft', outcome: localListVersionReported('versionNumber') },
     ReserveNow: {
-      outcome: ({ payload, outcome }) =>
-        acceptedAnswer(outcome)
-          ? {
-              type: 'ReservationMade',
-              data: defined({
-                reservationId: Number(payload.id),
-                evseId: numberOf(payload.evseId) ?? 0,
-                idTag: tokenOf(payload),
-                expiresAt: stringOf(payload.expiryDateTime),
-              }),
-            }
-          : undefined,
+      outcome: reservationMade((payload) => ({
+        reservationId: payload.id,
+        evseId: payload.evseId,
+        idTag: tokenOf(payload),
+        expiresAt: payload.expiryDateTime,
+      })),
     },
     CancelReservation: { outcome: reservationCancelled },
     SetChargingProfile: {
-      outcome: ({ payload, outcome }) => {
-        const profile = payload.chargingProfile as Record<string, unknown> | undefined;
-        if (!acceptedAnswer(outcome) || !profile) return undefined;
-        return {
-          type: 'ChargingProfileSet',
-          data: {
-            evseId: numberOf(payload.evseId) ?? 0,
-            profileId: Number(profile.id),
-            purpose: String(profile.chargingProfilePurpose),
-            stackLevel: Number(profile.stackLevel),
-            profile,
-          },
-        };
-      },
+      outcome: chargingProfileSet((payload) => ({
+        evseId: payload.evseId,
+        profile: payload.chargingProfile,
+        idField: 'id',
+      })),
     },
     ClearChargingProfile: {
-      outcome: ({ payload, outcome }) => {
-        if (!acceptedAnswer(outcome)) return undefined;
+      outcome: chargingProfilesCleared((payload) => {
         const criteria = (payload.chargingProfileCriteria ?? {}) as Record<string, unknown>;
         return {
-          type: 'ChargingProfilesCleared',
-          data: defined({
-            profileId: numberOf(payload.chargingProfileId),
-            evseId: numberOf(criteria.evseId),
-            purpose: stringOf(criteria.chargingProfilePurpose),
-            stackLevel: numberOf(criteria.stackLevel),
-          }),
+          profileId: payload.chargingProfileId,
+          evseId: criteria.evseId,
+          purpose: criteria.chargingProfilePurpose,
+          stackLevel: criteria.stackLevel,
         };
-      },
+      }),
     },
     GetCompositeSchedule: { weight: 'soft' },
     GetChargingProfiles: { weight: 'soft' },
     UpdateFirmware: {
-      outcome: ({ payload, outcome, about }) => ({
-        type: 'FirmwareUpdateRequested',
-        data: defined({
-          location: (payload.firmware as { location?: string } | undefined)?.location,
-          requestId: numberOf(payload.requestId),
-          firmwareId: about?.firmwareId,
-          ...firmwareRequestStatus(outcome),
-        }),
-      }),
+      outcome: firmwareUpdateRequested(
+        (payload) => (payload.firmware as { location?: string } | undefined)?.location,
+      ),
     },
     GetLog: { weight: 'soft' },
     GetTransactionStatus: { weight: 'soft' },

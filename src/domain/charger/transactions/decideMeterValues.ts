@@ -2,7 +2,7 @@ import { parseChargerTime } from '../../../policies/chargerTime.js';
 import { correctChargerTime } from '../../../policies/clockSkew.js';
 import { ENERGY_FLAG_CODES } from '../../../policies/energyReconciliation.js';
 import { normaliseIdTag, visible } from '../../../policies/idTag.js';
-import { quirksOf, quirkWith } from '../../../policies/vendorQuirks.js';
+import { quirksOf, registerResetQuirk } from '../../../policies/vendorQuirks.js';
 import { authorizeToken, type Token } from '../../tokens/tokens.js';
 import type { ChargingEvent } from '../chargerEvents.js';
 import {
@@ -72,7 +72,7 @@ export function decideMeterValues(
     const energy = reconcileSessionEnergy(
       { ...transaction, readings },
       transaction.stopped.meterStopWh,
-      quirkWith(quirks, 'registerResetOnBoot')?.id,
+      registerResetQuirk(quirks),
     );
     const flags = mergeFlags(
       transaction.stopped.flags.filter((flag) => !ENERGY_FLAG_CODES.has(flag.code)),

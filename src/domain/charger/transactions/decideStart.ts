@@ -2,7 +2,7 @@ import { timeFlags } from '../../../policies/clockSkew.js';
 import { isDuplicateStart } from '../../../policies/dedup.js';
 import type { Flag } from '../../../policies/energyReconciliation.js';
 import { normaliseIdTag, visible } from '../../../policies/idTag.js';
-import { quirksOf, quirkWith } from '../../../policies/vendorQuirks.js';
+import { idTagQuirk, quirksOf } from '../../../policies/vendorQuirks.js';
 import type { TokenLock } from '../../tokens/tokenEvents.js';
 import { activeLock, authorizeToken, authorizeTokenFor, type Token } from '../../tokens/tokens.js';
 import type { ChargingEvent } from '../chargerEvents.js';
@@ -74,7 +74,7 @@ export function decideStart(
       supersededBy: transactionKey,
     },
   }));
-  const nulQuirk = idTag.startsWith('\u0000') ? quirkWith(quirks, 'idTagLeadingNul') : undefined;
+  const nulQuirk = idTagQuirk(quirks, idTag);
   events.push({
     type: 'TransactionStarted',
     data: {

@@ -1,7 +1,7 @@
 import { timeFlags } from '../../../policies/clockSkew.js';
 import { normaliseIdTag, visible } from '../../../policies/idTag.js';
 import { classifyStopReason, DEFAULT_STOP_REASON } from '../../../policies/stopReasons.js';
-import { quirksOf, quirkWith } from '../../../policies/vendorQuirks.js';
+import { quirksOf, registerResetQuirk } from '../../../policies/vendorQuirks.js';
 import { authorizeToken } from '../../tokens/tokens.js';
 import { type ChargerState, type TransactionState, tenantOf, transactionOf } from '../chargerState.js';
 import { mergeFlags } from './flags.js';
@@ -93,7 +93,7 @@ export function decideStop(
   const energy = reconcileSessionEnergy(
     { ...transaction, readings },
     meterStopWh,
-    quirkWith(quirks, 'registerResetOnBoot')?.id,
+    registerResetQuirk(quirks),
   );
   const stopKind = classifyStopReason(reason);
   const flags = mergeFlags(

@@ -2,8 +2,8 @@ import { isoTime, parseChargerTime } from '../../../policies/chargerTime.js';
 import { correctChargerTime } from '../../../policies/clockSkew.js';
 import { isDuplicateSample, sampleTimeKey } from '../../../policies/dedup.js';
 import { addReading, type RegisterReading } from '../../../policies/energyReconciliation.js';
-import { ENERGY_REGISTER, normaliseSampledValue, type SampledValue } from '../../../policies/meterValues.js';
-import { quirkWith, type VendorQuirk } from '../../../policies/vendorQuirks.js';
+import { normaliseSampledValue } from '../../../policies/meterValues.js';
+import { type VendorQuirk, withEnergyUnitFixed } from '../../../policies/vendorQuirks.js';
 import { registerReadingOf } from './sessionMeter.js';
 import type { RawMeterSample } from './transactionDecision.js';
 import type { RecordedSample } from './transactionEvents.js';
@@ -20,12 +20,11 @@ export function recordSamples(
   quirks: readonly VendorQuirk[],
   known: readonly RegisterReading[],
 ): { samples: RecordedSample[]; duplicates: number[]; readings: RegisterReading[] } {
-  const kwhQuirk = quirkWith(quirks, 'meterValuesInKwhLabelledWh');
   const seen = [...seenKeys];
   const duplicates: number[] = [];
   let readings = [...known];
   const samples = raw.map((sample, index): RecordedSample => {
-    const values = sample.values.map((value) => applyKwhQuirk(normaliseSampledValue(value), kwhQuirk));
+    const values = sample.values.map((value) => withEnergyUnitFixed(normaliseSampledValue(value), quirks));
     const chargerMs = parseChargerTime(sample.chargerTime);
     const recorded: RecordedSample = {
       chargerTime: sample.chargerTime,
@@ -43,10 +42,4 @@ export function recordSamples(
     return recorded;
   });
   return { samples, duplicates, readings };
-}
-
-function applyKwhQuirk(value: SampledValue, quirk: VendorQuirk | undefined): SampledValue {
-  if (!quirk || value.measurand !== ENERGY_REGISTER || value.value === undefined) return value;
-  if (value.raw.unit !== undefined && value.raw.unit !== 'Wh') return value;
-  return { ...value, value: value.value * 1000, quirk: quirk.id };
 }
