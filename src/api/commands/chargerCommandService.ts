@@ -16,8 +16,8 @@ export interface SentCommand {
   fact?: CommandOutcomeEvent;
 }
 
-/** Our command could not be put in the charger's words. */
-export type Unsendable = { status: 'offline' } | { status: 'not_supported'; version: string };
+/** Our command could not be put in the charger's words: it is not connected, or its version has none. */
+export type Unsendable = { unsendable: 'offline' } | { unsendable: 'not_supported'; version: string };
 
 /**
  * Sends an operator's command to a charger and records it: the request before it goes out, its
@@ -48,9 +48,9 @@ export class ChargerCommandService {
     about?: Record<string, string>,
   ): Promise<SentCommand | Unsendable> {
     const version = await this.router.connectedVersion(identity);
-    if (!version) return { status: 'offline' };
+    if (!version) return { unsendable: 'offline' };
     const request = requestFor(version, command);
-    if (!request) return { status: 'not_supported', version };
+    if (!request) return { unsendable: 'not_supported', version };
     return this.send(identity, version, request.action, request.payload, timeoutMs, context, about);
   }
 

@@ -7,7 +7,7 @@ import {
   planLocalList,
 } from '../../domain/charger/commands/localListPlan.js';
 import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
-import type { ChargerCommandService, SentCommand, Unsendable } from './chargerCommandService.js';
+import type { ChargerCommandService, Unsendable } from './chargerCommandService.js';
 
 /** What one synchronisation did. */
 export type LocalListSyncResult =
@@ -29,9 +29,11 @@ export class ReadModelsBehind extends Error {
   override readonly name = 'ReadModelsBehind';
 }
 
-/** The outcome of a step that did not get an answer to act on. */
-const failedOutcome = (sent: SentCommand | Unsendable): CommandOutcome =>
-  'outcome' in sent ? sent.outcome : { status: 'offline' };
+/** A step whose command could not be sent. */
+const unsent = (step: 'GetLocalListVersion' | 'SendLocalList', sent: Unsendable): LocalListSyncResult =>
+  sent.unsendable === 'not_supported'
+    ? { status: 'not_supported' }
+    : { status: 'failed', step, outcome: { status: 'offline' } };
 
 /**
  * Brings a charger's local authorization list in line with the active tokens of its tenant: asks
@@ -92,9 +94,10 @@ export class LocalListSync {
       this.timeoutMs,
       context,
     );
-    if ('status' in asked && asked.status === 'not_supported') return { status: 'not_supported' };
-    if (!('fact' in asked) || asked.fact?.type !== 'LocalListVersionReported')
-      return { status: 'failed', step: 'GetLocalListVersion', outcome: failedOutcome(asked) };
+    if ('unsendable' in asked) return unsent('GetLocalListVersion', asked);
+    // no version in the answer (a CALLERROR, a timeout): the outcome says why
+    if (asked.fact?.type !== 'LocalListVersionReported')
+      return { status: 'failed', step: 'GetLocalListVersion', outcome: asked.outcome };
     const heldVersion = asked.fact.data.listVersion;
     if (!(await this.readModelsCaughtUp())) {
       throw new ReadModelsBehind('the tokens or local lists read model is behind the log; try again shortly');
@@ -127,9 +130,9 @@ export class LocalListSync {
       this.timeoutMs,
       context,
     );
-    if ('status' in sent && sent.status === 'not_supported') return { status: 'not_supported' };
-    if (!('fact' in sent) || sent.fact?.type !== 'LocalListSent')
-      return { status: 'failed', step: 'SendLocalList', outcome: failedOutcome(sent) };
+    if ('unsendable' in sent) return unsent('SendLocalList', sent);
+    if (sent.fact?.type !== 'LocalListSent')
+      return { status: 'failed', step: 'SendLocalList', outcome: sent.outcome };
     return {
       status: 'sent',
       updateType,
