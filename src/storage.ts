@@ -1,11 +1,13 @@
 import pg from 'pg';
 import type { Config } from './config.js';
+import { EventSchemas } from './events/eventSchemas.js';
 import type { Logger } from './logging.js';
 import { startEmbeddedPostgres } from './store/embedded/embeddedPostgres.js';
 import type { EventStore } from './store/eventStore.js';
 import { EventStoreDbEventStore } from './store/eventstoredb/eventStoreDbEventStore.js';
 import { PostgresEventStore } from './store/postgres/postgresEventStore.js';
 import { type Upcaster, upcastingEventStore } from './store/upcasting/upcastingEventStore.js';
+import { validatingEventStore } from './store/validation/validatingEventStore.js';
 
 /**
  * The databases as configured: PostgreSQL (DATABASE_URL, or the embedded one under DATA_DIR,
@@ -38,7 +40,8 @@ export async function openStorage(
         logger: storeLogger,
       });
   stops.push(() => storedLog.close());
-  const eventStore = upcastingEventStore(storedLog, upcast);
+  // every reader sees today's shapes; every writer is held to them
+  const eventStore = upcastingEventStore(validatingEventStore(storedLog, EventSchemas.load()), upcast);
   // read models live in PostgreSQL whichever store holds the log
   const readModelConnection: pg.ClientConfig = {
     connectionString: databaseUrl,

@@ -1,10 +1,10 @@
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODEL_NAMES, READ_MODELS } from '../../projections/readModels.js';
 import { loadConfigOrExit } from '../config.js';
+import { upcastersOf } from '../events/upcasters.js';
 import { createLogger } from '../logging.js';
 import { SchemaRegistry } from '../ocpp/rpc/schemaRegistry.js';
 import { openStorage } from '../storage.js';
-import { upcastersOf } from '../upcasters.js';
 
 /**
  * `npm run rebuild -- [name…]`: rebuilds read models (all when none is named) from position zero

@@ -9,7 +9,7 @@ export interface CommandExchange {
 }
 
 /** What became of a command sent to a charger, in no protocol's words. */
-export type CommandOutcome = (
+export type CommandResult =
   | { status: 'answered'; response: CommandPayload }
   /** the charger answered with a CALLERROR */
   | { status: 'error'; errorCode: string; description: string }
@@ -17,11 +17,10 @@ export type CommandOutcome = (
   /** not connected (or the connection closed before the answer) */
   | { status: 'offline' }
   /** the charger's answer failed its schema */
-  | { status: 'invalid_response'; description: string }
-) & {
-  /** present once the call went out */
-  exchange?: CommandExchange;
-};
+  | { status: 'invalid_response'; description: string };
+
+/** A command's result, with the frames that carried it once the call went out. */
+export type CommandOutcome = CommandResult & { exchange?: CommandExchange };
 
 /**
  * How a command reaches the node that holds a charger's socket (ARCHITECTURE §7). The single-node

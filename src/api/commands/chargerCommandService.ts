@@ -4,6 +4,7 @@ import type { ChargerCommand } from '../../domain/charger/commands/chargerComman
 import type { CommandOutcomeEvent } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
 import { chargerStream } from '../../domain/charger/registry/registryEvents.js';
+import { SCHEMA_VERSIONS } from '../../domain/domainEvents.js';
 import { outcomeFact, requestFor } from '../../ocpp/commands/outboundCommands.js';
 import type { EventStore, NewEvent } from '../../store/eventStore.js';
 import type { RemoteStartWatchdog } from './remoteStartWatchdog.js';
@@ -87,7 +88,7 @@ export class ChargerCommandService {
     } else {
       await append({
         type: 'CommandCompleted',
-        schemaVersion: COMMAND_COMPLETED_VERSION,
+        schemaVersion: SCHEMA_VERSIONS.CommandCompleted,
         data: { ...common, ocppVersion: version, ...record },
         metadata: metadata(),
       });
@@ -104,9 +105,3 @@ export class ChargerCommandService {
     return { action, payload, outcome, ...(fact ? { fact } : {}) };
   }
 }
-
-/**
- * 2: the outcome's meaning is no longer in it when the version edge has words for it (that is a
- * typed event of its own); version 1 records (every outcome) are upcast when read.
- */
-export const COMMAND_COMPLETED_VERSION = 2;

@@ -1,4 +1,7 @@
+import type { FileEvent } from '../files/fileEvents.js';
 import type { CommandOutcomeEvent } from './commands/commandOutcomeEvents.js';
+import type { CommandRecordEvent } from './commands/commandRecords.js';
+import type { RegistryEvent } from './registry/registryEvents.js';
 import type { TransactionEvent } from './transactions/transactionEvents.js';
 
 /** Charging facts in the charger's stream, charger-{identity}: past tense, version-agnostic. */
@@ -111,3 +114,10 @@ export type ChargingEvent =
     }
   | TransactionEvent
   | CommandOutcomeEvent;
+
+/** Everything written to a charger's stream, charger-{identity}: its facts, its registry's, and the records of commands sent to it. */
+export type ChargerStreamEvent =
+  | ChargingEvent
+  | RegistryEvent
+  | CommandRecordEvent
+  | Extract<FileEvent, { type: 'DiagnosticsUploaded' }>;

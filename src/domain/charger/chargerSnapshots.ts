@@ -1,6 +1,7 @@
 import { StreamNotFound } from '../../store/errors.js';
 import type { EventStore, ExpectedRevision } from '../../store/eventStore.js';
 import { receivedAtOf } from '../eventMetadata.js';
+import type { ChargerStreamEvent } from './chargerEvents.js';
 import { type ChargerState, evolveCharger, initialChargerState } from './chargerState.js';
 import { chargerStream } from './registry/registryEvents.js';
 
@@ -61,7 +62,8 @@ export async function catchUpCharger(
   }
   let { state, revision } = loaded;
   for (const event of events) {
-    state = evolveCharger(state, event, receivedAtOf(event));
+    // what the store holds is what was appended: the charger stream's event types (upcast when read)
+    state = evolveCharger(state, event as unknown as ChargerStreamEvent, receivedAtOf(event));
     revision = event.revision;
   }
   return { ...loaded, state, revision, eventsFolded: loaded.eventsFolded + events.length };

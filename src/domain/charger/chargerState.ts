@@ -2,7 +2,7 @@ import { parseChargerTime } from '../../policies/chargerTime.js';
 import { type ClockModel, observeClock } from '../../policies/clockSkew.js';
 import { sampleTimeKey } from '../../policies/dedup.js';
 import type { Flag } from '../../policies/energyReconciliation.js';
-import type { BootStatus, ChargerIdentification, ChargingEvent } from './chargerEvents.js';
+import type { BootStatus, ChargerIdentification, ChargerStreamEvent } from './chargerEvents.js';
 import type { Registration } from './registry/chargerRegistry.js';
 import { evolveRegistration } from './registry/chargerRegistry.js';
 import type { RegistryEvent } from './registry/registryEvents.js';
@@ -61,15 +61,11 @@ export const tenantOf = (state: ChargerState) => state.registration?.tenant ?? '
 export const connectorKey = (ref: ConnectorRef) => `${ref.evseId}/${ref.connectorId}`;
 
 /** `at`: the server time the event was received (its metadata's receivedAt). */
-export function evolveCharger(
-  state: ChargerState,
-  event: { type: string; data: unknown },
-  at: string,
-): ChargerState {
+export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at: string): ChargerState {
   if (REGISTRY_EVENT_TYPES.has(event.type)) {
     return { ...state, registration: evolveRegistration(state.registration, event as RegistryEvent) };
   }
-  const charging = event as ChargingEvent;
+  const charging = event as Exclude<ChargerStreamEvent, RegistryEvent>;
   switch (charging.type) {
     case 'ChargerBooted': {
       const {
@@ -211,6 +207,10 @@ export function evolveCharger(
     case 'LocalListSent':
     case 'LocalListVersionReported':
     case 'RemoteStartAccepted':
+    // the records of commands sent
+    case 'CommandRequested':
+    case 'CommandCompleted':
+    case 'DiagnosticsUploaded':
       return state;
     default:
       return notCharging(charging, state);
@@ -218,8 +218,8 @@ export function evolveCharger(
 }
 
 /**
- * Commands and their outcomes share the charger's stream and change nothing here. Typed `never`,
- * so that a charging fact added to the union and missing above does not compile.
+ * Typed `never`, so that an event added to the charger's stream and missing above does not
+ * compile; at run time, a type this code does not know (written by a newer node) changes nothing.
  */
 const notCharging = (_event: never, state: ChargerState): ChargerState => state;
 

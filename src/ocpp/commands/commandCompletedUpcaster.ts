@@ -1,18 +1,9 @@
-import type { CommandOutcome, CommandPayload } from '../../cluster/commandRouter.js';
+import type { CommandCompletedV1 } from '../../domain/charger/commands/commandRecords.js';
 import type { RecordedEvent } from '../../store/eventStore.js';
 import type { Upcaster } from '../../store/upcasting/upcastingEventStore.js';
 import type { SchemaRegistry } from '../rpc/schemaRegistry.js';
 import { OCPP_VERSIONS } from '../versions.js';
 import { outcomeFact } from './outboundCommands.js';
-
-interface CommandCompletedV1 {
-  commandId: string;
-  action: string;
-  about?: Record<string, string>;
-  payload: CommandPayload;
-  outcome: CommandOutcome;
-  exchange?: unknown;
-}
 
 /**
  * CommandCompleted version 1 (before issue 15) kept every outcome untyped, with no word of the
@@ -35,7 +26,11 @@ export function commandCompletedUpcaster(schemas: SchemaRegistry): Upcaster {
     const version = versionOf(data);
     const { commandId, action, about, payload, outcome, exchange } = data;
     const fact = version
-      ? outcomeFact(version, action, { payload, outcome, ...(about ? { about } : {}) })
+      ? outcomeFact(version, action, {
+          payload,
+          outcome,
+          ...(about ? { about } : {}),
+        })
       : undefined;
     if (!fact) {
       return { ...event, schemaVersion: 2, data: { ...data, ...(version ? { ocppVersion: version } : {}) } };

@@ -6,6 +6,9 @@ import type { EventStore } from '../../../store/eventStore.js';
  * serial, so a serial already claimed by another identity is flagged at boot (not refused).
  * The claim is an event in serial-{serial}; the first one written wins.
  */
+/** The claim of a serial number, in serial-{serial}: the first one written wins. */
+export type SerialNumberEvent = { type: 'SerialNumberClaimed'; data: { identity: string } };
+
 export class SerialNumberClaims {
   /** first claims seen, by stream: a first claim never changes, so every boot after it is a lookup */
   private readonly firstClaims = new Map<string, string>();
