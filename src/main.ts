@@ -14,12 +14,12 @@ import type { HealthCheck } from './api/healthRoutes.js';
 import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
 import { LiveEvents } from './api/live/liveEvents.js';
 import { backgroundRebuilds } from './api/projectionRebuilds.js';
+import { ApiTokenService } from './app/apiTokenService.js';
+import { ChargerRegistryService } from './app/chargerRegistryService.js';
+import { EnergyCorrections } from './app/energyCorrections.js';
+import { createFirstAdmin } from './app/firstAdmin.js';
+import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { type Config, loadConfigOrExit } from './config.js';
-import { ApiTokenService } from './domain/apiTokens/apiTokenService.js';
-import { createFirstAdmin } from './domain/apiTokens/firstAdmin.js';
-import { ChargerRegistryService } from './domain/charger/registry/chargerRegistryService.js';
-import { EnergyCorrections } from './domain/charger/transactions/energyCorrections.js';
-import { TokenRegistryService } from './domain/tokens/tokenRegistryService.js';
 import { upcastersOf } from './events/upcasters.js';
 import { DiskFileStorage } from './files/diskFileStorage.js';
 import { fileUrlSecret } from './files/fileUrlSecret.js';
@@ -95,7 +95,10 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     stops.push(() => energyCorrections.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
     const apiTokens = new ApiTokenService(eventStore, clock);
-    const firstAdminToken = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
+    const firstAdmin = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
+    // the token printed must open the API at once: its read model has it before we announce it
+    if (firstAdmin) await projections.get('api_tokens')!.waitFor(firstAdmin.position, 10_000);
+    const firstAdminToken = firstAdmin?.secret;
     const tokens = new TokenRegistryService(eventStore, clock);
 
     const healthChecks: HealthCheck[] = [

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PendingEnergyCorrection } from '../../src/domain/charger/transactions/energyCorrections.js';
+import type { PendingEnergyCorrection } from '../../src/app/energyCorrections.js';
 import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 
 /** Sessions whose energy today's policy reads differently, with no correction in the log yet. */

@@ -2,7 +2,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { startServerProcess } from '../../test/support/serverProcess.js';

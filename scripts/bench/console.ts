@@ -5,7 +5,7 @@
  * show on the open page (the push channel and the render). Loopback only; bounded in count and time.
  */
 import { WebSocket } from 'ws';
-import { ChargerRegistryService } from '../../src/domain/charger/registry/chargerRegistryService.js';
+import { ChargerRegistryService } from '../../src/app/chargerRegistryService.js';
 import { launchChromium } from '../../test/support/browser.js';
 import { startBenchServer } from './benchServer.js';
 import { type BenchRow, latencySummary, progress, report, round } from './report.js';

@@ -1,10 +1,10 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import type { ApiTokenService } from '../app/apiTokenService.js';
+import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
+import type { TokenRegistryService } from '../app/tokenRegistryService.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
-import type { ApiTokenService } from '../domain/apiTokens/apiTokenService.js';
-import type { ChargerRegistryService } from '../domain/charger/registry/chargerRegistryService.js';
-import type { TokenRegistryService } from '../domain/tokens/tokenRegistryService.js';
 import type { FileStorage } from '../files/fileStorage.js';
 import type { FileUrlSigner } from '../files/signedFileUrls.js';
 import type { Logger } from '../logging.js';

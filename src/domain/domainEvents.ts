@@ -2,7 +2,7 @@ import type { ApiTokenEvent } from './apiTokens/apiTokens.js';
 import type { ChargingEvent } from './charger/chargerEvents.js';
 import type { CommandRecordEvent } from './charger/commands/commandRecords.js';
 import type { RegistryEvent } from './charger/registry/registryEvents.js';
-import type { SerialNumberEvent } from './charger/registry/serialNumbers.js';
+import type { SerialNumberEvent } from './charger/registry/serialNumberEvents.js';
 import type { FileEvent } from './files/fileEvents.js';
 import type { TokenEvent } from './tokens/tokenEvents.js';
 

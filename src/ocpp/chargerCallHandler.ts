@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import {
   catchUpCharger,
   type LoadedCharger,
   loadCharger,
   SNAPSHOT_EVERY,
   saveSnapshot,
-} from '../domain/charger/chargerSnapshots.js';
+} from '../app/chargerSnapshots.js';
+import { decideOnStream } from '../app/decideLoop.js';
+import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { type ChargerState, evolveCharger } from '../domain/charger/chargerState.js';
 import { type ChargerCommand, type ChargerDecision, decideCharger } from '../domain/charger/decideCharger.js';
 import { chargerStream } from '../domain/charger/registry/registryEvents.js';
@@ -14,7 +15,6 @@ import type { TransactionIdIssuer } from '../domain/charger/transactions/transac
 import type { TokenLock } from '../domain/tokens/tokenEvents.js';
 import type { Token } from '../domain/tokens/tokens.js';
 import { visible } from '../policies/idTag.js';
-import { WrongExpectedRevision } from '../store/errors.js';
 import type { EventStore, ExpectedRevision, NewEvent } from '../store/eventStore.js';
 import type { InboundTranslator } from './inboundTranslator.js';
 import type { FrameJournal, JournalEntry } from './rpc/frameJournal.js';
@@ -126,50 +126,57 @@ export class ChargerCallHandler {
         messageId: call.messageId,
       };
       const booting = await this.withSerialClaim(request, session);
-      for (let attempt = 1; ; attempt++) {
-        const { command, tokenRevision } = await this.withToken(booting);
-        const decision: ChargerDecision = decideCharger(command, state!, {
-          chargerId: session.identity,
-          receivedAt,
-          heartbeatIntervalSeconds: this.options.heartbeatIntervalSeconds,
-          ...(newTransactionKey !== undefined ? { newTransactionKey } : {}),
-        });
-        const { events, reply, effects } = decision;
-        const answer = translator.toReply(reply);
-        try {
-          // the tag's fleet-wide lock first: a start is recorded only once its tag is ours
-          if (effects?.lockToken) {
-            const { normalisedIdTag, lock } = effects.lockToken;
-            await this.options.tokens.lock(normalisedIdTag, lock, tokenRevision, { causedBy: cause });
-          }
-          const result = await this.options.store.append(
-            stream,
-            events.map((event) => this.toNewEvent(event, session, receivedAt, call, answer)),
-            { expectedRevision: revision },
-          );
-          for (const event of events) state = evolveCharger(state!, event, receivedAt);
-          revision = result.nextRevision;
-          snapshotIfDue();
-          for (const release of effects?.releaseTokens ?? []) {
-            await this.options.tokens
-              .release(release.normalisedIdTag, release, { causedBy: cause })
-              .catch((error) =>
-                this.options.logger.warn(
-                  { err: error, identity: session.identity, idTag: release.normalisedIdTag },
-                  'could not release a tag; the next stop or start of that transaction retries',
-                ),
-              );
-          }
-          return answer;
-        } catch (error) {
-          // someone else wrote to the stream (an operator, a connection fact, another charger
-          // taking the tag): catch up, decide again
-          if (!(error instanceof WrongExpectedRevision) || attempt >= MAX_DECISIONS) throw error;
-          // after a few conflicts in a row, step aside briefly (jittered) for the other writers
-          if (attempt >= 3) await new Promise((done) => setTimeout(done, Math.random() * 2 * attempt));
+      let tokenRevision: ExpectedRevision = 'any';
+      const decided = await decideOnStream<
+        ChargerState,
+        ChargingEvent,
+        ChargerDecision & { answer: Payload }
+      >({
+        store: this.options.store,
+        stream,
+        load: async () => ({ state: state!, revision }),
+        catchUp: async () => {
           await catchUp();
-        }
+          return { state: state!, revision };
+        },
+        decide: async (current) => {
+          // the token as its stream has it now: another charger may have taken it since
+          const looked = await this.withToken(booting);
+          tokenRevision = looked.tokenRevision;
+          const decision = decideCharger(looked.command, current, {
+            chargerId: session.identity,
+            receivedAt,
+            heartbeatIntervalSeconds: this.options.heartbeatIntervalSeconds,
+            ...(newTransactionKey !== undefined ? { newTransactionKey } : {}),
+          });
+          const answer = translator.toReply(decision.reply);
+          return { events: decision.events, result: { ...decision, answer } };
+        },
+        // the tag's fleet-wide lock first: a start is recorded only once its tag is ours
+        beforeAppend: async ({ result: { effects } }) => {
+          if (!effects?.lockToken) return;
+          const { normalisedIdTag, lock } = effects.lockToken;
+          await this.options.tokens.lock(normalisedIdTag, lock, tokenRevision, { causedBy: cause });
+        },
+        toNewEvents: (events, { result }) =>
+          events.map((event) => this.toNewEvent(event, session, receivedAt, call, result.answer)),
+        evolve: (current, event) => evolveCharger(current, event, receivedAt),
+        maxAttempts: MAX_DECISIONS,
+      });
+      state = decided.state;
+      revision = decided.revision;
+      if (decided.appended) snapshotIfDue();
+      for (const release of decided.result.effects?.releaseTokens ?? []) {
+        await this.options.tokens
+          .release(release.normalisedIdTag, release, { causedBy: cause })
+          .catch((error) =>
+            this.options.logger.warn(
+              { err: error, identity: session.identity, idTag: release.normalisedIdTag },
+              'could not release a tag; the next stop or start of that transaction retries',
+            ),
+          );
       }
+      return decided.result.answer;
     };
   }
 

@@ -3,7 +3,7 @@ import type { ProjectionRunner } from '../../projections/projectionRunner.js';
 import { ChargerCommandService } from '../api/commands/chargerCommandService.js';
 import { LocalListSchedule } from '../api/commands/localListSchedule.js';
 import { LocalListSync } from '../api/commands/localListSync.js';
-import { RemoteStartWatchdog } from '../api/commands/remoteStartWatchdog.js';
+import { RemoteStartWatchdog } from '../app/remoteStartWatchdog.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';

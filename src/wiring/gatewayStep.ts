@@ -1,14 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type pg from 'pg';
+import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
+import { type LoadedCharger, loadCharger } from '../app/chargerSnapshots.js';
+import { SerialNumberClaims } from '../app/serialNumberClaims.js';
+import type { TokenRegistryService } from '../app/tokenRegistryService.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import { type Presence, RedisCluster } from '../cluster/redisCluster.js';
 import type { Config } from '../config.js';
-import { type LoadedCharger, loadCharger } from '../domain/charger/chargerSnapshots.js';
 import { hashPassword } from '../domain/charger/registry/chargerPassword.js';
-import type { ChargerRegistryService } from '../domain/charger/registry/chargerRegistryService.js';
-import { SerialNumberClaims } from '../domain/charger/registry/serialNumbers.js';
-import type { TokenRegistryService } from '../domain/tokens/tokenRegistryService.js';
 import type { Logger } from '../logging.js';
 import { countedCalls, countedRejections } from '../observability/instruments.js';
 import type { Metrics } from '../observability/metrics.js';

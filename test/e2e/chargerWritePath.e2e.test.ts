@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/api/routes/frameJournal.js';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import { loadConfig } from '../../src/config.js';
-import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
 import { createLogger } from '../../src/logging.js';
 import { type RunningAmpledger, startAmpledger } from '../../src/main.js';
 import { CLOSE_REPLACED } from '../../src/ocpp/gateway/ocppGateway.js';

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODELS } from '../../projections/readModels.js';
-import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import { compareCheckpoints } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';

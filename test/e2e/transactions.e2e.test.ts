@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODELS } from '../../projections/readModels.js';
-import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import type { RunningAmpledger } from '../../src/main.js';
 import { databaseUrl } from '../support/database.js';
 import { TestCharger } from '../support/gatewayHarness.js';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
-import { hashApiSecret } from '../../domain/apiTokens/apiTokenService.js';
+import { hashApiSecret } from '../../app/apiTokenService.js';
 import { API_ROLES, type ApiRole } from '../../domain/apiTokens/apiTokens.js';
 import { ApiError } from '../apiError.js';
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { RemoteStartWatchdog } from '../../app/remoteStartWatchdog.js';
 import type { CommandOutcome, CommandPayload, CommandRouter } from '../../cluster/commandRouter.js';
 import type { ChargerCommand } from '../../domain/charger/commands/chargerCommand.js';
 import type { CommandOutcomeEvent } from '../../domain/charger/commands/commandOutcomeEvents.js';
-import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
 import { chargerStream } from '../../domain/charger/registry/registryEvents.js';
 import { SCHEMA_VERSIONS } from '../../domain/domainEvents.js';
+import type { CommandContext } from '../../domain/eventMetadata.js';
 import { outcomeFact, requestFor } from '../../ocpp/commands/outboundCommands.js';
 import type { EventStore, NewEvent } from '../../store/eventStore.js';
-import type { RemoteStartWatchdog } from './remoteStartWatchdog.js';
 
 /** What became of a command: the outcome, and what it established in our words, if anything. */
 export interface SentCommand {
@@ -81,7 +81,10 @@ export class ChargerCommandService {
     const record = { payload, outcome: result, ...(exchange ? { exchange } : {}) };
     const stated = outcomeFact(version, action, { payload, outcome, ...(about ? { about } : {}) });
     const fact = stated
-      ? ({ type: stated.type, data: { commandId, action, ...stated.data } } as CommandOutcomeEvent)
+      ? ({
+          type: stated.type,
+          data: { commandId, action, requestedAt, ...stated.data },
+        } as CommandOutcomeEvent)
       : undefined;
     if (fact) {
       await append({ ...fact, metadata: { ...metadata(), command: { ocppVersion: version, ...record } } });
@@ -93,15 +96,7 @@ export class ChargerCommandService {
         metadata: metadata(),
       });
     }
-    if (fact?.type === 'RemoteStartAccepted') {
-      const { evseId, idTag } = fact.data;
-      this.watchdog?.arm(identity, {
-        commandId,
-        requestedAt,
-        ...(evseId !== undefined ? { evseId } : {}),
-        idTag,
-      });
-    }
+    if (fact?.type === 'RemoteStartAccepted') this.watchdog?.arm(identity, commandId);
     return { action, payload, outcome, ...(fact ? { fact } : {}) };
   }
 }

@@ -6,7 +6,7 @@ import {
   type LocalListPlan,
   planLocalList,
 } from '../../domain/charger/commands/localListPlan.js';
-import type { CommandContext } from '../../domain/charger/registry/chargerRegistryService.js';
+import type { CommandContext } from '../../domain/eventMetadata.js';
 import type { ChargerCommandService, Unsendable } from './chargerCommandService.js';
 
 /** What one synchronisation did. */

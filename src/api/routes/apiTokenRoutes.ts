@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import type { ApiTokenService } from '../../domain/apiTokens/apiTokenService.js';
+import type { ApiTokenService } from '../../app/apiTokenService.js';
 import { API_ROLES, type ApiRole } from '../../domain/apiTokens/apiTokens.js';
 import type { Checkpoint } from '../../store/eventStore.js';
 import { notFound } from '../apiError.js';

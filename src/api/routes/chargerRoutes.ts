@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import type { ChargerRegistryService } from '../../app/chargerRegistryService.js';
 import { hashPassword } from '../../domain/charger/registry/chargerPassword.js';
 import { type RegistryCommand, RegistryRefusal } from '../../domain/charger/registry/chargerRegistry.js';
-import type { ChargerRegistryService } from '../../domain/charger/registry/chargerRegistryService.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';

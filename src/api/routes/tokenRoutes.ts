@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import type { TokenRegistryService } from '../../domain/tokens/tokenRegistryService.js';
+import type { TokenRegistryService } from '../../app/tokenRegistryService.js';
 import { type Token, type TokenCommand, TokenRefusal } from '../../domain/tokens/tokens.js';
 import { normaliseIdTag } from '../../policies/idTag.js';
 import { ApiError, notFound } from '../apiError.js';

@@ -16,3 +16,9 @@ export const API_TOKEN_EVENT_TYPES: ReadonlySet<string> = new Set<ApiTokenEvent[
 ]);
 
 export const apiTokenStream = (id: string) => `apitoken-${id}`;
+
+/** Whether a token exists and still opens the API. */
+export type ApiTokenState = 'none' | 'active' | 'revoked';
+
+export const evolveApiToken = (state: ApiTokenState, event: ApiTokenEvent): ApiTokenState =>
+  event.type === 'ApiTokenCreated' ? 'active' : state === 'none' ? state : 'revoked';

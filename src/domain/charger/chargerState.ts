@@ -44,7 +44,23 @@ export interface ChargerState {
   transactions: TransactionState[];
   /** the latest remote starts that timed out (a late start on their connector is flagged) */
   remoteStartTimeouts?: Array<{ commandId: string; evseId?: number; at: string }>;
+  /** remote starts the charger accepted that no transaction on their connector has followed yet */
+  pendingRemoteStarts?: PendingRemoteStart[];
 }
+
+export interface PendingRemoteStart {
+  commandId: string;
+  /** undefined: any connector will do */
+  evseId?: number;
+  idTag: string;
+  requestedAt: string;
+}
+
+/** remote starts kept waiting for their transaction (older ones fall out) */
+const KEPT_PENDING_REMOTE_STARTS = 10;
+
+const startsOn = (evseId: number | undefined, startedOn: number) =>
+  evseId === undefined || evseId === startedOn;
 
 /** Stopped transactions kept for dedup and late samples; older ones fall out of the state. */
 export const KEPT_STOPPED_TRANSACTIONS = 50;
@@ -127,7 +143,14 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         known === -1
           ? [...state.transactions, withStartSamples]
           : state.transactions.with(known, withStartSamples);
-      return { ...state, transactions: keepRecent(transactions) };
+      // the oldest remote start waiting on this connector is the one this transaction answers
+      const pending = state.pendingRemoteStarts ?? [];
+      const answered = pending.findIndex((start) => startsOn(start.evseId, data.evseId));
+      return {
+        ...state,
+        transactions: keepRecent(transactions),
+        ...(answered === -1 ? {} : { pendingRemoteStarts: pending.toSpliced(answered, 1) }),
+      };
     }
     case 'RemoteStartTimedOut': {
       const { commandId, evseId } = charging.data;
@@ -135,7 +158,35 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         ...(state.remoteStartTimeouts ?? []),
         { commandId, ...(evseId !== undefined ? { evseId } : {}), at },
       ];
-      return { ...state, remoteStartTimeouts: timeouts.slice(-10) };
+      return {
+        ...state,
+        remoteStartTimeouts: timeouts.slice(-10),
+        pendingRemoteStarts: (state.pendingRemoteStarts ?? []).filter(
+          (start) => start.commandId !== commandId,
+        ),
+      };
+    }
+    case 'RemoteStartAccepted': {
+      const { commandId, evseId, idTag, requestedAt } = charging.data;
+      // outcomes recorded before issue 15 say no time: no watchdog waits for them
+      if (requestedAt === undefined) return state;
+      // its transaction may be recorded before the answer is: then it waits for nothing
+      const startedAlready = state.transactions.some(
+        (transaction) => startsOn(evseId, transaction.evseId) && transaction.receivedAt >= requestedAt,
+      );
+      if (startedAlready) return state;
+      const pending: PendingRemoteStart = {
+        commandId,
+        ...(evseId !== undefined ? { evseId } : {}),
+        idTag,
+        requestedAt,
+      };
+      return {
+        ...state,
+        pendingRemoteStarts: [...(state.pendingRemoteStarts ?? []), pending].slice(
+          -KEPT_PENDING_REMOTE_STARTS,
+        ),
+      };
     }
     case 'TransactionAuthorized': {
       const { transactionKey, normalisedIdTag, authorization } = charging.data;
@@ -206,7 +257,6 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     case 'FirmwareUpdateRequested':
     case 'LocalListSent':
     case 'LocalListVersionReported':
-    case 'RemoteStartAccepted':
     // the records of commands sent
     case 'CommandRequested':
     case 'CommandCompleted':

@@ -10,6 +10,8 @@ interface Outcome {
   commandId: string;
   /** the OCPP message that carried it */
   action: string;
+  /** when it was asked for (absent in outcomes recorded before issue 15) */
+  requestedAt?: string;
 }
 
 export type CommandOutcomeEvent =

@@ -1,4 +1,4 @@
-import type { CommandExchange, CommandPayload, CommandResult } from '../../../cluster/commandRouter.js';
+import type { CommandExchange, CommandPayload, CommandResult } from './commandOutcome.js';
 
 /** What every record of a command names. */
 interface CommandRecord {

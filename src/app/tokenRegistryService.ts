@@ -1,10 +1,9 @@
-import { normaliseIdTag, tokenStream } from '../../policies/idTag.js';
-import { StreamNotFound, WrongExpectedRevision } from '../../store/errors.js';
-import type { EventStore, ExpectedRevision, RecordedEvent } from '../../store/eventStore.js';
-import type { CommandContext } from '../charger/registry/chargerRegistryService.js';
-import { executeOnStream } from '../streamCommand.js';
-import { TOKEN_EVENT_TYPES, type TokenEvent, type TokenLock } from './tokenEvents.js';
-import { decideToken, evolveToken, type Token, type TokenCommand } from './tokens.js';
+import type { CommandContext } from '../domain/eventMetadata.js';
+import { TOKEN_EVENT_TYPES, type TokenEvent, type TokenLock } from '../domain/tokens/tokenEvents.js';
+import { decideToken, evolveToken, type Token, type TokenCommand } from '../domain/tokens/tokens.js';
+import { normaliseIdTag, tokenStream } from '../policies/idTag.js';
+import type { EventStore, ExpectedRevision } from '../store/eventStore.js';
+import { decideOnStream, foldStream } from './decideLoop.js';
 
 /** how many folded tokens a node keeps (least recently used go first) */
 const FOLDED_TOKENS = 50_000;
@@ -32,20 +31,16 @@ export class TokenRegistryService {
     if (normaliseIdTag(idTag) === '') return { token: undefined, revision: 'no_stream' };
     const stream = tokenStream(idTag);
     const cached = this.folded.get(stream);
-    let events: RecordedEvent[];
-    try {
-      events = await this.store.readStream(stream, cached ? { fromRevision: cached.revision + 1n } : {});
-    } catch (error) {
-      if (error instanceof StreamNotFound) return { token: undefined, revision: 'no_stream' };
-      throw error;
-    }
-    let token = cached?.token;
-    let revision = cached?.revision;
-    for (const event of events) {
-      if (TOKEN_EVENT_TYPES.has(event.type)) token = evolveToken(token, event as unknown as TokenEvent);
-      revision = event.revision;
-    }
-    if (revision === undefined) return { token: undefined, revision: 'no_stream' };
+    const { state: token, revision } = await foldStream<Token | undefined, TokenEvent>(
+      this.store,
+      stream,
+      TOKEN_EVENT_TYPES,
+      evolveToken,
+      cached
+        ? { state: cached.token, revision: cached.revision }
+        : { state: undefined, revision: 'no_stream' },
+    );
+    if (typeof revision !== 'bigint') return { token: undefined, revision: 'no_stream' };
     this.folded.delete(stream);
     this.folded.set(stream, { token, revision });
     if (this.folded.size > FOLDED_TOKENS) this.folded.delete(this.folded.keys().next().value!);
@@ -76,28 +71,11 @@ export class TokenRegistryService {
     holder: { chargerId: string; transactionKey: string },
     metadata: object,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const { token, revision } = await this.load(idTag);
+    await this.decide(idTag, { receivedAt: this.clock().toISOString(), ...metadata }, (token) => {
       const lock = token?.lock;
-      if (!lock || lock.chargerId !== holder.chargerId || lock.transactionKey !== holder.transactionKey)
-        return;
-      try {
-        await this.store.append(
-          tokenStream(idTag),
-          [
-            {
-              type: 'TokenReleased',
-              data: holder,
-              metadata: { receivedAt: this.clock().toISOString(), ...metadata },
-            },
-          ],
-          { expectedRevision: revision },
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision) || attempt >= 5) throw error;
-      }
-    }
+      const held = lock?.chargerId === holder.chargerId && lock.transactionKey === holder.transactionKey;
+      return held ? [{ type: 'TokenReleased', data: holder }] : [];
+    });
   }
 
   async execute(
@@ -105,13 +83,28 @@ export class TokenRegistryService {
     command: TokenCommand,
     context: CommandContext = {},
   ): Promise<Token | undefined> {
-    return executeOnStream<Token, TokenEvent>({
+    return this.decide(idTag, { receivedAt: this.clock().toISOString(), ...context }, (token) =>
+      decideToken(command, token),
+    );
+  }
+
+  /** A decision over the token as its stream has it, appended with the revision it was made on. */
+  private async decide(
+    idTag: string,
+    metadata: Record<string, unknown>,
+    decide: (token: Token | undefined) => TokenEvent[],
+  ): Promise<Token | undefined> {
+    const decided = await decideOnStream<Token | undefined, TokenEvent, undefined>({
       store: this.store,
       stream: tokenStream(idTag),
-      types: TOKEN_EVENT_TYPES,
+      load: async () => {
+        const { token, revision } = await this.load(idTag);
+        return { state: token, revision };
+      },
+      decide: (token) => ({ events: decide(token), result: undefined }),
+      toNewEvents: (events) => events.map((event) => ({ type: event.type, data: event.data, metadata })),
       evolve: evolveToken,
-      decide: (state) => decideToken(command, state),
-      metadata: { receivedAt: this.clock().toISOString(), ...context },
     });
+    return decided.state;
   }
 }

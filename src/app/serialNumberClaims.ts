@@ -1,14 +1,12 @@
-import { StreamNotFound, WrongExpectedRevision } from '../../../store/errors.js';
-import type { EventStore } from '../../../store/eventStore.js';
+import { serialStream } from '../domain/charger/registry/serialNumberEvents.js';
+import { StreamNotFound, WrongExpectedRevision } from '../store/errors.js';
+import type { EventStore } from '../store/eventStore.js';
 
 /**
  * Which identity first booted with a serial number. Vendors ship chargers with the same default
  * serial, so a serial already claimed by another identity is flagged at boot (not refused).
  * The claim is an event in serial-{serial}; the first one written wins.
  */
-/** The claim of a serial number, in serial-{serial}: the first one written wins. */
-export type SerialNumberEvent = { type: 'SerialNumberClaimed'; data: { identity: string } };
-
 export class SerialNumberClaims {
   /** first claims seen, by stream: a first claim never changes, so every boot after it is a lookup */
   private readonly firstClaims = new Map<string, string>();
@@ -66,6 +64,3 @@ export class SerialNumberClaims {
     this.firstClaims.set(stream, identity);
   }
 }
-
-/** Serials are compared trimmed and case-insensitively; characters a stream id cannot hold are escaped. */
-export const serialStream = (serial: string) => `serial-${encodeURIComponent(serial.trim().toUpperCase())}`;

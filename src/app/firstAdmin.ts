@@ -1,7 +1,7 @@
-import { WrongExpectedRevision } from '../../store/errors.js';
-import type { EventStore } from '../../store/eventStore.js';
+import { API_TOKEN_EVENT_TYPES, type ApiTokenEvent } from '../domain/apiTokens/apiTokens.js';
+import { WrongExpectedRevision } from '../store/errors.js';
+import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { ApiTokenService } from './apiTokenService.js';
-import { API_TOKEN_EVENT_TYPES, type ApiTokenEvent } from './apiTokens.js';
 
 /** The first admin token's id: fixed, so that nodes starting together make one. */
 export const FIRST_ADMIN_ID = '00000000-0000-4000-8000-00000000ad01';
@@ -14,7 +14,7 @@ export const FIRST_ADMIN_ID = '00000000-0000-4000-8000-00000000ad01';
 export async function createFirstAdmin(
   store: EventStore,
   apiTokens: ApiTokenService,
-): Promise<string | undefined> {
+): Promise<{ secret: string; position: Checkpoint } | undefined> {
   const admins = new Map<string, boolean>();
   for (const event of await store.readAll({ streamPrefix: 'apitoken-' })) {
     if (!API_TOKEN_EVENT_TYPES.has(event.type)) continue;
@@ -30,7 +30,7 @@ export async function createFirstAdmin(
       { actor: 'first-start' },
       FIRST_ADMIN_ID,
     );
-    return created.secret;
+    return { secret: created.secret, position: created.position };
   } catch (error) {
     // another node made it a moment ago, or it was made and revoked: ADMIN_TOKEN is the way in then
     if (error instanceof WrongExpectedRevision) return undefined;

@@ -1,9 +1,9 @@
-import { StreamNotFound } from '../../store/errors.js';
-import type { EventStore, ExpectedRevision } from '../../store/eventStore.js';
-import { receivedAtOf } from '../eventMetadata.js';
-import type { ChargerStreamEvent } from './chargerEvents.js';
-import { type ChargerState, evolveCharger, initialChargerState } from './chargerState.js';
-import { chargerStream } from './registry/registryEvents.js';
+import type { ChargerStreamEvent } from '../domain/charger/chargerEvents.js';
+import { type ChargerState, evolveCharger, initialChargerState } from '../domain/charger/chargerState.js';
+import { chargerStream } from '../domain/charger/registry/registryEvents.js';
+import { receivedAtOf } from '../domain/eventMetadata.js';
+import { StreamNotFound } from '../store/errors.js';
+import type { EventStore, ExpectedRevision } from '../store/eventStore.js';
 
 /**
  * Snapshots of the charger decider's state (ARCHITECTURE §3, large streams): a charger beats for
@@ -11,7 +11,8 @@ import { chargerStream } from './registry/registryEvents.js';
  * in their own stream, snapshot-charger-{identity}; one whose shape is outdated is ignored.
  */
 // 3: register readings carry their resolution, transactions the boots while they ran
-export const CHARGER_STATE_VERSION = 3;
+// 4: the remote starts waiting for their transaction
+export const CHARGER_STATE_VERSION = 4;
 /** a snapshot is written once this many events follow the last one */
 export const SNAPSHOT_EVERY = 500;
 

@@ -5,7 +5,7 @@ import {
   SNAPSHOT_EVERY,
   saveSnapshot,
   snapshotStream,
-} from '../../src/domain/charger/chargerSnapshots.js';
+} from '../../src/app/chargerSnapshots.js';
 import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 import { chargerHandlerOn } from '../support/chargerHandler.js';
 

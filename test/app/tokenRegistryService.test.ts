@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenRegistryService } from '../../src/domain/tokens/tokenRegistryService.js';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import { WrongExpectedRevision } from '../../src/store/errors.js';
 import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 

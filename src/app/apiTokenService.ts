@@ -1,8 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { StreamNotFound } from '../../store/errors.js';
-import type { Checkpoint, EventStore } from '../../store/eventStore.js';
-import type { CommandContext } from '../charger/registry/chargerRegistryService.js';
-import { type ApiRole, apiTokenStream } from './apiTokens.js';
+import {
+  API_TOKEN_EVENT_TYPES,
+  type ApiRole,
+  type ApiTokenEvent,
+  type ApiTokenState,
+  apiTokenStream,
+  evolveApiToken,
+} from '../domain/apiTokens/apiTokens.js';
+import type { CommandContext } from '../domain/eventMetadata.js';
+import type { Checkpoint, EventStore } from '../store/eventStore.js';
+import { decideOnStream, foldStream } from './decideLoop.js';
 
 /** The hash an API token's secret is stored and looked up by (secrets are random: no salt needed). */
 export const hashApiSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -37,25 +44,27 @@ export class ApiTokenService {
 
   /** Revokes a token; false when there is no such token. Revoking twice changes nothing. */
   async revoke(id: string, context: CommandContext): Promise<{ revoked: boolean; position?: Checkpoint }> {
-    let events: Awaited<ReturnType<EventStore['readStream']>>;
-    try {
-      events = await this.store.readStream(apiTokenStream(id));
-    } catch (error) {
-      if (error instanceof StreamNotFound) return { revoked: false };
-      throw error;
-    }
-    if (events.some((event) => event.type === 'ApiTokenRevoked')) return { revoked: true };
-    const { position } = await this.store.append(
-      apiTokenStream(id),
-      [
-        {
-          type: 'ApiTokenRevoked',
-          data: {},
+    const stream = apiTokenStream(id);
+    const decided = await decideOnStream<ApiTokenState, ApiTokenEvent, boolean>({
+      store: this.store,
+      stream,
+      load: () =>
+        foldStream(this.store, stream, API_TOKEN_EVENT_TYPES, evolveApiToken, {
+          state: 'none',
+          revision: 'no_stream',
+        }),
+      decide: (state) => ({
+        events: state === 'active' ? [{ type: 'ApiTokenRevoked', data: {} }] : [],
+        result: state !== 'none',
+      }),
+      toNewEvents: (events) =>
+        events.map((event) => ({
+          type: event.type,
+          data: event.data,
           metadata: { receivedAt: this.clock().toISOString(), ...context },
-        },
-      ],
-      { expectedRevision: events.at(-1)!.revision },
-    );
-    return { revoked: true, position };
+        })),
+      evolve: evolveApiToken,
+    });
+    return { revoked: decided.result, ...(decided.position ? { position: decided.position } : {}) };
   }
 }

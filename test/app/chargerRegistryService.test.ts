@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChargerRegistryService } from '../../src/app/chargerRegistryService.js';
 import { RegistryRefusal } from '../../src/domain/charger/registry/chargerRegistry.js';
-import { ChargerRegistryService } from '../../src/domain/charger/registry/chargerRegistryService.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 

@@ -1,7 +1,7 @@
 import { v5 as uuidV5 } from 'uuid';
-import type { EventStore } from '../../../store/eventStore.js';
-import type { ChargingEvent } from '../chargerEvents.js';
-import { chargerStream } from '../registry/registryEvents.js';
+import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
+import { chargerStream } from '../domain/charger/registry/registryEvents.js';
+import type { EventStore } from '../store/eventStore.js';
 
 /** A session whose recorded energy today's reconciliation policy reads differently. */
 export type PendingEnergyCorrection = { chargerId: string } & Extract<

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SerialNumberClaims } from '../../src/domain/charger/registry/serialNumbers.js';
+import { SerialNumberClaims } from '../../src/app/serialNumberClaims.js';
 import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 
 // the contract suite holds the in-memory log to PostgreSQL's behaviour: no database needed here
