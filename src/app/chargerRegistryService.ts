@@ -1,15 +1,12 @@
-import type { ChargerState } from '../domain/charger/chargerState.js';
-import { evolveCharger } from '../domain/charger/chargerState.js';
 import {
   decideRegistration,
   type Registration,
   type RegistryCommand,
 } from '../domain/charger/registry/chargerRegistry.js';
-import { chargerStream, type RegistryEvent } from '../domain/charger/registry/registryEvents.js';
 import type { CommandContext } from '../domain/eventMetadata.js';
 import type { EventStore, ExpectedRevision } from '../store/eventStore.js';
-import { catchUpCharger, loadCharger } from './chargerSnapshots.js';
-import { decideOnStream } from './decideLoop.js';
+import { loadCharger } from './chargerSnapshots.js';
+import { decideOnCharger } from './decideOnCharger.js';
 
 /** Runs registry commands against the charger's stream (registry events among its other facts). */
 export class ChargerRegistryService {
@@ -31,20 +28,12 @@ export class ChargerRegistryService {
     command: RegistryCommand,
     context: CommandContext = {},
   ): Promise<Registration> {
-    const receivedAt = this.clock().toISOString();
-    let loaded = await loadCharger(this.store, identity);
-    const decided = await decideOnStream<ChargerState, RegistryEvent, undefined>({
+    const decided = await decideOnCharger({
       store: this.store,
-      stream: chargerStream(identity),
-      load: async () => loaded,
-      catchUp: async (stale) => {
-        loaded = await catchUpCharger(this.store, identity, { ...loaded, ...stale });
-        return loaded;
-      },
-      decide: (state) => ({ events: decideRegistration(command, state.registration), result: undefined }),
-      toNewEvents: (events) =>
-        events.map((event) => ({ type: event.type, data: event.data, metadata: { receivedAt, ...context } })),
-      evolve: (state, event) => evolveCharger(state, event, receivedAt),
+      identity,
+      receivedAt: this.clock().toISOString(),
+      metadata: { ...context },
+      decide: (state) => decideRegistration(command, state.registration),
     });
     return decided.state.registration!;
   }

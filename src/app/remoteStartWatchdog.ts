@@ -1,11 +1,6 @@
-import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
-import type { ChargerState } from '../domain/charger/chargerState.js';
-import { evolveCharger } from '../domain/charger/chargerState.js';
-import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import { decideRemoteStartTimeout } from '../domain/charger/remoteStarts.js';
 import type { EventStore } from '../store/eventStore.js';
-import { catchUpCharger, type LoadedCharger, loadCharger } from './chargerSnapshots.js';
-import { decideOnStream } from './decideLoop.js';
+import { decideOnCharger } from './decideOnCharger.js';
 
 /**
  * A remote start the charger accepted must lead to a transaction on that connector; when its
@@ -40,27 +35,12 @@ export class RemoteStartWatchdog {
   }
 
   private async check(identity: string, commandId: string): Promise<void> {
-    const receivedAt = this.clock().toISOString();
-    let loaded: LoadedCharger = await loadCharger(this.store, identity);
-    await decideOnStream<ChargerState, ChargingEvent, undefined>({
+    await decideOnCharger({
       store: this.store,
-      stream: chargerStream(identity),
-      load: async () => loaded,
-      catchUp: async (stale) => {
-        loaded = await catchUpCharger(this.store, identity, { ...loaded, ...stale });
-        return loaded;
-      },
-      decide: (state) => ({
-        events: decideRemoteStartTimeout(state, commandId, this.timeoutMs / 1_000),
-        result: undefined,
-      }),
-      toNewEvents: (events) =>
-        events.map((event) => ({
-          type: event.type,
-          data: event.data,
-          metadata: { receivedAt, actor: 'remote-start-watchdog' },
-        })),
-      evolve: (state, event) => evolveCharger(state, event, receivedAt),
+      identity,
+      receivedAt: this.clock().toISOString(),
+      metadata: { actor: 'remote-start-watchdog' },
+      decide: (state) => decideRemoteStartTimeout(state, commandId, this.timeoutMs / 1_000),
       // a busy charger's stream may move between the look and the append: look again, this often
       maxAttempts: 20,
     });

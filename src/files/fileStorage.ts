@@ -1,21 +1,14 @@
 import type { Readable } from 'node:stream';
+import type { UploadedFile } from '../domain/files/fileEvents.js';
 
 /** The kinds of file Ampledger keeps: firmware images for chargers, diagnostics and logs from them. */
 export type FileKind = 'firmware' | 'diagnostics';
 
-/** A stored file's description. */
-export interface StoredFile {
-  id: string;
+/** A stored file's description: what its upload recorded, and whose it is. */
+export interface StoredFile extends UploadedFile {
   kind: FileKind;
   /** firmware: the tenant it belongs to; diagnostics: the charger that uploaded it */
   owner: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  storedAt: string;
-  /** what else the uploader said (a firmware version, the command the upload answers) */
-  labels: Record<string, string>;
 }
 
 /** The file was larger than allowed: nothing was kept. */

@@ -5,6 +5,7 @@ import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
 import { type LoadedCharger, loadCharger } from '../app/chargerSnapshots.js';
 import { SerialNumberClaims } from '../app/serialNumberClaims.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
+import { TransactionIdBlocks } from '../app/transactionIdBlocks.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import { type Presence, RedisCluster } from '../cluster/redisCluster.js';
 import type { Config } from '../config.js';
@@ -18,7 +19,6 @@ import { OcppGateway } from '../ocpp/gateway/ocppGateway.js';
 import { RegistryAdmission } from '../ocpp/gateway/registryAdmission.js';
 import type { SchemaRegistry } from '../ocpp/rpc/schemaRegistry.js';
 import type { EventStore } from '../store/eventStore.js';
-import { TransactionIdBlocks } from '../store/postgres/transactionIdBlocks.js';
 
 /**
  * Chargers' way in: the OCPP gateway on the HTTP (and TLS) listeners, each charger's calls

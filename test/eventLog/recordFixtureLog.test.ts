@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../src/store/eventStore.js';
 import { apiClient } from '../support/apiClient.js';
 import { fixtureEvent, readModelsOf } from '../support/fixtureLog.js';
 import { TestCharger } from '../support/gatewayHarness.js';
+import { doubledSession } from '../support/olderPolicyLogs.js';
 import { startTestServer } from '../support/testServer.js';
 
 /**
@@ -294,67 +294,7 @@ describe.runIf(GENERATION)('recording the fixture log', () => {
 
   /** A session an older energy policy billed double (issue 13): the server corrects it by a fact. */
   async function oldSession() {
-    const at = (minutes: number) =>
-      new Date(Date.parse('2026-11-22T10:00:00.000Z') + minutes * 60_000).toISOString();
-    const connector = { evseId: 1, connectorId: 1, transactionKey: '7', tenant: 'default' };
-    const events: NewEvent[] = [
-      {
-        type: 'ChargerRegistered',
-        data: { identity: 'FIX-OLD', tenant: 'default', securityProfile: 0, autoRegistered: false },
-        metadata: { receivedAt: at(0) },
-      },
-      {
-        type: 'TransactionStarted',
-        data: {
-          ...connector,
-          idTag: 'TAG',
-          normalisedIdTag: 'TAG',
-          meterStartWh: 0,
-          chargerTime: at(0),
-          correctedTime: at(0),
-          authorization: { status: 'Accepted', reason: 'known token' },
-          flags: [],
-        },
-        metadata: { receivedAt: at(0) },
-      },
-      {
-        type: 'TransactionStopped',
-        data: {
-          transactionKey: '7',
-          tenant: 'default',
-          meterStopWh: 1000,
-          chargerTime: at(20),
-          correctedTime: at(20),
-          reason: 'Local',
-          stopKind: 'normal',
-          samples: [
-            {
-              chargerTime: at(10),
-              correctedTime: at(10),
-              values: [
-                {
-                  measurand: 'Energy.Active.Import.Register',
-                  value: 1000.5,
-                  unit: 'Wh',
-                  context: 'Sample.Periodic',
-                  format: 'Raw',
-                  raw: { value: '1.0005', unit: 'kWh' },
-                },
-              ],
-            },
-          ],
-          duplicateSamples: [],
-          energyWh: 2000.5,
-          flags: [
-            {
-              code: 'register_reset',
-              detail: { resets: 1, meterStartWh: 0, meterStopWh: 1000, expected: false },
-            },
-          ],
-        },
-        metadata: { receivedAt: at(20) },
-      },
-    ];
+    const events = doubledSession('FIX-OLD');
     await running.server.eventStore.append('charger-FIX-OLD', events, { expectedRevision: 'no_stream' });
     for (let tries = 0; tries < 100; tries++) {
       const log = await running.server.eventStore.readStream('charger-FIX-OLD');

@@ -1,85 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../src/store/eventStore.js';
 import { apiClient } from '../support/apiClient.js';
+import { doubledSession } from '../support/olderPolicyLogs.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-energy-correction-token';
-const T0 = Date.parse('2026-11-22T10:00:00.000Z');
-const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-
-/**
- * A session as the decider before issue 13 recorded it (minimal repro of §1): meterStart 0, a
- * sample of "1.0005" kWh, meterStop 1000 Wh; the stop below the sample was taken for a register
- * reset and the session billed 2000.5 Wh.
- */
-function doubledSession(chargerId: string): NewEvent[] {
-  const sample = {
-    chargerTime: at(10),
-    correctedTime: at(10),
-    values: [
-      {
-        measurand: 'Energy.Active.Import.Register',
-        value: 1000.5,
-        unit: 'Wh',
-        context: 'Sample.Periodic',
-        format: 'Raw',
-        raw: { value: '1.0005', unit: 'kWh' },
-      },
-    ],
-  };
-  const connector = { evseId: 1, connectorId: 1 };
-  const common = { transactionKey: '7', tenant: 'default' };
-  const metadata = (minutes: number) => ({ metadata: { receivedAt: at(minutes) } });
-  return [
-    {
-      type: 'ChargerRegistered',
-      data: { identity: chargerId, tenant: 'default', securityProfile: 0, autoRegistered: false },
-      ...metadata(0),
-    },
-    {
-      type: 'TransactionStarted',
-      data: {
-        ...connector,
-        ...common,
-        idTag: 'TAG',
-        normalisedIdTag: 'TAG',
-        meterStartWh: 0,
-        chargerTime: at(0),
-        correctedTime: at(0),
-        authorization: { status: 'Accepted', reason: 'known token' },
-        flags: [],
-      },
-      ...metadata(0),
-    },
-    {
-      type: 'MeterValuesReported',
-      data: { ...connector, ...common, link: 'reported', samples: [sample], duplicateSamples: [] },
-      ...metadata(10),
-    },
-    {
-      type: 'TransactionStopped',
-      data: {
-        ...common,
-        meterStopWh: 1000,
-        chargerTime: at(20),
-        correctedTime: at(20),
-        reason: 'Local',
-        stopKind: 'normal',
-        samples: [],
-        duplicateSamples: [],
-        energyWh: 2000.5,
-        flags: [
-          {
-            code: 'register_reset',
-            detail: { resets: 1, meterStartWh: 0, meterStopWh: 1000, expected: false },
-          },
-        ],
-      },
-      ...metadata(20),
-    },
-  ];
-}
-
 describe('a log holding a session an older policy billed double', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   const { api } = apiClient(() => server.server.url, ADMIN);

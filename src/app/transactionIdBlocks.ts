@@ -3,8 +3,8 @@ import type pg from 'pg';
 import {
   MAX_TRANSACTION_ID,
   type TransactionIdIssuer,
-} from '../../domain/charger/transactions/transactionIds.js';
-import { loadMigrations, migrate } from './migrate.js';
+} from '../domain/charger/transactions/transactionIds.js';
+import { loadMigrations, migrate } from '../store/postgres/migrate.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./transactionIds/', import.meta.url));
 /** ids per block; must match the sequence's INCREMENT BY */
