@@ -76,12 +76,6 @@ export function defined<T extends Record<string, unknown>>(fields: T): T {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
 }
 
-/** A cancellation by reservation id: worded alike by every version. */
-export const reservationCancelled: CommandRoute['outcome'] = ({ payload, outcome }) =>
-  acceptedAnswer(outcome) && typeof payload.reservationId === 'number'
-    ? { type: 'ReservationCancelled', data: { reservationId: payload.reservationId } }
-    : undefined;
-
 type Outcome = NonNullable<CommandRoute['outcome']>;
 type Fields = Record<string, unknown>;
 
@@ -191,3 +185,28 @@ export const localListVersionReported =
       ? undefined
       : { type: 'LocalListVersionReported', data: { listVersion } };
   };
+
+/** A cancellation by reservation id: worded alike by every version. */
+export const reservationCancelled: CommandRoute['outcome'] = ({ payload, outcome }) =>
+  acceptedAnswer(outcome) && typeof payload.reservationId === 'number'
+    ? { type: 'ReservationCancelled', data: { reservationId: payload.reservationId } }
+    : undefined;
+
+/**
+ * The messages every version names and words alike, with the same weight and meaning: each
+ * version's table starts from these.
+ */
+export const SHARED_ROUTES: Readonly<Record<string, CommandRoute>> = {
+  ChangeAvailability: {},
+  UnlockConnector: { weight: 'soft' },
+  TriggerMessage: { weight: 'soft' },
+  ClearCache: { weight: 'soft' },
+  DataTransfer: {},
+  CancelReservation: { outcome: reservationCancelled },
+  GetCompositeSchedule: { weight: 'soft' },
+  GetLog: { weight: 'soft' },
+  InstallCertificate: {},
+  DeleteCertificate: {},
+  GetInstalledCertificateIds: { weight: 'soft' },
+  CertificateSigned: {},
+};

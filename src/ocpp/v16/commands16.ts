@@ -9,8 +9,8 @@ import {
   localListSent,
   localListVersionReported,
   remoteStartAccepted,
-  reservationCancelled,
   reservationMade,
+  SHARED_ROUTES,
 } from '../commands/commandTable.js';
 
 /** 1.6's local list entry: our grant is its idTagInfo. */
@@ -35,6 +35,7 @@ const retriesOf = (command: { retries?: number; retryInterval?: number }) =>
 /** Every OCPP 1.6 CSMS→charger message (core and security extension), in our words. */
 export const COMMANDS_16: CommandTable = {
   routes: {
+    ...SHARED_ROUTES,
     RemoteStartTransaction: {
       outcome: remoteStartAccepted((payload) => ({ evseId: payload.connectorId, idTag: payload.idTag })),
     },
@@ -42,11 +43,6 @@ export const COMMANDS_16: CommandTable = {
     Reset: { weight: (payload: CommandPayload) => (payload.type === 'Hard' ? 'hard' : 'soft') },
     ChangeConfiguration: {},
     GetConfiguration: { weight: 'soft' },
-    UnlockConnector: { weight: 'soft' },
-    ChangeAvailability: {},
-    TriggerMessage: { weight: 'soft' },
-    ClearCache: { weight: 'soft' },
-    DataTransfer: {},
     SendLocalList: {
       outcome: localListSent((payload) => ({
         listVersion: payload.listVersion,
@@ -62,7 +58,6 @@ export const COMMANDS_16: CommandTable = {
         expiresAt: payload.expiryDate,
       })),
     },
-    CancelReservation: { outcome: reservationCancelled },
     SetChargingProfile: {
       outcome: chargingProfileSet((payload) => ({
         evseId: payload.connectorId,
@@ -78,16 +73,10 @@ export const COMMANDS_16: CommandTable = {
         stackLevel: payload.stackLevel,
       })),
     },
-    GetCompositeSchedule: { weight: 'soft' },
     UpdateFirmware: { outcome: firmwareUpdate16 },
     GetDiagnostics: { weight: 'soft' },
     ExtendedTriggerMessage: { weight: 'soft' },
-    GetLog: { weight: 'soft' },
     SignedUpdateFirmware: { outcome: firmwareUpdate16 },
-    InstallCertificate: {},
-    DeleteCertificate: {},
-    GetInstalledCertificateIds: { weight: 'soft' },
-    CertificateSigned: {},
   },
   build: {
     InstallFirmware: (command) => ({

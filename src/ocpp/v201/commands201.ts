@@ -9,8 +9,8 @@ import {
   localListSent,
   localListVersionReported,
   remoteStartAccepted,
-  reservationCancelled,
   reservationMade,
+  SHARED_ROUTES,
 } from '../commands/commandTable.js';
 
 interface IdToken201 {
@@ -45,6 +45,7 @@ const tokenOf = (payload: CommandPayload) =>
  */
 export const COMMANDS_201: CommandTable = {
   routes: {
+    ...SHARED_ROUTES,
     RequestStartTransaction: {
       outcome: remoteStartAccepted((payload) => ({ evseId: payload.evseId, idTag: tokenOf(payload) })),
     },
@@ -54,11 +55,6 @@ export const COMMANDS_201: CommandTable = {
     GetVariables: { weight: 'soft' },
     GetBaseReport: { weight: 'soft' },
     GetReport: { weight: 'soft' },
-    ChangeAvailability: {},
-    UnlockConnector: { weight: 'soft' },
-    TriggerMessage: { weight: 'soft' },
-    ClearCache: { weight: 'soft' },
-    DataTransfer: {},
     SendLocalList: {
       outcome: localListSent((payload) => ({
         listVersion: payload.versionNumber,
@@ -74,7 +70,6 @@ export const COMMANDS_201: CommandTable = {
         expiresAt: payload.expiryDateTime,
       })),
     },
-    CancelReservation: { outcome: reservationCancelled },
     SetChargingProfile: {
       outcome: chargingProfileSet((payload) => ({
         evseId: payload.evseId,
@@ -93,19 +88,13 @@ export const COMMANDS_201: CommandTable = {
         };
       }),
     },
-    GetCompositeSchedule: { weight: 'soft' },
     GetChargingProfiles: { weight: 'soft' },
     UpdateFirmware: {
       outcome: firmwareUpdateRequested(
         (payload) => (payload.firmware as { location?: string } | undefined)?.location,
       ),
     },
-    GetLog: { weight: 'soft' },
     GetTransactionStatus: { weight: 'soft' },
-    CertificateSigned: {},
-    InstallCertificate: {},
-    DeleteCertificate: {},
-    GetInstalledCertificateIds: { weight: 'soft' },
     SetNetworkProfile: {},
     CustomerInformation: {},
     SetDisplayMessage: {},
