@@ -5,6 +5,7 @@ import { cdrsProjector } from './cdrs/cdrsProjector.js';
 import { chargerRegistryProjector } from './chargerRegistry/chargerRegistryProjector.js';
 import { chargingProfilesProjector } from './chargingProfiles/chargingProfilesProjector.js';
 import { connectorStatusProjector } from './connectorStatus/connectorStatusProjector.js';
+import { deviceModelProjector } from './deviceModel/deviceModelProjector.js';
 import { firmwareUpdatesProjector } from './firmwareUpdates/firmwareUpdatesProjector.js';
 import { localListsProjector } from './localLists/localListsProjector.js';
 import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
@@ -31,6 +32,7 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   tokens: () => tokensProjector(),
   local_lists: () => localListsProjector(),
   firmware_updates: () => firmwareUpdatesProjector(),
+  device_model: () => deviceModelProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

@@ -1,3 +1,7 @@
+import {
+  type DeviceEventReport,
+  deviceProblems,
+} from '../../src/domain/charger/deviceModel/deviceModelEvents.js';
 import type { Flag } from '../../src/policies/energyReconciliation.js';
 
 /** Something about a charger operators should look at: a code, when, and its detail. */
@@ -21,6 +25,13 @@ export function alertOf(type: string, data: unknown, at: string): ChargerAlert |
       return { type: 'firmware_update_failed', at, ...(data as object) };
     case 'RemoteStartTimedOut':
       return { type: 'remote_start_timeout', at, ...(data as object) };
+    case 'DeviceEventsNotified': {
+      // a monitor's alert that has not cleared: the component, variable and value that passed it
+      const [problem, ...more] = deviceProblems((data as { events: DeviceEventReport[] }).events);
+      return problem
+        ? { type: 'device_problem', at, ...problem, ...(more.length > 0 ? { more: more.length } : {}) }
+        : undefined;
+    }
     case 'TransactionStarted':
     case 'TransactionStopped': {
       const skew = (data as { flags?: Flag[] }).flags?.find((flag) => flag.code === 'clock_skew');

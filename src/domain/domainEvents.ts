@@ -46,6 +46,8 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   FrameRejected: 1,
   FrameUnmatched: 1,
   RemoteStartTimedOut: 1,
+  DeviceModelReported: 1,
+  DeviceEventsNotified: 1,
   TransactionStarted: 1,
   TransactionAuthorized: 1,
   TransactionStartRepeated: 1,

@@ -78,7 +78,7 @@ describe('charger decisions', () => {
         reply: { type: 'DataTransferDecision', status: 'UnknownVendorId' },
       }));
 
-  it('a certificate signing request is Rejected, with the reason, unless a signing CA is configured', () => {
+  it('a certificate signing request is Rejected, with the reason (no signing CA is configured yet)', () => {
     given(registered)
       .when({ type: 'RequestCertificateSigning', csr: 'CSR' })
       .thenExpect({
@@ -95,6 +95,47 @@ describe('charger decisions', () => {
           },
         ],
         reply: { type: 'SigningDecision', status: 'Rejected' },
+      });
+  });
+
+  it('a part of a device model report, and device events, are recorded as told and acknowledged', () => {
+    const variables = [
+      {
+        component: 'OCPPCommCtrlr',
+        variable: 'HeartbeatInterval',
+        attributes: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }],
+      },
+    ];
+    given(registered, approved)
+      .when({ type: 'ReportDeviceModel', requestId: 7, seqNo: 0, more: true, generatedAt: 'T', variables })
+      .thenExpect({
+        events: [
+          {
+            type: 'DeviceModelReported',
+            data: { requestId: 7, seqNo: 0, more: true, generatedAt: 'T', variables },
+          },
+        ],
+        reply: { type: 'Acknowledged' },
+      });
+    const events = [
+      {
+        component: 'Connector',
+        evseId: 1,
+        connectorId: 1,
+        variable: 'AvailabilityState',
+        eventId: 2,
+        chargerTime: 'T',
+        trigger: 'Alerting',
+        actualValue: 'Faulted',
+        notificationType: 'PreconfiguredMonitor',
+      },
+    ];
+    // before its boot is accepted too: a charger tells of its components at boot
+    given(registered)
+      .when({ type: 'NotifyDeviceEvents', seqNo: 0, more: false, generatedAt: 'T', events })
+      .thenExpect({
+        events: [{ type: 'DeviceEventsNotified', data: { seqNo: 0, more: false, generatedAt: 'T', events } }],
+        reply: { type: 'Acknowledged' },
       });
   });
 

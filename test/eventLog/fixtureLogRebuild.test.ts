@@ -8,6 +8,12 @@ import { type FixtureEvent, type ReadModelRows, readFixture, readModelsOf } from
  */
 const GENERATIONS = ['v1'];
 
+/** Read models added after a generation was recorded, and the rows they make of its log. */
+const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
+  // the device model (issue 16): the v1 log holds no device reports
+  v1: { device_variables: [] },
+};
+
 describe.each(GENERATIONS)('the %s fixture log', (generation) => {
   const directory = new URL(`../fixtures/eventLog/${generation}/`, import.meta.url);
 
@@ -17,6 +23,9 @@ describe.each(GENERATIONS)('the %s fixture log', (generation) => {
     const rebuilt = await readModelsOf(events);
     for (const table of Object.keys(expected))
       expect({ table, rows: rebuilt[table] }).toEqual({ table, rows: expected[table] });
-    expect(Object.keys(rebuilt).sort()).toEqual(Object.keys(expected).sort());
+    const added = ADDED_SINCE[generation] ?? {};
+    for (const [table, rows] of Object.entries(added))
+      expect({ table, rows: rebuilt[table] }).toEqual({ table, rows });
+    expect(Object.keys(rebuilt).sort()).toEqual([...Object.keys(expected), ...Object.keys(added)].sort());
   });
 });

@@ -312,6 +312,29 @@ export function chargerRoutes(deps: {
       },
     );
 
+    app.get<{ Params: { id: string } }>(
+      '/chargers/:id/device-model',
+      {
+        onRequest: read,
+        schema: {
+          tags: ['chargers'],
+          description:
+            "The charger's device model as its reports (NotifyReport) and events (NotifyEvent) left it: one entry per variable of a component, its attributes by type (Actual, Target, MinSet, MaxSet), what it may hold, and the latest change or problem told of it.",
+          params: chargerIdParams,
+          response: { 200: { type: 'array', items: deviceVariableView }, ...failures(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        await visibleCharger(request, request.params.id);
+        const { rows } = await deps.pool.query<DeviceVariableRow>(
+          `SELECT * FROM device_variables WHERE charger_id = $1
+            ORDER BY component, component_instance, evse_id, connector_id, variable, variable_instance`,
+          [request.params.id],
+        );
+        return rows.map(viewOfDeviceVariable);
+      },
+    );
+
     const change = (
       path: string,
       command: (body: Record<string, unknown>) => RegistryCommand,
@@ -364,5 +387,54 @@ export function chargerRoutes(deps: {
         properties: { password: { type: 'string', minLength: 8, maxLength: 64 } },
       },
     );
+  };
+}
+
+interface DeviceVariableRow {
+  component: string;
+  component_instance: string;
+  evse_id: number;
+  connector_id: number;
+  variable: string;
+  variable_instance: string;
+  attributes: Record<string, unknown>;
+  characteristics: Record<string, unknown> | null;
+  reported_at: Date | null;
+  last_event: Record<string, unknown> | null;
+  changed_at: Date | null;
+}
+
+const deviceVariableView = {
+  type: 'object',
+  required: ['component', 'variable', 'attributes'],
+  properties: {
+    component: { type: 'string' },
+    componentInstance: { type: 'string' },
+    evseId: { type: 'integer' },
+    connectorId: { type: 'integer' },
+    variable: { type: 'string' },
+    variableInstance: { type: 'string' },
+    attributes: { type: 'object', additionalProperties: true },
+    characteristics: { type: 'object', additionalProperties: true },
+    reportedAt: { type: 'string' },
+    lastEvent: { type: 'object', additionalProperties: true },
+    changedAt: { type: 'string' },
+  },
+} as const;
+
+/** A device variable as the API shows it: the parts its reference left out stay out. */
+function viewOfDeviceVariable(row: DeviceVariableRow) {
+  return {
+    component: row.component,
+    ...(row.component_instance ? { componentInstance: row.component_instance } : {}),
+    ...(row.evse_id ? { evseId: row.evse_id } : {}),
+    ...(row.connector_id ? { connectorId: row.connector_id } : {}),
+    variable: row.variable,
+    ...(row.variable_instance ? { variableInstance: row.variable_instance } : {}),
+    attributes: row.attributes,
+    ...(row.characteristics ? { characteristics: row.characteristics } : {}),
+    ...(row.reported_at ? { reportedAt: row.reported_at.toISOString() } : {}),
+    ...(row.last_event ? { lastEvent: row.last_event } : {}),
+    ...(row.changed_at ? { changedAt: row.changed_at.toISOString() } : {}),
   };
 }

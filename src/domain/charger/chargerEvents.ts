@@ -1,6 +1,7 @@
 import type { FileEvent } from '../files/fileEvents.js';
 import type { CommandOutcomeEvent } from './commands/commandOutcomeEvents.js';
 import type { CommandRecordEvent } from './commands/commandRecords.js';
+import type { DeviceModelEvent } from './deviceModel/deviceModelEvents.js';
 import type { RegistryEvent } from './registry/registryEvents.js';
 import type { TransactionEvent } from './transactions/transactionEvents.js';
 
@@ -113,7 +114,8 @@ export type ChargingEvent =
       };
     }
   | TransactionEvent
-  | CommandOutcomeEvent;
+  | CommandOutcomeEvent
+  | DeviceModelEvent;
 
 /** Everything written to a charger's stream, charger-{identity}: its facts, its registry's, and the records of commands sent to it. */
 export type ChargerStreamEvent =

@@ -261,6 +261,9 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     case 'CommandRequested':
     case 'CommandCompleted':
     case 'DiagnosticsUploaded':
+    // the device model is the read models'
+    case 'DeviceModelReported':
+    case 'DeviceEventsNotified':
       return state;
     default:
       return notCharging(charging, state);

@@ -10,6 +10,7 @@ import type {
   DataTransferStatus,
 } from './chargerEvents.js';
 import { type ChargerState, connectorKey, tenantOf } from './chargerState.js';
+import type { DeviceModelEvent } from './deviceModel/deviceModelEvents.js';
 import {
   decideTransaction,
   type TransactionCommand,
@@ -34,6 +35,8 @@ export type ChargerCommand =
   | { type: 'ReportLogStatus'; status: string; requestId?: number }
   | { type: 'ReportSecurityEvent'; eventType: string; chargerTime: string; techInfo?: string }
   | { type: 'RequestCertificateSigning'; csr: string; certificateType?: string }
+  | ({ type: 'ReportDeviceModel' } & Extract<DeviceModelEvent, { type: 'DeviceModelReported' }>['data'])
+  | ({ type: 'NotifyDeviceEvents' } & Extract<DeviceModelEvent, { type: 'DeviceEventsNotified' }>['data'])
   /** the token as its stream has it (undefined: unknown), looked up before deciding */
   | { type: 'AuthorizeToken'; idTag: string; token: Token | undefined }
   | TransactionCommand;
@@ -158,6 +161,14 @@ export function decideCharger(
     case 'ReportSecurityEvent': {
       const { type: _type, ...data } = command;
       return acknowledge({ type: 'SecurityEventReported', data });
+    }
+    case 'ReportDeviceModel': {
+      const { type: _type, ...data } = command;
+      return acknowledge({ type: 'DeviceModelReported', data });
+    }
+    case 'NotifyDeviceEvents': {
+      const { type: _type, ...data } = command;
+      return acknowledge({ type: 'DeviceEventsNotified', data });
     }
     case 'AuthorizeToken': {
       const { status, reason, ...details } = authorizeTokenFor(

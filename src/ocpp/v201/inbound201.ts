@@ -1,5 +1,6 @@
 import type { Availability } from '../../domain/charger/chargerEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
+import { notifyEvent201, notifyReport201 } from './deviceModel201.js';
 import { transactionEvent201 } from './transactionEvent201.js';
 
 type Modem = { iccid?: string; imsi?: string };
@@ -16,6 +17,8 @@ export const inbound201: Record<string, InboundTranslator> = {
   ...sharedReports,
   FirmwareStatusNotification: firmwareStatus(false),
   TransactionEvent: transactionEvent201,
+  NotifyReport: notifyReport201,
+  NotifyEvent: notifyEvent201,
   Authorize: {
     toCommand: (request) => ({
       type: 'AuthorizeToken',

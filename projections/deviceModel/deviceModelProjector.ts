@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import type { DeviceVariableRef } from '../../src/domain/charger/deviceModel/deviceModelEvents.js';
+import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
+import { loadMigrations } from '../../src/store/postgres/migrate.js';
+import { eachEvent, type Projector } from '../projector.js';
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+const keyOf = (chargerId: string, ref: DeviceVariableRef) => [
+  chargerId,
+  ref.component,
+  ref.componentInstance ?? '',
+  ref.evseId ?? 0,
+  ref.connectorId ?? 0,
+  ref.variable,
+  ref.variableInstance ?? '',
+];
+
+const KEY_COLUMNS =
+  'charger_id, component, component_instance, evse_id, connector_id, variable, variable_instance';
+
+/**
+ * Each charger's device model, as its reports leave it (a report adds and updates variables; a
+ * variable it no longer names stays until reported again) with the latest change or problem it
+ * told of each variable (NotifyEvent's actual value becomes the Actual attribute's value).
+ */
+export async function deviceModelProjector(): Promise<Projector> {
+  return {
+    name: 'device_model',
+    streamPrefix: 'charger-',
+    eventTypes: new Set(['DeviceModelReported', 'DeviceEventsNotified']),
+    migrations: await loadMigrations(MIGRATIONS),
+    apply: eachEvent(async (event, tx) => {
+      const chargerId = chargerIdOf(event.streamId);
+      const at = receivedAtOf(event);
+      const fact = { type: event.type, data: event.data } as ChargingEvent;
+      if (fact.type === 'DeviceModelReported') {
+        for (const variable of fact.data.variables) {
+          const attributes = Object.fromEntries(
+            variable.attributes.map(({ type, ...attribute }) => [type, attribute]),
+          );
+          await tx.query(
+            `INSERT INTO device_variables (${KEY_COLUMNS}, attributes, characteristics, reported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+               attributes = device_variables.attributes || EXCLUDED.attributes,
+               characteristics = coalesce(EXCLUDED.characteristics, device_variables.characteristics),
+               reported_at = EXCLUDED.reported_at`,
+            [
+              ...keyOf(chargerId, variable),
+              JSON.stringify(attributes),
+              variable.characteristics ? JSON.stringify(variable.characteristics) : null,
+              at,
+            ],
+          );
+        }
+        return;
+      }
+      if (fact.type !== 'DeviceEventsNotified') return;
+      for (const reported of fact.data.events) {
+        await tx.query(
+          `INSERT INTO device_variables (${KEY_COLUMNS}, attributes, last_event, changed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_build_object('Actual', jsonb_build_object('value', $8::text)), $9, $10)
+           ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+             attributes = device_variables.attributes || jsonb_build_object('Actual',
+               coalesce(device_variables.attributes -> 'Actual', '{}'::jsonb) || jsonb_build_object('value', $8::text)),
+             last_event = EXCLUDED.last_event,
+             changed_at = EXCLUDED.changed_at`,
+          [...keyOf(chargerId, reported), reported.actualValue, JSON.stringify(reported), at],
+        );
+      }
+    }),
+  };
+}

@@ -1,0 +1,111 @@
+import type {
+  DeviceEventReport,
+  DeviceVariableRef,
+  ReportedVariable,
+} from '../../domain/charger/deviceModel/deviceModelEvents.js';
+import { defined } from '../commands/commandTable.js';
+import type { InboundTranslator } from '../inboundTranslator.js';
+
+/** 2.0.1's ComponentType and VariableType, as NotifyReport and NotifyEvent carry them. */
+interface Component201 {
+  name: string;
+  instance?: string;
+  evse?: { id: number; connectorId?: number };
+}
+interface Variable201 {
+  name: string;
+  instance?: string;
+}
+interface ReportData201 {
+  component: Component201;
+  variable: Variable201;
+  variableAttribute: Array<{
+    type?: string;
+    value?: string;
+    mutability?: string;
+    persistent?: boolean;
+    constant?: boolean;
+  }>;
+  variableCharacteristics?: {
+    dataType: string;
+    unit?: string;
+    minLimit?: number;
+    maxLimit?: number;
+    valuesList?: string;
+    supportsMonitoring: boolean;
+  };
+}
+interface EventData201 {
+  eventId: number;
+  timestamp: string;
+  trigger: string;
+  cause?: number;
+  actualValue: string;
+  techCode?: string;
+  techInfo?: string;
+  cleared?: boolean;
+  transactionId?: string;
+  variableMonitoringId?: number;
+  eventNotificationType: string;
+  component: Component201;
+  variable: Variable201;
+}
+
+const refOf = (component: Component201, variable: Variable201): DeviceVariableRef =>
+  defined({
+    component: component.name,
+    componentInstance: component.instance,
+    evseId: component.evse?.id,
+    connectorId: component.evse?.connectorId,
+    variable: variable.name,
+    variableInstance: variable.instance,
+  });
+
+const reportedVariable = (data: ReportData201): ReportedVariable => ({
+  ...refOf(data.component, data.variable),
+  attributes: data.variableAttribute.map((attribute) =>
+    defined({ ...attribute, type: attribute.type ?? 'Actual' }),
+  ),
+  ...(data.variableCharacteristics ? { characteristics: defined(data.variableCharacteristics) } : {}),
+});
+
+const deviceEvent = (data: EventData201): DeviceEventReport =>
+  defined({
+    ...refOf(data.component, data.variable),
+    eventId: data.eventId,
+    chargerTime: data.timestamp,
+    trigger: data.trigger,
+    actualValue: data.actualValue,
+    cause: data.cause,
+    techCode: data.techCode,
+    techInfo: data.techInfo,
+    cleared: data.cleared,
+    transactionKey: data.transactionId,
+    notificationType: data.eventNotificationType,
+    monitorId: data.variableMonitoringId,
+  });
+
+/** NotifyReport: one part of the device model the charger reports (asked for by GetBaseReport/GetReport). */
+export const notifyReport201: InboundTranslator = {
+  toCommand: (request) => ({
+    type: 'ReportDeviceModel',
+    requestId: Number(request.requestId),
+    seqNo: Number(request.seqNo),
+    more: request.tbc === true,
+    generatedAt: String(request.generatedAt),
+    variables: ((request.reportData as ReportData201[] | undefined) ?? []).map(reportedVariable),
+  }),
+  toReply: () => ({}),
+};
+
+/** NotifyEvent: changes and problems of the device model, as they happen (and at boot). */
+export const notifyEvent201: InboundTranslator = {
+  toCommand: (request) => ({
+    type: 'NotifyDeviceEvents',
+    seqNo: Number(request.seqNo),
+    more: request.tbc === true,
+    generatedAt: String(request.generatedAt),
+    events: ((request.eventData as EventData201[] | undefined) ?? []).map(deviceEvent),
+  }),
+  toReply: () => ({}),
+};
