@@ -1,18 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import type { CommandOutcomeEvent } from '../../src/domain/charger/commands/commandOutcomeEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import { eachEvent, type Projector } from '../projector.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Reservations: made and cancelled as chargers accepted it, used by a start. */
+/** Reservations: made and cancelled as chargers accepted it, used by a start, ended on the charger's side. */
 export async function reservationsProjector(): Promise<Projector> {
   return {
     name: 'reservations',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['ReservationMade', 'ReservationCancelled', 'TransactionStarted']),
+    eventTypes: new Set([
+      'ReservationMade',
+      'ReservationCancelled',
+      'ReservationEnded',
+      'TransactionStarted',
+    ]),
     migrations: await loadMigrations(MIGRATIONS),
     apply: eachEvent(async (event, tx) => {
       const chargerId = chargerIdOf(event.streamId);
@@ -30,7 +34,16 @@ export async function reservationsProjector(): Promise<Projector> {
         );
         return;
       }
-      const fact = { type: event.type, data: event.data } as CommandOutcomeEvent;
+      const fact = { type: event.type, data: event.data } as ChargingEvent;
+      if (fact.type === 'ReservationEnded') {
+        // the charger ended it on its side: it expired there, or was removed
+        await tx.query(
+          `UPDATE reservations SET status = $3, updated_at = $4
+           WHERE charger_id = $1 AND reservation_id = $2 AND status = 'active'`,
+          [chargerId, fact.data.reservationId, fact.data.reason === 'expired' ? 'expired' : 'cancelled', at],
+        );
+        return;
+      }
       if (fact.type === 'ReservationMade') {
         const { reservationId, evseId, idTag, expiresAt } = fact.data;
         await tx.query(

@@ -139,6 +139,55 @@ describe('charger decisions', () => {
       });
   });
 
+  it('a request for a service Ampledger does not run yet is turned down with why, and recorded', () => {
+    given(registered, approved)
+      .when({ type: 'RequestCertificateStatus', request: { serialNumber: '01' } })
+      .thenExpect({
+        events: [
+          {
+            type: 'CertificateStatusRequested',
+            data: {
+              request: { serialNumber: '01' },
+              decision: { status: 'Failed', reason: 'no OCSP responder is configured' },
+            },
+          },
+        ],
+        reply: { type: 'ServiceDecision', status: 'Failed', reason: 'no OCSP responder is configured' },
+      });
+    given(registered, approved)
+      .when({ type: 'ReportEVChargingNeeds', evseId: 1, needs: { requestedEnergyTransfer: 'DC' } })
+      .thenExpect({
+        events: [
+          {
+            type: 'EVChargingNeedsReported',
+            data: {
+              evseId: 1,
+              needs: { requestedEnergyTransfer: 'DC' },
+              decision: {
+                status: 'Rejected',
+                reason: 'no smart charging service computes schedules for EVs yet',
+              },
+            },
+          },
+        ],
+        reply: {
+          type: 'ServiceDecision',
+          status: 'Rejected',
+          reason: 'no smart charging service computes schedules for EVs yet',
+        },
+      });
+    const report = {
+      type: 'ReservationEnded' as const,
+      data: { reservationId: 3, reason: 'expired' as const },
+    };
+    given(registered, approved)
+      .when({ type: 'RecordReport', report })
+      .thenExpect({
+        events: [report],
+        reply: { type: 'Acknowledged' },
+      });
+  });
+
   it('a firmware status that is a failure raises an alert beside the report; progress does not', () => {
     for (const status of ['DownloadFailed', 'InstallationFailed', 'InvalidSignature']) {
       given(registered)

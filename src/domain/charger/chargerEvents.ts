@@ -3,6 +3,7 @@ import type { CommandOutcomeEvent } from './commands/commandOutcomeEvents.js';
 import type { CommandRecordEvent } from './commands/commandRecords.js';
 import type { DeviceModelEvent } from './deviceModel/deviceModelEvents.js';
 import type { RegistryEvent } from './registry/registryEvents.js';
+import type { ChargerReportEvent, ServiceRequestEvent } from './reports/chargerReportEvents.js';
 import type { TransactionEvent } from './transactions/transactionEvents.js';
 
 /** Charging facts in the charger's stream, charger-{identity}: past tense, version-agnostic. */
@@ -115,7 +116,9 @@ export type ChargingEvent =
     }
   | TransactionEvent
   | CommandOutcomeEvent
-  | DeviceModelEvent;
+  | DeviceModelEvent
+  | ChargerReportEvent
+  | ServiceRequestEvent;
 
 /** Everything written to a charger's stream, charger-{identity}: its facts, its registry's, and the records of commands sent to it. */
 export type ChargerStreamEvent =

@@ -264,6 +264,19 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     // the device model is the read models'
     case 'DeviceModelReported':
     case 'DeviceEventsNotified':
+    // reports for the record, and requests for services
+    case 'ReservationEnded':
+    case 'DeviceMonitorsReported':
+    case 'FirmwarePublishStatusReported':
+    case 'CustomerInformationReported':
+    case 'DisplayMessagesReported':
+    case 'ChargingProfilesReported':
+    case 'ChargingLimitSet':
+    case 'ChargingLimitCleared':
+    case 'EVChargingScheduleReported':
+    case 'EVChargingNeedsReported':
+    case 'CertificateStatusRequested':
+    case 'EVCertificateRequested':
       return state;
     default:
       return notCharging(charging, state);

@@ -11,6 +11,7 @@ import type {
 } from './chargerEvents.js';
 import { type ChargerState, connectorKey, tenantOf } from './chargerState.js';
 import type { DeviceModelEvent } from './deviceModel/deviceModelEvents.js';
+import type { ChargerReportEvent } from './reports/chargerReportEvents.js';
 import {
   decideTransaction,
   type TransactionCommand,
@@ -37,6 +38,16 @@ export type ChargerCommand =
   | { type: 'RequestCertificateSigning'; csr: string; certificateType?: string }
   | ({ type: 'ReportDeviceModel' } & Extract<DeviceModelEvent, { type: 'DeviceModelReported' }>['data'])
   | ({ type: 'NotifyDeviceEvents' } & Extract<DeviceModelEvent, { type: 'DeviceEventsNotified' }>['data'])
+  /** a report the charger makes for the record */
+  | { type: 'RecordReport'; report: ChargerReportEvent }
+  | {
+      type: 'ReportEVChargingNeeds';
+      evseId: number;
+      needs: Record<string, unknown>;
+      maxScheduleTuples?: number;
+    }
+  | { type: 'RequestCertificateStatus'; request: Record<string, unknown> }
+  | { type: 'RequestEVCertificate'; schemaVersion: string; action: string; exiRequest: string }
   /** the token as its stream has it (undefined: unknown), looked up before deciding */
   | { type: 'AuthorizeToken'; idTag: string; token: Token | undefined }
   | TransactionCommand;
@@ -58,7 +69,9 @@ export type ChargerReply =
   | { type: 'SigningDecision'; status: 'Accepted' | 'Rejected' }
   | { type: 'AuthorizationDecision'; status: AuthorizationStatus; expiryDate?: string; parentIdTag?: string }
   | TransactionReply
-  | { type: 'Acknowledged' };
+  | { type: 'Acknowledged' }
+  /** a request Ampledger cannot serve yet, and why */
+  | { type: 'ServiceDecision'; status: 'Rejected' | 'Failed'; reason: string };
 
 export interface ChargerDecision {
   events: ChargingEvent[];
@@ -68,6 +81,11 @@ export interface ChargerDecision {
 }
 
 /** Two reports of one change this close together are a vendor's echo, not two changes. */
+
+/** Why a request for a service Ampledger does not run yet is turned down (issue 16 wires them). */
+const NO_SMART_CHARGING = 'no smart charging service computes schedules for EVs yet';
+const NO_OCSP_RESPONDER = 'no OCSP responder is configured';
+const NO_CONTRACT_SERVICE = 'no ISO 15118 contract certificate service is configured';
 
 const acknowledge = (event: ChargingEvent): { events: ChargingEvent[]; reply: ChargerReply } => ({
   events: [event],
@@ -169,6 +187,31 @@ export function decideCharger(
     case 'NotifyDeviceEvents': {
       const { type: _type, ...data } = command;
       return acknowledge({ type: 'DeviceEventsNotified', data });
+    }
+    case 'RecordReport':
+      return acknowledge(command.report);
+    case 'ReportEVChargingNeeds': {
+      const { type: _type, ...data } = command;
+      const decision = { status: 'Rejected' as const, reason: NO_SMART_CHARGING };
+      return {
+        events: [{ type: 'EVChargingNeedsReported', data: { ...data, decision } }],
+        reply: { type: 'ServiceDecision', ...decision },
+      };
+    }
+    case 'RequestCertificateStatus': {
+      const decision = { status: 'Failed' as const, reason: NO_OCSP_RESPONDER };
+      return {
+        events: [{ type: 'CertificateStatusRequested', data: { request: command.request, decision } }],
+        reply: { type: 'ServiceDecision', ...decision },
+      };
+    }
+    case 'RequestEVCertificate': {
+      const { type: _type, ...data } = command;
+      const decision = { status: 'Failed' as const, reason: NO_CONTRACT_SERVICE };
+      return {
+        events: [{ type: 'EVCertificateRequested', data: { ...data, decision } }],
+        reply: { type: 'ServiceDecision', ...decision },
+      };
     }
     case 'AuthorizeToken': {
       const { status, reason, ...details } = authorizeTokenFor(

@@ -51,7 +51,7 @@ interface EventData201 {
   variable: Variable201;
 }
 
-const refOf = (component: Component201, variable: Variable201): DeviceVariableRef =>
+export const refOf = (component: Component201, variable: Variable201): DeviceVariableRef =>
   defined({
     component: component.name,
     componentInstance: component.instance,

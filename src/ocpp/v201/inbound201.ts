@@ -1,6 +1,7 @@
 import type { Availability } from '../../domain/charger/chargerEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
 import { notifyEvent201, notifyReport201 } from './deviceModel201.js';
+import { reports201 } from './reports201.js';
 import { transactionEvent201 } from './transactionEvent201.js';
 
 type Modem = { iccid?: string; imsi?: string };
@@ -19,6 +20,7 @@ export const inbound201: Record<string, InboundTranslator> = {
   TransactionEvent: transactionEvent201,
   NotifyReport: notifyReport201,
   NotifyEvent: notifyEvent201,
+  ...reports201,
   Authorize: {
     toCommand: (request) => ({
       type: 'AuthorizeToken',

@@ -15,7 +15,7 @@ type SampledValue201 = {
 type MeterValue201 = { timestamp: string; sampledValue: SampledValue201[] };
 
 /** 2.x samples: numbers with a unit and a power-of-ten multiplier (the domain reads both). */
-const samples201 = (meterValues: unknown): RawMeterSample[] =>
+export const samples201 = (meterValues: unknown): RawMeterSample[] =>
   ((meterValues as MeterValue201[] | undefined) ?? []).map((meterValue) => ({
     chargerTime: meterValue.timestamp,
     values: meterValue.sampledValue.map((sampled) => ({
