@@ -2,6 +2,7 @@ import type {
   DeviceEventReport,
   DeviceVariableRef,
   ReportedVariable,
+  VariableCharacteristics,
 } from '../../domain/charger/deviceModel/deviceModelEvents.js';
 import { defined } from '../commands/commandTable.js';
 import type { InboundTranslator } from '../inboundTranslator.js';
@@ -26,14 +27,8 @@ interface ReportData201 {
     persistent?: boolean;
     constant?: boolean;
   }>;
-  variableCharacteristics?: {
-    dataType: string;
-    unit?: string;
-    minLimit?: number;
-    maxLimit?: number;
-    valuesList?: string;
-    supportsMonitoring: boolean;
-  };
+  /** 2.0.1's VariableCharacteristicsType has our fields' names and meanings */
+  variableCharacteristics?: VariableCharacteristics;
 }
 interface EventData201 {
   eventId: number;
@@ -66,7 +61,7 @@ const reportedVariable = (data: ReportData201): ReportedVariable => ({
   attributes: data.variableAttribute.map((attribute) =>
     defined({ ...attribute, type: attribute.type ?? 'Actual' }),
   ),
-  ...(data.variableCharacteristics ? { characteristics: defined(data.variableCharacteristics) } : {}),
+  ...(data.variableCharacteristics ? { characteristics: data.variableCharacteristics } : {}),
 });
 
 const deviceEvent = (data: EventData201): DeviceEventReport =>
