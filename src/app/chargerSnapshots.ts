@@ -4,6 +4,7 @@ import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import { receivedAtOf } from '../domain/eventMetadata.js';
 import { StreamNotFound } from '../store/errors.js';
 import type { EventStore, ExpectedRevision } from '../store/eventStore.js';
+import { eventsAfter } from './decideLoop.js';
 
 /**
  * Snapshots of the charger decider's state (ARCHITECTURE §3, large streams): a charger beats for
@@ -50,17 +51,7 @@ export async function catchUpCharger(
   identity: string,
   loaded: LoadedCharger,
 ): Promise<LoadedCharger> {
-  const from = typeof loaded.revision === 'bigint' ? loaded.revision + 1n : undefined;
-  let events: Awaited<ReturnType<EventStore['readStream']>>;
-  try {
-    events = await store.readStream(
-      chargerStream(identity),
-      from === undefined ? {} : { fromRevision: from },
-    );
-  } catch (error) {
-    if (!(error instanceof StreamNotFound)) throw error;
-    events = [];
-  }
+  const events = await eventsAfter(store, chargerStream(identity), loaded.revision);
   let { state, revision } = loaded;
   for (const event of events) {
     // what the store holds is what was appended: the charger stream's event types (upcast when read)

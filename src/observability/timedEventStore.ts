@@ -1,9 +1,15 @@
 import type { Histogram } from 'prom-client';
-import type { AppendOptions, AppendResult, EventStore, NewEvent } from '../store/eventStore.js';
+import {
+  type AppendOptions,
+  type AppendResult,
+  decoratedStore,
+  type EventStore,
+  type NewEvent,
+} from '../store/eventStore.js';
 
 /** An event store whose appends are timed into a histogram; everything else passes through. */
 export function timedEventStore(store: EventStore, appendSeconds: Histogram): EventStore {
-  return {
+  return decoratedStore(store, {
     append: async (
       streamId: string,
       events: readonly NewEvent[],
@@ -16,10 +22,5 @@ export function timedEventStore(store: EventStore, appendSeconds: Histogram): Ev
         stop();
       }
     },
-    readStream: (streamId, options) => store.readStream(streamId, options),
-    readAll: (options) => store.readAll(options),
-    subscribe: (options) => store.subscribe(options),
-    headCheckpoint: (options) => store.headCheckpoint(options),
-    close: () => store.close(),
-  };
+  });
 }

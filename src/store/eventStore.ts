@@ -108,3 +108,19 @@ export function decodeCheckpoint(checkpoint: Checkpoint): [bigint, bigint] {
 export function isCheckpoint(value: unknown): value is Checkpoint {
   return typeof value === 'string' && /^\d{20}:\d{20}$/.test(value);
 }
+
+/**
+ * A store that hands every call to `store`, with some methods of its own: the base of a
+ * decorator (timing, schema checks, upcasting) that changes one or two of them.
+ */
+export function decoratedStore(store: EventStore, own: Partial<EventStore>): EventStore {
+  return {
+    append: (streamId, events, options) => store.append(streamId, events, options),
+    readStream: (streamId, options) => store.readStream(streamId, options),
+    readAll: (options) => store.readAll(options),
+    subscribe: (options) => store.subscribe(options),
+    headCheckpoint: (options) => store.headCheckpoint(options),
+    close: () => store.close(),
+    ...own,
+  };
+}

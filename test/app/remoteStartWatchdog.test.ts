@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RemoteStartWatchdog } from '../../src/app/remoteStartWatchdog.js';
-import type { EventStore } from '../../src/store/eventStore.js';
+import { decoratedStore, type EventStore } from '../../src/store/eventStore.js';
 import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 
 const REQUESTED = '2026-11-22T10:00:00.000Z';
@@ -93,13 +93,7 @@ describe('the remote start watchdog', () => {
       expectedRevision: 'any',
     });
     let raced = false;
-    const racing: EventStore = {
-      ...log,
-      readStream: (...args) => log.readStream(...args),
-      headCheckpoint: (...args) => log.headCheckpoint(...args),
-      readAll: (...args) => log.readAll(...args),
-      subscribe: (...args) => log.subscribe(...args),
-      close: () => log.close(),
+    const racing = decoratedStore(log, {
       async append(streamId, events, options) {
         if (!raced) {
           raced = true;
@@ -107,7 +101,7 @@ describe('the remote start watchdog', () => {
         }
         return log.append(streamId, events, options);
       },
-    };
+    });
     expect(await watched(racing, log)).toEqual([
       'RemoteStartAccepted',
       'HeartbeatReceived',

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '../eventStore.js';
+import { decoratedStore, type EventStore, type RecordedEvent } from '../eventStore.js';
 
 /**
  * Turns an event stored by an earlier version of the code into the shape the code reads now (or
@@ -18,8 +18,7 @@ export const upcastersInTurn =
  * code shapes it, whichever version wrote it (ARCHITECTURE §4). Appends pass through.
  */
 export function upcastingEventStore(store: EventStore, upcast: Upcaster): EventStore {
-  return {
-    append: (streamId, events, options) => store.append(streamId, events, options),
+  return decoratedStore(store, {
     readStream: async (streamId, options) => (await store.readStream(streamId, options)).map(upcast),
     readAll: async (options) => (await store.readAll(options)).map(upcast),
     subscribe: (options) => ({
@@ -27,7 +26,5 @@ export function upcastingEventStore(store: EventStore, upcast: Upcaster): EventS
         for await (const event of store.subscribe(options)) yield upcast(event);
       },
     }),
-    headCheckpoint: (options) => store.headCheckpoint(options),
-    close: () => store.close(),
-  };
+  });
 }

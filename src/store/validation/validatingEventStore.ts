@@ -1,5 +1,5 @@
 import { InvalidAppend } from '../errors.js';
-import type { EventStore, NewEvent } from '../eventStore.js';
+import { decoratedStore, type EventStore, type NewEvent } from '../eventStore.js';
 
 /** What a store must know of event types to check an append. */
 export interface EventTypeRules {
@@ -15,7 +15,7 @@ export interface EventTypeRules {
  * Reads pass through.
  */
 export function validatingEventStore(store: EventStore, rules: EventTypeRules): EventStore {
-  return {
+  return decoratedStore(store, {
     append: async (streamId, events, options) => {
       const checked = events.map((event, index): NewEvent => {
         const schemaVersion = event.schemaVersion ?? rules.currentVersion(event.type) ?? 1;
@@ -25,10 +25,5 @@ export function validatingEventStore(store: EventStore, rules: EventTypeRules): 
       });
       return store.append(streamId, checked, options);
     },
-    readStream: (streamId, options) => store.readStream(streamId, options),
-    readAll: (options) => store.readAll(options),
-    subscribe: (options) => store.subscribe(options),
-    headCheckpoint: (options) => store.headCheckpoint(options),
-    close: () => store.close(),
-  };
+  });
 }
