@@ -2,6 +2,7 @@ import type { Tariff } from '../src/policies/tariff.js';
 import { apiTokensProjector } from './apiTokens/apiTokensProjector.js';
 import { authorizationLogProjector } from './authorizationLog/authorizationLogProjector.js';
 import { cdrsProjector } from './cdrs/cdrsProjector.js';
+import { chargerCertificatesProjector } from './chargerCertificates/chargerCertificatesProjector.js';
 import { chargerRegistryProjector } from './chargerRegistry/chargerRegistryProjector.js';
 import { chargingProfilesProjector } from './chargingProfiles/chargingProfilesProjector.js';
 import { connectorStatusProjector } from './connectorStatus/connectorStatusProjector.js';
@@ -33,6 +34,7 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   local_lists: () => localListsProjector(),
   firmware_updates: () => firmwareUpdatesProjector(),
   device_model: () => deviceModelProjector(),
+  charger_certificates: () => chargerCertificatesProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

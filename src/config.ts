@@ -41,6 +41,14 @@ export interface Config {
   firmwareMaxBytes: number;
   /** a charger silent for this long (no heartbeat or other frame) is stale on the console */
   staleAfterSeconds: number;
+  /** the CA that signs chargers' CSRs: CA_CERT/CA_KEY, or one made under DATA_DIR/ca */
+  certificates: {
+    caCertFile?: string;
+    caKeyFile?: string;
+    /** the operator's organization name: a charger's CSR must carry it (O) when set */
+    organization?: string;
+    validityDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -119,10 +127,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let tls: Config['tls'];
   if (certFile || keyFile || tlsPort) {
     if (!certFile || !keyFile) problems.push('TLS_CERT and TLS_KEY must be set together');
-    else tls = { port: integer('TLS_PORT', 8443, 1, 65535), certFile, keyFile, caFile: value('TLS_CA') };
+    else tls = { port: integer('TLS_PORT', 8443, 0, 65535), certFile, keyFile, caFile: value('TLS_CA') };
   } else if (value('TLS_CA')) {
     problems.push('TLS_CA needs TLS_CERT and TLS_KEY');
   }
+
+  const caCertFile = value('CA_CERT');
+  const caKeyFile = value('CA_KEY');
+  if ((caCertFile === undefined) !== (caKeyFile === undefined))
+    problems.push('CA_CERT and CA_KEY must be set together');
 
   const config: Config = {
     port: integer('PORT', 8080, 0, 65535),
@@ -151,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fileUrlSecret,
     firmwareMaxBytes: integer('FIRMWARE_MAX_MB', 512, 1, 8_192) * 1024 * 1024,
     staleAfterSeconds: integer('STALE_AFTER', 600, 10, 7 * 86_400),
+    certificates: {
+      ...(caCertFile && caKeyFile ? { caCertFile, caKeyFile } : {}),
+      ...(value('CPO_NAME') ? { organization: value('CPO_NAME') } : {}),
+      validityDays: integer('CERTIFICATE_VALIDITY_DAYS', 365, 1, 3_650),
+    },
     inboundRate: {
       perSecond: integer('OCPP_CALLS_PER_SECOND', 20, 1, 100_000),
       burst: integer('OCPP_CALL_BURST', 50, 1, 100_000),

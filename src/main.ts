@@ -34,6 +34,7 @@ import { SchemaRegistry } from './ocpp/rpc/schemaRegistry.js';
 import type { OcppVersion } from './ocpp/versions.js';
 import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
+import { startCertificates } from './wiring/certificatesStep.js';
 import { startCommands } from './wiring/commandsStep.js';
 import { startGateway } from './wiring/gatewayStep.js';
 import { startReadModels } from './wiring/readModelsStep.js';
@@ -44,6 +45,8 @@ const LISTEN_BACKLOG = 4_096;
 export interface RunningAmpledger {
   /** http://127.0.0.1:PORT */
   url: string;
+  /** wss://127.0.0.1:TLS_PORT/ocpp, when TLS is configured */
+  tlsUrl?: string;
   eventStore: EventStore;
   /** the read models' database, and each read model's projection */
   readModels: pg.Pool;
@@ -106,7 +109,10 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
     ];
     const http = buildHttpServer({ logger, health: healthChecks });
-    const tlsServer = config.tls ? await createTlsListener(config.tls) : undefined;
+    const certificates = await startCertificates({ config, eventStore, nodeId, clock, logger, stops });
+    const tlsServer = config.tls
+      ? await createTlsListener(config.tls, certificates.authority.certificate)
+      : undefined;
     const { gateway, router, redis } = await startGateway({
       config,
       eventStore,
@@ -115,6 +121,11 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
       registry,
       tokens,
+      certificates: {
+        read: (csr) => certificates.authority.read(csr),
+        ...(config.certificates.organization ? { organization: config.certificates.organization } : {}),
+      },
+      afterAnswer: (session, answered) => certificates.issuance.afterAnswer(session.identity, answered),
       metrics,
       nodeId,
       clock,
@@ -134,6 +145,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       logger,
       stops,
     });
+    certificates.deliverWith(commands);
     gatewayForMetrics = gateway;
     projectionsForMetrics = projections;
     http.get('/metrics', async (_request, reply) =>
@@ -155,6 +167,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     await registerOperatorApi(http, {
       live,
       staleAfterSeconds: config.staleAfterSeconds,
+      certificateAuthority: () => certificates.authority.describe(),
       authenticator: new Authenticator(readModels, config.adminToken),
       pool: readModels,
       registry,
@@ -198,6 +211,9 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       await once(tlsServer, 'listening');
       stops.push(() => new Promise<void>((done) => tlsServer.close(() => done())));
     }
+    const tlsAddress = tlsServer?.address();
+    const tlsUrl =
+      typeof tlsAddress === 'object' && tlsAddress ? `wss://127.0.0.1:${tlsAddress.port}/ocpp` : undefined;
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://127.0.0.1:${port}`;
@@ -215,6 +231,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       readModels,
       projections,
       stop,
+      ...(tlsUrl ? { tlsUrl } : {}),
       ...(firstAdminToken ? { firstAdminToken } : {}),
     };
   } catch (error) {
@@ -224,8 +241,12 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
 }
 
 /** The wss:// listener: TLS 1.2 or newer; a client certificate is asked for (and checked per charger) when TLS_CA is set. */
-async function createTlsListener(tls: NonNullable<Config['tls']>): Promise<HttpsServer> {
-  const [cert, key, ca] = await Promise.all([
+/**
+ * The chargers' wss:// listener. Client certificates (security profile 3) are trusted when TLS_CA
+ * or Ampledger's own CA (the one that signs chargers' CSRs) issued them.
+ */
+async function createTlsListener(tls: NonNullable<Config['tls']>, ownCa: string): Promise<HttpsServer> {
+  const [cert, key, configuredCa] = await Promise.all([
     readFile(tls.certFile),
     readFile(tls.keyFile),
     tls.caFile ? readFile(tls.caFile) : undefined,
@@ -233,7 +254,8 @@ async function createTlsListener(tls: NonNullable<Config['tls']>): Promise<Https
   const server = createHttpsServer({
     cert,
     key,
-    ...(ca ? { ca, requestCert: true } : {}),
+    ca: [...(configuredCa ? [configuredCa.toString('utf8')] : []), ownCa],
+    requestCert: true,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
   });

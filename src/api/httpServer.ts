@@ -18,6 +18,7 @@ import type { LiveEvents } from './live/liveEvents.js';
 import { registerApiFrame } from './operatorApi.js';
 import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
 import { cdrRoutes } from './routes/cdrRoutes.js';
+import { type CertificateAuthorityView, certificateRoutes } from './routes/certificateRoutes.js';
 import { chargerFileRoutes } from './routes/chargerFileRoutes.js';
 import { chargerRoutes } from './routes/chargerRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
@@ -70,6 +71,7 @@ export async function registerOperatorApi(
     rebuilds: ProjectionRebuilds;
     live: LiveEvents;
     staleAfterSeconds: number;
+    certificateAuthority: () => CertificateAuthorityView;
     files: {
       storage: FileStorage;
       signer: FileUrlSigner;
@@ -139,6 +141,13 @@ export async function registerOperatorApi(
           ...deps.files,
           authenticator: deps.authenticator,
           clock: deps.clock,
+        }),
+      );
+      await api.register(
+        certificateRoutes({
+          authenticator: deps.authenticator,
+          pool: deps.pool,
+          authority: deps.certificateAuthority,
         }),
       );
       await api.register(

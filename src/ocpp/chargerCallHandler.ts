@@ -7,6 +7,7 @@ import {
   saveSnapshot,
 } from '../app/chargerSnapshots.js';
 import { decideOnStream } from '../app/decideLoop.js';
+import type { CsrReading } from '../domain/charger/certificates/csrRules.js';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { type ChargerState, evolveCharger } from '../domain/charger/chargerState.js';
 import { type ChargerCommand, type ChargerDecision, decideCharger } from '../domain/charger/decideCharger.js';
@@ -32,8 +33,21 @@ export interface ChargerCallHandlerOptions {
   /** where a booting charger's serial number is claimed (absent: not checked) */
   serialNumbers?: { claim(serial: string, identity: string): Promise<string | undefined> };
   heartbeatIntervalSeconds: number;
+  /** where a CSR is read before it is decided, and the organization it must name (absent: none is read) */
+  certificates?: { read(csr: string): Promise<CsrReading>; organization?: string };
+  /**
+   * What follows a decision once the charger has its answer (a certificate signed for the CSR
+   * it sent, delivered with CertificateSigned): called after the CALLRESULT went out.
+   */
+  afterAnswer?: (session: SessionInfo, decided: AnsweredCall) => void;
   nodeId: string;
   logger: { warn(detail: object, message?: string): void };
+}
+
+/** A call decided and answered: what was recorded for it. */
+export interface AnsweredCall {
+  messageId: string;
+  events: readonly ChargingEvent[];
 }
 
 export interface TokenLocks {
@@ -46,7 +60,7 @@ export interface TokenLocks {
   ): Promise<void>;
 }
 
-interface SessionInfo {
+export interface SessionInfo {
   identity: string;
   connectionId: string;
   version: OcppVersion;
@@ -125,7 +139,7 @@ export class ChargerCallHandler {
         connectionId: session.connectionId,
         messageId: call.messageId,
       };
-      const booting = await this.withSerialClaim(request, session);
+      const booting = await this.withCsrReading(await this.withSerialClaim(request, session));
       let tokenRevision: ExpectedRevision = 'any';
       const decided = await decideOnStream<
         ChargerState,
@@ -176,7 +190,24 @@ export class ChargerCallHandler {
             ),
           );
       }
+      const { afterAnswer } = this.options;
+      if (afterAnswer && decided.appended) {
+        // the reply goes out when this promise settles, before any macrotask runs
+        const answered = { messageId: call.messageId, events: decided.result.events };
+        setImmediate(() => afterAnswer(session, answered));
+      }
       return decided.result.answer;
+    };
+  }
+
+  /** A certificate signing request is read (its subject, key and signature) before it is decided. */
+  private async withCsrReading(command: ChargerCommand): Promise<ChargerCommand> {
+    const { certificates } = this.options;
+    if (command.type !== 'RequestCertificateSigning' || !certificates) return command;
+    return {
+      ...command,
+      reading: await certificates.read(command.csr),
+      ...(certificates.organization !== undefined ? { organization: certificates.organization } : {}),
     };
   }
 

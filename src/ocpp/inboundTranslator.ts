@@ -39,10 +39,11 @@ export const sharedReports: Record<string, InboundTranslator> = {
     toReply: () => ({}),
   },
   SignCertificate: {
+    // 1.6's security extension signs the charger's own certificate only
     toCommand: (request) => ({
       type: 'RequestCertificateSigning',
       csr: String(request.csr),
-      ...optional('certificateType', request.certificateType),
+      reading: undefined,
     }),
     toReply: (reply) => (reply.type === 'SigningDecision' ? { status: reply.status } : {}),
   },

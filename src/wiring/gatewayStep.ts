@@ -13,7 +13,7 @@ import { hashPassword } from '../domain/charger/registry/chargerPassword.js';
 import type { Logger } from '../logging.js';
 import { countedCalls, countedRejections } from '../observability/instruments.js';
 import type { Metrics } from '../observability/metrics.js';
-import { ChargerCallHandler } from '../ocpp/chargerCallHandler.js';
+import { ChargerCallHandler, type ChargerCallHandlerOptions } from '../ocpp/chargerCallHandler.js';
 import { localCommandRouter } from '../ocpp/gateway/localCommandRouter.js';
 import { OcppGateway } from '../ocpp/gateway/ocppGateway.js';
 import { RegistryAdmission } from '../ocpp/gateway/registryAdmission.js';
@@ -32,6 +32,8 @@ export async function startGateway(options: {
   servers: Array<HttpServer | HttpsServer>;
   registry: ChargerRegistryService;
   tokens: TokenRegistryService;
+  certificates: ChargerCallHandlerOptions['certificates'];
+  afterAnswer: ChargerCallHandlerOptions['afterAnswer'];
   metrics: Metrics;
   nodeId: string;
   clock: () => Date;
@@ -46,6 +48,8 @@ export async function startGateway(options: {
     transactionIds: await TransactionIdBlocks.open(options.readModels),
     serialNumbers: new SerialNumberClaims(eventStore, options.clock),
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+    ...(options.certificates ? { certificates: options.certificates } : {}),
+    ...(options.afterAnswer ? { afterAnswer: options.afterAnswer } : {}),
     nodeId: options.nodeId,
     logger: logger.child({ part: 'chargers' }),
   });

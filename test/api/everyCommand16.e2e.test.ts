@@ -190,6 +190,7 @@ describe('every OCPP 1.6 command, against a charger over ws', () => {
       ClearChargingProfile: 'ChargingProfilesCleared',
       UpdateFirmware: 'FirmwareUpdateRequested',
       SignedUpdateFirmware: 'FirmwareUpdateRequested',
+      CertificateSigned: 'ChargerCertificateDelivered',
     });
 
     // an answer against the schema is a 502, never passed on as if it were right

@@ -36,6 +36,7 @@ describe('configuration', () => {
       fileUrlSecret: undefined,
       firmwareMaxBytes: 512 * 1024 * 1024,
       staleAfterSeconds: 600,
+      certificates: { validityDays: 365 },
     });
   });
 
@@ -61,8 +62,18 @@ describe('configuration', () => {
       TARIFF_PER_MINUTE: '0.05',
       TARIFF_PER_SESSION: '1.5',
       METER_VALUES_RETENTION_MONTHS: '24',
+      CA_CERT: 'ca-chain.pem',
+      CA_KEY: 'ca.key',
+      CPO_NAME: 'Acme CPO',
+      CERTIFICATE_VALIDITY_DAYS: '90',
     });
     expect(config).toMatchObject({
+      certificates: {
+        caCertFile: 'ca-chain.pem',
+        caKeyFile: 'ca.key',
+        organization: 'Acme CPO',
+        validityDays: 90,
+      },
       tariff: { currency: 'CHF', perKwh: 0.45, perMinute: 0.05, perSession: 1.5 },
       meterValuesRetentionMonths: 24,
       port: 9000,
@@ -111,5 +122,11 @@ describe('configuration', () => {
     expect(problemsOf({ TLS_CERT: 'cert.pem' })).toEqual(['TLS_CERT and TLS_KEY must be set together']);
     expect(problemsOf({ TLS_CA: 'ca.pem' })).toEqual(['TLS_CA needs TLS_CERT and TLS_KEY']);
     expect(problemsOf({ TLS_PORT: '70000', TLS_CERT: 'c', TLS_KEY: 'k' })[0]).toMatch(/^TLS_PORT/);
+  });
+
+  it("the chargers' CA needs both its certificate and its key, and a validity it can give", () => {
+    expect(problemsOf({ CA_CERT: 'ca.pem' })).toEqual(['CA_CERT and CA_KEY must be set together']);
+    expect(problemsOf({ CA_KEY: 'ca.key' })).toEqual(['CA_CERT and CA_KEY must be set together']);
+    expect(problemsOf({ CERTIFICATE_VALIDITY_DAYS: '0' })[0]).toMatch(/^CERTIFICATE_VALIDITY_DAYS/);
   });
 });

@@ -97,6 +97,43 @@ describe('charger registry', () => {
   });
 });
 
+describe('returning an approved charger to pending', () => {
+  const returned: RegistryEvent = { type: 'ChargerReturnedToPending', data: { reason: 'site audit' } };
+
+  it('an approved charger is returned to pending, with the reason; its next boot is Pending until approved again', () => {
+    given(registered(), approved)
+      .when({ type: 'ReturnChargerToPending', reason: 'site audit' })
+      .thenExpect([returned]);
+    expect(given(registered(), approved, returned).state()?.status).toBe('pending');
+    expect(given(registered(), approved, returned, approved).state()?.status).toBe('approved');
+  });
+
+  it('a pending charger stays as it is: nothing is recorded', () => {
+    given(registered()).when({ type: 'ReturnChargerToPending' }).thenExpect([]);
+  });
+
+  it('under a block it changes what an unblock returns to, and lifts nothing', () => {
+    given(registered(), approved, blocked)
+      .when({ type: 'ReturnChargerToPending' })
+      .thenExpect([{ type: 'ChargerReturnedToPending', data: {} }]);
+    const state = given(registered(), approved, blocked, { type: 'ChargerReturnedToPending', data: {} });
+    expect(state.state()?.status).toBe('blocked');
+    expect(
+      given(
+        registered(),
+        approved,
+        blocked,
+        { type: 'ChargerReturnedToPending', data: {} },
+        {
+          type: 'ChargerUnblocked',
+          data: {},
+        },
+      ).state()?.status,
+    ).toBe('pending');
+    given(registered(), blocked).when({ type: 'ReturnChargerToPending' }).thenExpect([]);
+  });
+});
+
 describe('charger passwords', () => {
   it('are verified against a salted scrypt hash, never stored as given', () => {
     const stored = hashPassword('s3cret-password-16');

@@ -78,26 +78,6 @@ describe('charger decisions', () => {
         reply: { type: 'DataTransferDecision', status: 'UnknownVendorId' },
       }));
 
-  it('a certificate signing request is Rejected, with the reason (no signing CA is configured yet)', () => {
-    given(registered)
-      .when({ type: 'RequestCertificateSigning', csr: 'CSR' })
-      .thenExpect({
-        events: [
-          {
-            type: 'CertificateSigningRequested',
-            data: {
-              csr: 'CSR',
-              decision: {
-                status: 'Rejected',
-                reason: 'no certificate authority is configured to sign charger certificates',
-              },
-            },
-          },
-        ],
-        reply: { type: 'SigningDecision', status: 'Rejected' },
-      });
-  });
-
   it('a part of a device model report, and device events, are recorded as told and acknowledged', () => {
     const variables = [
       {

@@ -86,3 +86,20 @@ export function createTestPki(): TestPki {
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A charger's key and certificate signing request, made with the openssl command line. */
+export function createCsr(options: { subject: string; key: 'ec' | 'rsa2048' | 'rsa1024' }): {
+  csr: string;
+  key: string;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'ampledger-csr-'));
+  try {
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    if (options.key === 'ec') openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'k.pem');
+    else openssl('genrsa', '-out', 'k.pem', options.key === 'rsa2048' ? '2048' : '1024');
+    openssl('req', '-new', '-key', 'k.pem', '-subj', options.subject, '-out', 'r.csr');
+    return { csr: readFileSync(join(dir, 'r.csr'), 'utf8'), key: readFileSync(join(dir, 'k.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

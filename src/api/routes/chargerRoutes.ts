@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { ChargerRegistryService } from '../../app/chargerRegistryService.js';
 import { hashPassword } from '../../domain/charger/registry/chargerPassword.js';
 import { type RegistryCommand, RegistryRefusal } from '../../domain/charger/registry/chargerRegistry.js';
+import type { SecurityProfile } from '../../domain/charger/registry/registryEvents.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
@@ -344,6 +345,10 @@ export function chargerRoutes(deps: {
         `/chargers/:id/${path}`,
         {
           onRequest: write,
+          // a POST without a body is an empty one: `curl -XPOST …/pending` needs no `-d '{}'`
+          preValidation: async (request) => {
+            request.body ??= {};
+          },
           schema: {
             tags: ['chargers'],
             params: chargerIdParams,
@@ -359,18 +364,33 @@ export function chargerRoutes(deps: {
           return execute(request, request.params.id, command(request.body ?? {}));
         },
       );
+    const withReason = {
+      type: 'object',
+      additionalProperties: false,
+      properties: { reason: { type: 'string', maxLength: 500 } },
+    };
+    const reasonOf = (body: Record<string, unknown>) =>
+      typeof body.reason === 'string' ? { reason: body.reason } : {};
     change('approve', () => ({ type: 'ApproveCharger' }));
     change('unblock', () => ({ type: 'UnblockCharger' }));
+    change('block', (body) => ({ type: 'BlockCharger', ...reasonOf(body) }), withReason);
+    // its next boot is Pending (2.x: until then only what we ask for gets through)
+    change('pending', (body) => ({ type: 'ReturnChargerToPending', ...reasonOf(body) }), withReason);
     change(
-      'block',
-      (body) => ({
-        type: 'BlockCharger',
-        ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
-      }),
+      'security-profile',
+      (body) => ({ type: 'RaiseSecurityProfile', securityProfile: body.securityProfile as SecurityProfile }),
       {
         type: 'object',
+        required: ['securityProfile'],
         additionalProperties: false,
-        properties: { reason: { type: 'string', maxLength: 500 } },
+        properties: {
+          securityProfile: {
+            type: 'integer',
+            enum: [0, 1, 2, 3],
+            description:
+              'raise only: 2 needs TLS and a password, 3 a client certificate (see /api/certificate-authority)',
+          },
+        },
       },
     );
     change(

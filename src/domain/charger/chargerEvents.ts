@@ -1,4 +1,5 @@
 import type { FileEvent } from '../files/fileEvents.js';
+import type { CertificateEvent } from './certificates/certificateEvents.js';
 import type { CommandOutcomeEvent } from './commands/commandOutcomeEvents.js';
 import type { CommandRecordEvent } from './commands/commandRecords.js';
 import type { DeviceModelEvent } from './deviceModel/deviceModelEvents.js';
@@ -81,6 +82,9 @@ export type ChargingEvent =
       data: {
         csr: string;
         certificateType?: string;
+        /** the subject the CSR names, when it could be read */
+        subject?: string;
+        /** Accepted: our CA signs it and CertificateSigned delivers it; Rejected: why not */
         decision: { status: 'Accepted' | 'Rejected'; reason?: string };
       };
     }
@@ -118,7 +122,8 @@ export type ChargingEvent =
   | CommandOutcomeEvent
   | DeviceModelEvent
   | ChargerReportEvent
-  | ServiceRequestEvent;
+  | ServiceRequestEvent
+  | CertificateEvent;
 
 /** Everything written to a charger's stream, charger-{identity}: its facts, its registry's, and the records of commands sent to it. */
 export type ChargerStreamEvent =

@@ -237,6 +237,8 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     // facts that change nothing the decider remembers
     case 'AuthorizationDecided':
     case 'CertificateSigningRequested':
+    case 'ChargerCertificateIssued':
+    case 'ChargerCertificateDelivered':
     case 'ChargerConnected':
     case 'ChargerDisconnected':
     case 'DataTransferReceived':

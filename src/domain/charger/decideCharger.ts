@@ -2,6 +2,8 @@ import { isFirmwareFailure } from '../../policies/firmwareStatus.js';
 import { normaliseIdTag, visible } from '../../policies/idTag.js';
 import { fixedHeartbeatSeconds, idTagQuirk, isStatusEcho, quirksOf } from '../../policies/vendorQuirks.js';
 import { type AuthorizationStatus, authorizeTokenFor, type Token } from '../tokens/tokens.js';
+import type { CertificateUse } from './certificates/certificateEvents.js';
+import { type CsrReading, csrProblem } from './certificates/csrRules.js';
 import type {
   BootStatus,
   ChargerIdentification,
@@ -35,7 +37,15 @@ export type ChargerCommand =
   | { type: 'ReportFirmwareStatus'; status: string; requestId?: number; signed: boolean }
   | { type: 'ReportLogStatus'; status: string; requestId?: number }
   | { type: 'ReportSecurityEvent'; eventType: string; chargerTime: string; techInfo?: string }
-  | { type: 'RequestCertificateSigning'; csr: string; certificateType?: string }
+  | {
+      type: 'RequestCertificateSigning';
+      csr: string;
+      certificateType?: CertificateUse;
+      /** the CSR as read before deciding (undefined: not read) */
+      reading: CsrReading | undefined;
+      /** the operator's organization name a CSR must carry (CPO_NAME), if configured */
+      organization?: string;
+    }
   | ({ type: 'ReportDeviceModel' } & Extract<DeviceModelEvent, { type: 'DeviceModelReported' }>['data'])
   | ({ type: 'NotifyDeviceEvents' } & Extract<DeviceModelEvent, { type: 'DeviceEventsNotified' }>['data'])
   /** a report the charger makes for the record */
@@ -66,7 +76,7 @@ export type ChargerReply =
   | { type: 'BootDecision'; status: BootStatus; interval: number; currentTime: string }
   | { type: 'HeartbeatAnswer'; currentTime: string }
   | { type: 'DataTransferDecision'; status: DataTransferStatus }
-  | { type: 'SigningDecision'; status: 'Accepted' | 'Rejected' }
+  | { type: 'SigningDecision'; status: 'Accepted' | 'Rejected'; reason?: string }
   | { type: 'AuthorizationDecision'; status: AuthorizationStatus; expiryDate?: string; parentIdTag?: string }
   | TransactionReply
   | { type: 'Acknowledged' }
@@ -239,15 +249,27 @@ export function decideCharger(
       };
     }
     case 'RequestCertificateSigning': {
-      const { type: _type, ...data } = command;
-      // signing needs a certificate authority of our own (the security extension's issue)
-      const decision = {
-        status: 'Rejected' as const,
-        reason: 'no certificate authority is configured to sign charger certificates',
-      };
+      const { csr, certificateType, reading, organization } = command;
+      const problem = csrProblem(reading ?? { readable: false, problem: 'it was not read' }, {
+        chargerId: context.chargerId,
+        ...(organization !== undefined ? { organization } : {}),
+      });
+      const decision = problem
+        ? { status: 'Rejected' as const, reason: problem }
+        : { status: 'Accepted' as const };
       return {
-        events: [{ type: 'CertificateSigningRequested', data: { ...data, decision } }],
-        reply: { type: 'SigningDecision', status: decision.status },
+        events: [
+          {
+            type: 'CertificateSigningRequested',
+            data: {
+              csr,
+              ...(certificateType ? { certificateType } : {}),
+              ...(reading?.readable ? { subject: reading.subject.text } : {}),
+              decision,
+            },
+          },
+        ],
+        reply: { type: 'SigningDecision', ...decision },
       };
     }
   }

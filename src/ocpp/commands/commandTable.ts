@@ -192,6 +192,20 @@ export const reservationCancelled: CommandRoute['outcome'] = ({ payload, outcome
     ? { type: 'ReservationCancelled', data: { reservationId: payload.reservationId } }
     : undefined;
 
+/** What the charger answered to the certificate our CA signed for it. */
+export const certificateDelivered: CommandRoute['outcome'] = ({ outcome, about }) => {
+  const answer = answerOf(outcome);
+  if (!answer) return undefined;
+  return {
+    type: 'ChargerCertificateDelivered',
+    data: defined({
+      serialNumber: about?.serialNumber,
+      accepted: answer.status === 'Accepted',
+      answer: String(answer.status),
+    }),
+  };
+};
+
 /**
  * The messages every version names and words alike, with the same weight and meaning: each
  * version's table starts from these.
@@ -208,5 +222,5 @@ export const SHARED_ROUTES: Readonly<Record<string, CommandRoute>> = {
   InstallCertificate: {},
   DeleteCertificate: {},
   GetInstalledCertificateIds: { weight: 'soft' },
-  CertificateSigned: {},
+  CertificateSigned: { outcome: certificateDelivered },
 };

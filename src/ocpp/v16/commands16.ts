@@ -118,5 +118,10 @@ export const COMMANDS_16: CommandTable = {
         })),
       },
     }),
+    // the security extension's: the charger's own certificate, the only kind 1.6 asks for
+    DeliverCertificate: (command) => ({
+      action: 'CertificateSigned',
+      payload: { certificateChain: command.certificateChain },
+    }),
   },
 };

@@ -122,6 +122,13 @@ export const COMMANDS_201: CommandTable = {
         },
       },
     }),
+    DeliverCertificate: (command) => ({
+      action: 'CertificateSigned',
+      payload: {
+        certificateChain: command.certificateChain,
+        ...defined({ certificateType: command.certificateType }),
+      },
+    }),
     // local lists for 2.0.1 need the token types the registry does not keep yet (issue 16)
   },
 };

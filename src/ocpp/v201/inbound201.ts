@@ -1,5 +1,6 @@
 import type { Availability } from '../../domain/charger/chargerEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
+import { certificates201 } from './certificates201.js';
 import { notifyEvent201, notifyReport201 } from './deviceModel201.js';
 import { reports201 } from './reports201.js';
 import { transactionEvent201 } from './transactionEvent201.js';
@@ -21,6 +22,7 @@ export const inbound201: Record<string, InboundTranslator> = {
   NotifyReport: notifyReport201,
   NotifyEvent: notifyEvent201,
   ...reports201,
+  ...certificates201,
   Authorize: {
     toCommand: (request) => ({
       type: 'AuthorizeToken',

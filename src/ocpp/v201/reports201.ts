@@ -3,6 +3,7 @@ import { defined, numberOf, stringOf } from '../commands/commandTable.js';
 import type { InboundTranslator } from '../inboundTranslator.js';
 import type { Payload } from '../rpc/frames.js';
 import { refOf } from './deviceModel201.js';
+import { statusInfo } from './statusInfo201.js';
 import { samples201 } from './transactionEvent201.js';
 
 type Documents = Array<Record<string, unknown>>;
@@ -11,12 +12,6 @@ type Documents = Array<Record<string, unknown>>;
 const recorded = (report: (request: Payload) => ChargerReportEvent): InboundTranslator => ({
   toCommand: (request) => ({ type: 'RecordReport', report: report(request) }),
   toReply: () => ({}),
-});
-
-/** 2.0.1's StatusInfo: a reason code (20 characters at most) and what it means. */
-const statusInfo = (reasonCode: string, reason: string) => ({
-  reasonCode,
-  additionalInfo: reason.slice(0, 512),
 });
 
 interface Monitoring201 {

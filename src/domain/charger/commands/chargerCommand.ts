@@ -1,3 +1,4 @@
+import type { CertificateUse } from '../certificates/certificateEvents.js';
 import type { LocalListEntry } from './localListPlan.js';
 
 /** Which log a charger is asked to upload. */
@@ -22,6 +23,8 @@ export type ChargerCommand =
       updateType: 'Full' | 'Differential';
       listVersion: number;
       entries: readonly LocalListEntry[];
-    };
+    }
+  /** a certificate our CA signed, with the sub-CA certificates above it (PEM, leaf first) */
+  | { kind: 'DeliverCertificate'; certificateChain: string; certificateType?: CertificateUse };
 
 export type ChargerCommandKind = ChargerCommand['kind'];

@@ -68,6 +68,11 @@ export type CommandOutcomeEvent =
       /** the charger took a remote start: a transaction on that connector should follow */
       type: 'RemoteStartAccepted';
       data: Outcome & { evseId?: number; idTag: string };
+    }
+  | {
+      /** the charger answered the CertificateSigned that carried a certificate: installed, or refused */
+      type: 'ChargerCertificateDelivered';
+      data: Outcome & { serialNumber?: string; accepted: boolean; answer: string };
     };
 
 export type CommandOutcomeEventType = CommandOutcomeEvent['type'];
@@ -81,6 +86,7 @@ export const COMMAND_OUTCOME_EVENT_TYPES: ReadonlySet<string> = new Set<CommandO
   'LocalListSent',
   'LocalListVersionReported',
   'RemoteStartAccepted',
+  'ChargerCertificateDelivered',
 ]);
 
 /** An outcome as the version edge states it: the command's id and action are added when it is recorded. */

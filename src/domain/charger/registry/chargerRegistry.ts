@@ -26,6 +26,7 @@ export type RegistryCommand =
   | { type: 'SetChargerPassword'; password: PasswordHash; source: 'operator' | 'charger-configuration' }
   | { type: 'RaiseSecurityProfile'; securityProfile: SecurityProfile }
   | { type: 'ApproveCharger' }
+  | { type: 'ReturnChargerToPending'; reason?: string }
   | { type: 'BlockCharger'; reason?: string }
   | { type: 'UnblockCharger' };
 
@@ -62,6 +63,10 @@ export function evolveRegistration(
       // approval under a block is remembered for the unblock; it does not lift the block
       if (state?.status === 'blocked') return { ...state, statusBeforeBlock: 'approved' };
       return state && { ...state, status: 'approved' };
+    case 'ChargerReturnedToPending':
+      // under a block, it is what an unblock returns to
+      if (state?.status === 'blocked') return { ...state, statusBeforeBlock: 'pending' };
+      return state && { ...state, status: 'pending' };
     case 'ChargerBlocked':
       if (!state || state.status === 'blocked') return state;
       return { ...state, status: 'blocked', statusBeforeBlock: state.status };
@@ -129,6 +134,16 @@ export function decideRegistration(
       return state.status === 'approved' || state.statusBeforeBlock === 'approved'
         ? []
         : [{ type: 'ChargerApproved', data: {} }];
+    case 'ReturnChargerToPending':
+      return (state.status === 'blocked' ? (state.statusBeforeBlock ?? 'pending') : state.status) ===
+        'pending'
+        ? []
+        : [
+            {
+              type: 'ChargerReturnedToPending',
+              data: { ...(command.reason ? { reason: command.reason } : {}) },
+            },
+          ];
     case 'BlockCharger':
       return state.status === 'blocked'
         ? []

@@ -24,6 +24,8 @@ export type RegistryEvent =
     }
   | { type: 'ChargerSecurityProfileRaised'; data: { from: SecurityProfile; to: SecurityProfile } }
   | { type: 'ChargerApproved'; data: Record<string, never> }
+  /** an operator took the approval back: the charger's next boot is Pending until approved again */
+  | { type: 'ChargerReturnedToPending'; data: { reason?: string } }
   | { type: 'ChargerBlocked'; data: { reason?: string } }
   | { type: 'ChargerUnblocked'; data: Record<string, never> };
 
@@ -32,6 +34,7 @@ export const REGISTRY_EVENT_TYPES: ReadonlySet<string> = new Set<RegistryEvent['
   'ChargerPasswordSet',
   'ChargerSecurityProfileRaised',
   'ChargerApproved',
+  'ChargerReturnedToPending',
   'ChargerBlocked',
   'ChargerUnblocked',
 ]);

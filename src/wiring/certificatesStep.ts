@@ -1,0 +1,53 @@
+import type { ChargerCommandService } from '../api/commands/chargerCommandService.js';
+import { CertificateIssuance, type DeliverToCharger } from '../app/certificateIssuance.js';
+import { caMaterial } from '../certificates/caFiles.js';
+import { CertificateAuthority } from '../certificates/certificateAuthority.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logging.js';
+import type { EventStore } from '../store/eventStore.js';
+
+/** Ampledger's CA, and the issuance that signs accepted CSRs and delivers them to their chargers. */
+export async function startCertificates(options: {
+  config: Config;
+  eventStore: EventStore;
+  nodeId: string;
+  clock: () => Date;
+  logger: Logger;
+  stops: Array<() => Promise<void>>;
+}): Promise<{
+  authority: CertificateAuthority;
+  issuance: CertificateIssuance;
+  /** once commands run: how issued certificates reach chargers */
+  deliverWith(commands: ChargerCommandService): void;
+}> {
+  const { config, clock, logger } = options;
+  const { caCertFile, caKeyFile, organization, validityDays } = config.certificates;
+  const material = await caMaterial({
+    ...(caCertFile && caKeyFile ? { certFile: caCertFile, keyFile: caKeyFile } : {}),
+    dataDir: config.dataDir,
+    ...(organization ? { organization } : {}),
+    clock,
+  });
+  if (material.generated)
+    logger.info({ caCertificate: material.generated }, 'made a CA for charger certificates');
+  const authority = await CertificateAuthority.open(material, { validityDays, clock });
+  let deliver: DeliverToCharger | undefined;
+  const issuance = new CertificateIssuance({
+    store: options.eventStore,
+    signer: authority,
+    deliver: () => deliver,
+    nodeId: options.nodeId,
+    clock,
+    logger: logger.child({ part: 'certificates' }),
+  });
+  options.stops.push(() => issuance.settled());
+  return {
+    authority,
+    issuance,
+    deliverWith: (commands) => {
+      const timeoutMs = config.commandTimeoutSeconds * 1_000;
+      deliver = (identity, command, about) =>
+        commands.sendCommand(identity, command, timeoutMs, { actor: 'certificate-authority' }, about);
+    },
+  };
+}
