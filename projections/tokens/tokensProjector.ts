@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { TOKEN_EVENT_TYPES, type TokenEvent } from '../../src/domain/tokens/tokenEvents.js';
+import { type IdTokenType, TOKEN_EVENT_TYPES, type TokenEvent } from '../../src/domain/tokens/tokenEvents.js';
 import { evolveToken, type Token } from '../../src/domain/tokens/tokens.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
@@ -28,6 +28,7 @@ interface TokenRow {
   id_tag: string;
   tenant: string;
   issued_as: string;
+  token_type: string | null;
   blocked: boolean;
   expiry_date: string | null;
   parent_id_tag: string | null;
@@ -39,6 +40,7 @@ const TOKEN_COLUMNS: Columns = {
   id_tag: 'text',
   tenant: 'text',
   issued_as: 'text',
+  token_type: 'text',
   blocked: 'boolean',
   expiry_date: 'timestamptz',
   parent_id_tag: 'text',
@@ -68,6 +70,7 @@ async function applyTokenBatch(events: RecordedEvent[], tx: pg.PoolClient): Prom
       id_tag: idTag,
       tenant: next.tenant,
       issued_as: next.idTag,
+      token_type: next.tokenType ?? null,
       blocked: next.blocked,
       expiry_date: next.expiryDate ?? null,
       parent_id_tag: next.parentIdTag ?? null,
@@ -86,10 +89,12 @@ async function applyTokenBatch(events: RecordedEvent[], tx: pg.PoolClient): Prom
   );
 }
 
-function tokenOf(row: Omit<TokenRow, 'expiry_date'> & { expiry_date: Date | null }): Token {
+/** A row of the tokens read model, as the domain's Token. */
+export function tokenOf(row: Omit<TokenRow, 'expiry_date'> & { expiry_date: Date | null }): Token {
   return {
     idTag: row.issued_as,
     tenant: row.tenant,
+    ...(row.token_type ? { tokenType: row.token_type as IdTokenType } : {}),
     blocked: row.blocked,
     ...(row.expiry_date ? { expiryDate: row.expiry_date.toISOString() } : {}),
     ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),

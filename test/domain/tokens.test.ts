@@ -55,6 +55,23 @@ describe('tokens', () => {
       parentIdTag: 'GROUP',
     });
   });
+
+  it('keep the type they were issued with; shown as another type they are Invalid, shown without one (1.6) they are not', () => {
+    expect(decideToken({ type: 'IssueToken', idTag: 'TAG-1', tokenType: 'ISO14443' }, undefined)).toEqual([
+      issued({ tokenType: 'ISO14443' }),
+    ]);
+    const card = fold(issued({ tokenType: 'ISO14443', parentIdTag: 'GROUP' }));
+    expect(card?.tokenType).toBe('ISO14443');
+    expect(authorizeToken(card, now, 'ISO14443')).toMatchObject({ status: 'Accepted', parentIdTag: 'GROUP' });
+    expect(authorizeToken(card, now)).toMatchObject({ status: 'Accepted' });
+    expect(authorizeToken(card, now, 'KeyCode')).toEqual({
+      status: 'Invalid',
+      reason: 'token is registered as ISO14443, shown as KeyCode',
+    });
+    expect(authorizeTokenFor(card, 'CP1', now, 'eMAID').status).toBe('Invalid');
+    // a token issued without a type is accepted however a charger reads it
+    expect(authorizeToken(fold(issued()), now, 'KeyCode').status).toBe('Accepted');
+  });
 });
 
 describe('the tag lock', () => {

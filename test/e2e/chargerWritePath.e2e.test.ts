@@ -288,8 +288,13 @@ describe('a 1.6 charger against npm start', () => {
     const answer = await charger201.call('a', 'Authorize', {
       idToken: { idToken: 'tag-ok', type: 'ISO14443' },
     });
+    // 2.x names the group as an IdToken of its own
     expect(answer[2]).toEqual({
-      idTokenInfo: { status: 'Accepted', cacheExpiryDateTime: '2030-01-01T00:00:00.000Z' },
+      idTokenInfo: {
+        status: 'Accepted',
+        cacheExpiryDateTime: '2030-01-01T00:00:00.000Z',
+        groupIdToken: { idToken: 'GROUP-1', type: 'Central' },
+      },
     });
     charger201.close();
   });

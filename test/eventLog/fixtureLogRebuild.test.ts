@@ -14,6 +14,15 @@ const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
   v1: { device_variables: [], charger_certificates: [] },
 };
 
+/**
+ * Columns added to a read model after a generation was recorded, with the value every row of its
+ * log gets there: the generation's rows are compared with these added.
+ */
+const COLUMNS_ADDED_SINCE: Record<string, Record<string, Record<string, unknown>>> = {
+  // token types (issue 16): the v1 log issued tokens without one
+  v1: { tokens: { token_type: null } },
+};
+
 describe.each(GENERATIONS)('the %s fixture log', (generation) => {
   const directory = new URL(`../fixtures/eventLog/${generation}/`, import.meta.url);
 
@@ -21,8 +30,11 @@ describe.each(GENERATIONS)('the %s fixture log', (generation) => {
     const events = await readFixture<FixtureEvent[]>(new URL('events.json', directory));
     const expected = await readFixture<ReadModelRows>(new URL('readModels.json', directory));
     const rebuilt = await readModelsOf(events);
-    for (const table of Object.keys(expected))
-      expect({ table, rows: rebuilt[table] }).toEqual({ table, rows: expected[table] });
+    const columnsAdded = COLUMNS_ADDED_SINCE[generation] ?? {};
+    for (const table of Object.keys(expected)) {
+      const rows = (expected[table] ?? []).map((row) => ({ ...(row as object), ...columnsAdded[table] }));
+      expect({ table, rows: rebuilt[table] }).toEqual({ table, rows });
+    }
     const added = ADDED_SINCE[generation] ?? {};
     for (const [table, rows] of Object.entries(added))
       expect({ table, rows: rebuilt[table] }).toEqual({ table, rows });

@@ -7,6 +7,7 @@ import {
   planLocalList,
 } from '../../domain/charger/commands/localListPlan.js';
 import type { CommandContext } from '../../domain/eventMetadata.js';
+import type { IdTokenType } from '../../domain/tokens/tokenEvents.js';
 import type { ChargerCommandService, Unsendable } from './chargerCommandService.js';
 
 /** What one synchronisation did. */
@@ -69,16 +70,18 @@ export class LocalListSync {
   async wanted(tenant: string): Promise<LocalListEntry[]> {
     const { rows } = await this.pool.query<{
       issued_as: string;
+      token_type: IdTokenType | null;
       expiry_date: Date | null;
       parent_id_tag: string | null;
     }>(
-      `SELECT issued_as, expiry_date, parent_id_tag FROM tokens
+      `SELECT issued_as, token_type, expiry_date, parent_id_tag FROM tokens
         WHERE tenant = $1 AND NOT blocked AND (expiry_date IS NULL OR expiry_date > $2)
         ORDER BY id_tag`,
       [tenant, this.clock()],
     );
     return rows.map((row) => ({
       idTag: row.issued_as,
+      ...(row.token_type ? { tokenType: row.token_type } : {}),
       grant: {
         status: 'Accepted',
         ...(row.expiry_date ? { expiryDate: row.expiry_date.toISOString() } : {}),

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { tokenOf } from '../../../projections/tokens/tokensProjector.js';
 import type { TokenRegistryService } from '../../app/tokenRegistryService.js';
+import { ID_TOKEN_TYPES, type IdTokenType } from '../../domain/tokens/tokenEvents.js';
 import { type Token, type TokenCommand, TokenRefusal } from '../../domain/tokens/tokens.js';
 import { normaliseIdTag } from '../../policies/idTag.js';
 import { ApiError, notFound } from '../apiError.js';
@@ -16,6 +18,11 @@ const tokenView = {
   properties: {
     idTag: { type: 'string' },
     tenant: { type: 'string' },
+    type: {
+      type: 'string',
+      enum: ID_TOKEN_TYPES,
+      description: 'how chargers identify it (2.x); absent: any way',
+    },
     status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired'] },
     expiryDate: { type: 'string' },
     parentIdTag: { type: 'string' },
@@ -34,6 +41,7 @@ const tokenView = {
 const view = (token: Token, now: Date) => ({
   idTag: token.idTag,
   tenant: token.tenant,
+  ...(token.tokenType ? { type: token.tokenType } : {}),
   status: token.blocked
     ? 'Blocked'
     : token.expiryDate && Date.parse(token.expiryDate) <= now.getTime()
@@ -85,6 +93,7 @@ export function tokenRoutes(deps: {
     app.post<{
       Body: {
         idTag: string;
+        type?: IdTokenType;
         status?: 'Accepted' | 'Blocked';
         expiryDate?: string;
         parentIdTag?: string;
@@ -102,6 +111,12 @@ export function tokenRoutes(deps: {
             additionalProperties: false,
             properties: {
               idTag: ID_TAG,
+              type: {
+                type: 'string',
+                enum: ID_TOKEN_TYPES,
+                description:
+                  'how chargers identify it (OCPP 2.x IdTokenEnumType): shown as another type it is Invalid; absent: any way',
+              },
               status: { type: 'string', enum: ['Accepted', 'Blocked'] },
               // a date in the past is allowed: the tag is then Expired
               expiryDate: { type: 'string', format: 'date-time' },
@@ -113,7 +128,7 @@ export function tokenRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const { idTag, status, expiryDate, parentIdTag, tenant } = request.body;
+        const { idTag, type, status, expiryDate, parentIdTag, tenant } = request.body;
         const principal = request.principal!;
         if (normaliseIdTag(idTag) === '')
           throw new ApiError(400, 'invalid_request', 'body/idTag has no printable characters');
@@ -124,6 +139,7 @@ export function tokenRoutes(deps: {
           type: 'IssueToken',
           idTag,
           tenant: tenant ?? principal.tenant ?? 'default',
+          ...(type ? { tokenType: type } : {}),
           ...(status === 'Blocked' ? { blocked: true } : {}),
           ...(expiryDate ? { expiryDate: new Date(expiryDate).toISOString() } : {}),
           ...(parentIdTag ? { parentIdTag } : {}),
@@ -158,19 +174,7 @@ export function tokenRoutes(deps: {
         const now = deps.clock();
         const items = rows.slice(0, limit);
         return {
-          items: items.map((row) =>
-            view(
-              {
-                idTag: row.issued_as,
-                tenant: row.tenant,
-                blocked: row.blocked,
-                ...(row.expiry_date ? { expiryDate: (row.expiry_date as Date).toISOString() } : {}),
-                ...(row.parent_id_tag ? { parentIdTag: row.parent_id_tag } : {}),
-                ...(row.in_transaction ? { lock: row.in_transaction } : {}),
-              },
-              now,
-            ),
-          ),
+          items: items.map((row) => view(tokenOf(row), now)),
           nextCursor: rows.length > limit ? (items.at(-1)!.id_tag as string) : null,
         };
       },

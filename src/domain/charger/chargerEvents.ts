@@ -95,6 +95,8 @@ export type ChargingEvent =
         tenant: string;
         idTag: string;
         normalisedIdTag: string;
+        /** the type the charger read it as (2.x) */
+        tokenType?: string;
         status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
         reason: string;
         expiryDate?: string;

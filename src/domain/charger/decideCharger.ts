@@ -59,7 +59,13 @@ export type ChargerCommand =
   | { type: 'RequestCertificateStatus'; request: Record<string, unknown> }
   | { type: 'RequestEVCertificate'; schemaVersion: string; action: string; exiRequest: string }
   /** the token as its stream has it (undefined: unknown), looked up before deciding */
-  | { type: 'AuthorizeToken'; idTag: string; token: Token | undefined }
+  | {
+      type: 'AuthorizeToken';
+      idTag: string;
+      token: Token | undefined;
+      /** the type the charger read the token as (2.x) */
+      tokenType?: string;
+    }
   | TransactionCommand;
 
 export interface DecisionContext {
@@ -228,6 +234,7 @@ export function decideCharger(
         command.token,
         context.chargerId,
         context.receivedAt,
+        command.tokenType,
       );
       const nulQuirk = idTagQuirk(quirksOf(state.boot?.identification), command.idTag);
       return {
@@ -238,6 +245,7 @@ export function decideCharger(
               tenant: tenantOf(state),
               idTag: visible(command.idTag),
               normalisedIdTag: normaliseIdTag(command.idTag),
+              ...(command.tokenType ? { tokenType: command.tokenType } : {}),
               status,
               reason,
               ...details,

@@ -13,11 +13,45 @@ export interface TokenLock {
   lockedAt?: string;
 }
 
+/**
+ * How a charger identifies a token (OCPP 2.x IdTokenEnumType): an RFID card's UID (ISO14443,
+ * ISO15693), a contract id (eMAID), one made centrally (Central), a PIN (KeyCode), one the charger
+ * made (Local), the EV's MAC address (MacAddress), or none (NoAuthorization).
+ */
+export type IdTokenType =
+  | 'Central'
+  | 'eMAID'
+  | 'ISO14443'
+  | 'ISO15693'
+  | 'KeyCode'
+  | 'Local'
+  | 'MacAddress'
+  | 'NoAuthorization';
+
+export const ID_TOKEN_TYPES: readonly IdTokenType[] = [
+  'Central',
+  'eMAID',
+  'ISO14443',
+  'ISO15693',
+  'KeyCode',
+  'Local',
+  'MacAddress',
+  'NoAuthorization',
+];
+
 /** A token's lifecycle in its stream, idtag-{normalised tag}, and the lock of its transaction. */
 export type TokenEvent =
   | {
       type: 'TokenIssued';
-      data: { idTag: string; tenant: string; expiryDate?: string; parentIdTag?: string };
+      data: {
+        idTag: string;
+        tenant: string;
+        /** how chargers identify it (2.x); absent: any way (1.6 names no type) */
+        tokenType?: IdTokenType;
+        expiryDate?: string;
+        /** its group: 1.6 parentIdTag, 2.x groupIdToken */
+        parentIdTag?: string;
+      };
     }
   | { type: 'TokenBlocked'; data: { reason?: string } }
   | { type: 'TokenUnblocked'; data: Record<string, never> }

@@ -1,9 +1,10 @@
 import { isStaleTagLock } from '../../policies/staleTagLock.js';
-import type { TokenEvent, TokenLock } from './tokenEvents.js';
+import type { IdTokenType, TokenEvent, TokenLock } from './tokenEvents.js';
 
 export interface Token {
   idTag: string;
   tenant: string;
+  tokenType?: IdTokenType;
   blocked: boolean;
   expiryDate?: string;
   parentIdTag?: string;
@@ -16,6 +17,7 @@ export type TokenCommand =
       type: 'IssueToken';
       idTag: string;
       tenant?: string;
+      tokenType?: IdTokenType;
       blocked?: boolean;
       expiryDate?: string;
       parentIdTag?: string;
@@ -38,9 +40,10 @@ export class TokenRefusal extends Error {
 export function evolveToken(token: Token | undefined, event: TokenEvent): Token | undefined {
   switch (event.type) {
     case 'TokenIssued': {
-      const { expiryDate, parentIdTag, ...rest } = event.data;
+      const { expiryDate, parentIdTag, tokenType, ...rest } = event.data;
       return {
         ...rest,
+        ...(tokenType ? { tokenType } : {}),
         blocked: false,
         ...(expiryDate ? { expiryDate } : {}),
         ...(parentIdTag ? { parentIdTag } : {}),
@@ -80,6 +83,7 @@ export function decideToken(command: TokenCommand, token: Token | undefined): To
         data: {
           idTag: command.idTag,
           tenant: command.tenant ?? 'default',
+          ...(command.tokenType ? { tokenType: command.tokenType } : {}),
           ...(command.expiryDate ? { expiryDate: command.expiryDate } : {}),
           ...(command.parentIdTag ? { parentIdTag: command.parentIdTag } : {}),
         },
@@ -112,12 +116,21 @@ export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid'
 /**
  * Whether a token may charge now, and why not: unknown Invalid, blocked Blocked, an expiry
  * date at or before the time of receipt Expired (the server decides expiry, not the charger).
+ * A token registered with a type is Invalid when shown as another type (2.x): a PIN is not the
+ * card whose number it happens to share.
  */
 export function authorizeToken(
   token: Token | undefined,
   receivedAt: string,
+  /** the type the charger says it read (2.x; 1.6 names none) */
+  presentedType?: string,
 ): { status: AuthorizationStatus; reason: string; expiryDate?: string; parentIdTag?: string } {
   if (!token) return { status: 'Invalid', reason: 'unknown token' };
+  if (token.tokenType && presentedType && presentedType !== token.tokenType)
+    return {
+      status: 'Invalid',
+      reason: `token is registered as ${token.tokenType}, shown as ${presentedType}`,
+    };
   const details = {
     ...(token.expiryDate ? { expiryDate: token.expiryDate } : {}),
     ...(token.parentIdTag ? { parentIdTag: token.parentIdTag } : {}),
@@ -138,8 +151,9 @@ export function authorizeTokenFor(
   token: Token | undefined,
   chargerId: string,
   receivedAt: string,
+  presentedType?: string,
 ): ReturnType<typeof authorizeToken> {
-  const decision = authorizeToken(token, receivedAt);
+  const decision = authorizeToken(token, receivedAt, presentedType);
   const lock = activeLock(token, receivedAt);
   if (decision.status !== 'Accepted' || !lock || lock.chargerId === chargerId) return decision;
   return {

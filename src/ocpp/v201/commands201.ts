@@ -1,5 +1,6 @@
 import type { CommandPayload } from '../../cluster/commandRouter.js';
 import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
+import type { IdTokenType } from '../../domain/tokens/tokenEvents.js';
 import {
   type CommandTable,
   chargingProfileSet,
@@ -12,10 +13,18 @@ import {
   reservationMade,
   SHARED_ROUTES,
 } from '../commands/commandTable.js';
+import { idTokenInfo201 } from './idTokenInfo201.js';
 
 interface IdToken201 {
   idToken?: string;
+  type?: string;
 }
+
+/**
+ * A token in a 2.0.1 local list must name its type: one registered without a type is sent as an
+ * RFID card's (ISO14443), what chargers read far more often than anything else.
+ */
+const LIST_TOKEN_TYPE_DEFAULT = 'ISO14443';
 
 /** 2.0.1's local list entry: an idToken and its idTokenInfo. */
 interface Entry201 {
@@ -25,6 +34,7 @@ interface Entry201 {
 
 const entryOf201 = ({ idToken, idTokenInfo }: Entry201): LocalListEntry => ({
   idTag: String(idToken.idToken ?? ''),
+  ...(idToken.type ? { tokenType: idToken.type as IdTokenType } : {}),
   ...(idTokenInfo
     ? {
         grant: defined({
@@ -129,6 +139,17 @@ export const COMMANDS_201: CommandTable = {
         ...defined({ certificateType: command.certificateType }),
       },
     }),
-    // local lists for 2.0.1 need the token types the registry does not keep yet (issue 16)
+    ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
+    ReplaceLocalList: (command) => ({
+      action: 'SendLocalList',
+      payload: {
+        versionNumber: command.listVersion,
+        updateType: command.updateType,
+        localAuthorizationList: command.entries.map((entry) => ({
+          idToken: { idToken: entry.idTag, type: entry.tokenType ?? LIST_TOKEN_TYPE_DEFAULT },
+          ...(entry.grant ? { idTokenInfo: idTokenInfo201(entry.grant) } : {}),
+        })),
+      },
+    }),
   },
 };

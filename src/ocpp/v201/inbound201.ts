@@ -2,6 +2,7 @@ import type { Availability } from '../../domain/charger/chargerEvents.js';
 import { firmwareStatus, type InboundTranslator, optional, sharedReports } from '../inboundTranslator.js';
 import { certificates201 } from './certificates201.js';
 import { notifyEvent201, notifyReport201 } from './deviceModel201.js';
+import { idTokenInfo201 } from './idTokenInfo201.js';
 import { reports201 } from './reports201.js';
 import { transactionEvent201 } from './transactionEvent201.js';
 
@@ -24,21 +25,12 @@ export const inbound201: Record<string, InboundTranslator> = {
   ...reports201,
   ...certificates201,
   Authorize: {
-    toCommand: (request) => ({
-      type: 'AuthorizeToken',
-      idTag: String((request.idToken as { idToken?: string }).idToken),
-      token: undefined,
-    }),
-    // the group token of 2.x is an IdToken with a type we do not keep yet: only status and expiry
+    toCommand: (request) => {
+      const { idToken, type } = request.idToken as { idToken?: string; type?: string };
+      return { type: 'AuthorizeToken', idTag: String(idToken), token: undefined, tokenType: String(type) };
+    },
     toReply: (reply) =>
-      reply.type === 'AuthorizationDecision'
-        ? {
-            idTokenInfo: {
-              status: reply.status,
-              ...(reply.expiryDate ? { cacheExpiryDateTime: reply.expiryDate } : {}),
-            },
-          }
-        : {},
+      reply.type === 'AuthorizationDecision' ? { idTokenInfo: idTokenInfo201(reply) } : {},
   },
   BootNotification: {
     toCommand: (request) => {

@@ -3,6 +3,7 @@ import type { RawMeterSample } from '../../domain/charger/transactions/decideTra
 import type { AuthorizationOutcome } from '../../domain/charger/transactions/transactionEvents.js';
 import type { InboundTranslator } from '../inboundTranslator.js';
 import type { Payload } from '../rpc/frames.js';
+import { idTokenInfo201 } from './idTokenInfo201.js';
 
 type SampledValue201 = {
   value: number;
@@ -34,12 +35,7 @@ export const samples201 = (meterValues: unknown): RawMeterSample[] =>
 /** A decision about a token shown with the event: 2.x answers it as idTokenInfo. */
 const idTokenInfo = (authorization: AuthorizationOutcome | undefined): Payload =>
   authorization && authorization.status !== 'NotPresented'
-    ? {
-        idTokenInfo: {
-          status: authorization.status,
-          ...(authorization.expiryDate ? { cacheExpiryDateTime: authorization.expiryDate } : {}),
-        },
-      }
+    ? { idTokenInfo: idTokenInfo201(authorization) }
     : {};
 
 /**
@@ -51,13 +47,14 @@ export const transactionEvent201: InboundTranslator = {
   toCommand: (request): ChargerCommand => {
     const info = request.transactionInfo as { transactionId: string; stoppedReason?: string };
     const evse = request.evse as { id: number; connectorId?: number } | undefined;
-    const idToken = (request.idToken as { idToken?: string } | undefined)?.idToken;
+    const { idToken, type: tokenType } =
+      (request.idToken as { idToken?: string; type?: string } | undefined) ?? {};
     const common = {
       transactionKey: info.transactionId,
       samples: samples201(request.meterValue),
       sequence: Number(request.seqNo),
       token: undefined,
-      ...(idToken ? { idTag: idToken } : {}),
+      ...(idToken ? { idTag: idToken, ...(tokenType ? { tokenType } : {}) } : {}),
     };
     // the EVSE comes with the first event of a transaction; later ones may leave it out
     const connector = { evseId: evse?.id ?? 0, connectorId: evse?.connectorId ?? 1 };

@@ -47,9 +47,18 @@ describe('each version’s command table', () => {
         updateType: 'Differential',
         listVersion: 3,
         entries: [
-          { idTag: 'A', grant: { status: 'Accepted', expiryDate: '2030-01-01T00:00:00Z' } },
+          {
+            idTag: 'A',
+            tokenType: 'KeyCode',
+            grant: { status: 'Accepted', expiryDate: '2030-01-01T00:00:00Z', parentIdTag: 'G' },
+          },
           { idTag: 'B' },
         ],
+      },
+      {
+        kind: 'DeliverCertificate',
+        certificateChain: '-----BEGIN CERTIFICATE-----',
+        certificateType: 'V2GCertificate',
       },
     ] as const;
     for (const version of ['1.6', '2.0.1'] as const) {
@@ -63,8 +72,10 @@ describe('each version’s command table', () => {
         expect({ version, command: command.kind, errors: validation.errors }).toMatchObject({ errors: [] });
       }
     }
-    // 2.0.1's local lists wait for the token types the registry does not keep yet (issue 16)
-    expect(canTake('2.0.1', 'ReplaceLocalList')).toBe(false);
+    for (const kind of ['ReadLocalListVersion', 'ReplaceLocalList', 'DeliverCertificate'] as const) {
+      expect(canTake('1.6', kind)).toBe(true);
+      expect(canTake('2.0.1', kind)).toBe(true);
+    }
     expect(requestFor('9.9', { kind: 'ReadLocalListVersion' })).toBeUndefined();
   });
 

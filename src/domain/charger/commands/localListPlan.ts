@@ -1,3 +1,5 @@
+import type { IdTokenType } from '../../tokens/tokenEvents.js';
+
 /** What a local list lets a charger decide alone about one tag. */
 export interface LocalListGrant {
   /** Accepted in every list we send; a list sent by hand may say otherwise */
@@ -9,6 +11,8 @@ export interface LocalListGrant {
 /** One entry of a local authorization list; without a grant it removes the tag (Differential). */
 export interface LocalListEntry {
   idTag: string;
+  /** how chargers identify it (2.x lists name a type; 1.6 lists do not) */
+  tokenType?: IdTokenType;
   grant?: LocalListGrant;
 }
 

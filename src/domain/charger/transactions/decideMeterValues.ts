@@ -65,7 +65,9 @@ export function decideMeterValues(
   ];
   const shown = command.idTag !== undefined && command.idTag !== '' ? command.idTag : undefined;
   const authorized =
-    shown === undefined ? undefined : authorizeShownToken(shown, command.token, transaction, state, context);
+    shown === undefined
+      ? undefined
+      : authorizeShownToken(shown, command.token, transaction, state, context, command.tokenType);
   if (authorized?.event) events.unshift(authorized.event);
   // samples after the stop: the session's meter reconciliation is done again with them
   if (transaction?.stopped && readings.length !== transaction.readings.length) {
@@ -101,14 +103,15 @@ function authorizeShownToken(
   transaction: TransactionState | undefined,
   state: ChargerState,
   context: TransactionContext,
+  presentedType?: string,
 ): {
   authorization: AuthorizationOutcome;
   event?: ChargingEvent;
   lock?: NonNullable<TransactionEffects['lockToken']>;
 } {
   if (!transaction || transaction.stopped)
-    return { authorization: authorizeToken(token, context.receivedAt) };
-  const authorization = startAuthorization(token, transaction, state, context, undefined);
+    return { authorization: authorizeToken(token, context.receivedAt, presentedType) };
+  const authorization = startAuthorization(token, transaction, state, context, undefined, presentedType);
   const normalisedIdTag = normaliseIdTag(idTag);
   const known =
     transaction.authorization !== 'NotPresented' && transaction.normalisedIdTag === normalisedIdTag;

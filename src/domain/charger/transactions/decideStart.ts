@@ -61,7 +61,7 @@ export function decideStart(
   const authorization: AuthorizationOutcome =
     command.idTag === undefined
       ? { status: 'NotPresented', reason: 'no token shown yet' }
-      : startAuthorization(command.token, command, state, context, ownLock);
+      : startAuthorization(command.token, command, state, context, ownLock, command.tokenType);
   const abandoned = state.transactions.filter(
     (transaction) => !transaction.stopped && connectorKey(transaction) === connectorKey(command),
   );
@@ -132,9 +132,10 @@ export function startAuthorization(
   state: ChargerState,
   context: TransactionContext,
   ownLock: TokenLock | undefined,
+  presentedType?: string,
 ): AuthorizationOutcome {
-  if (ownLock) return authorizeToken(token, context.receivedAt);
-  const decision = authorizeTokenFor(token, context.chargerId, context.receivedAt);
+  if (ownLock) return authorizeToken(token, context.receivedAt, presentedType);
+  const decision = authorizeTokenFor(token, context.chargerId, context.receivedAt, presentedType);
   const lock = activeLock(token, context.receivedAt);
   if (decision.status !== 'Accepted' || !lock) return decision;
   const holder = transactionOf(state, lock.transactionKey);

@@ -27,7 +27,8 @@ export function decideStop(
   const transaction = transactionOf(state, command.transactionKey);
   const reason = command.reason ?? DEFAULT_STOP_REASON;
   const stopTag = command.idTag !== undefined && command.idTag !== '' ? command.idTag : undefined;
-  const authorization = stopTag !== undefined ? authorizeToken(command.token, context.receivedAt) : undefined;
+  const authorization =
+    stopTag !== undefined ? authorizeToken(command.token, context.receivedAt, command.tokenType) : undefined;
   const reply: TransactionReply = {
     type: 'TransactionStopDecision',
     ...(authorization ? { authorization } : {}),

@@ -22,6 +22,8 @@ export type TransactionCommand =
       transactionKey?: string;
       /** the start tag as its stream has it, looked up before deciding */
       token: Token | undefined;
+      /** the type the charger read the tag as (2.x) */
+      tokenType?: string;
       samples?: RawMeterSample[];
       /** the charger's sequence number of the message (2.x seqNo) */
       sequence?: number;
@@ -35,6 +37,7 @@ export type TransactionCommand =
       reason?: string;
       idTag?: string;
       token: Token | undefined;
+      tokenType?: string;
       samples: RawMeterSample[];
       sequence?: number;
     }
@@ -45,6 +48,7 @@ export type TransactionCommand =
       /** a token shown during the transaction (2.x), with its stream's state */
       idTag?: string;
       token?: Token | undefined;
+      tokenType?: string;
       sequence?: number;
     });
 
