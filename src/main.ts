@@ -18,6 +18,7 @@ import { ApiTokenService } from './app/apiTokenService.js';
 import { ChargerRegistryService } from './app/chargerRegistryService.js';
 import { EnergyCorrections } from './app/energyCorrections.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
+import { SequenceGapInquiry } from './app/sequenceGapInquiry.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { upcastersOf } from './events/upcasters.js';
@@ -36,6 +37,7 @@ import { openStorage } from './storage.js';
 import type { EventStore } from './store/eventStore.js';
 import { startCertificates } from './wiring/certificatesStep.js';
 import { startCommands } from './wiring/commandsStep.js';
+import { commandsWhenReady } from './wiring/commandsWhenReady.js';
 import { startGateway } from './wiring/gatewayStep.js';
 import { startReadModels } from './wiring/readModelsStep.js';
 
@@ -109,7 +111,22 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
     ];
     const http = buildHttpServer({ logger, health: healthChecks });
-    const certificates = await startCertificates({ config, eventStore, nodeId, clock, logger, stops });
+    // what reacts to chargers' calls with commands of ours: certificates signed, sequence gaps asked about
+    const followUps = commandsWhenReady('ampledger');
+    const certificates = await startCertificates({
+      config,
+      eventStore,
+      deliver: followUps.deliver,
+      nodeId,
+      clock,
+      logger,
+      stops,
+    });
+    const gapInquiry = new SequenceGapInquiry({
+      deliver: followUps.deliver,
+      logger: logger.child({ part: 'sequence-gaps' }),
+    });
+    stops.push(() => gapInquiry.settled());
     const tlsServer = config.tls
       ? await createTlsListener(config.tls, certificates.authority.certificate)
       : undefined;
@@ -125,7 +142,10 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         read: (csr) => certificates.authority.read(csr),
         ...(config.certificates.organization ? { organization: config.certificates.organization } : {}),
       },
-      afterAnswer: (session, answered) => certificates.issuance.afterAnswer(session.identity, answered),
+      afterAnswer: (session, answered) => {
+        certificates.issuance.afterAnswer(session.identity, answered);
+        gapInquiry.afterAnswer(session.identity, answered);
+      },
       metrics,
       nodeId,
       clock,
@@ -145,7 +165,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       logger,
       stops,
     });
-    certificates.deliverWith(commands);
+    followUps.ready(commands, config.commandTimeoutSeconds * 1_000);
     gatewayForMetrics = gateway;
     projectionsForMetrics = projections;
     http.get('/metrics', async (_request, reply) =>

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { CertificateUse, IssuedCertificate } from '../domain/charger/certificates/certificateEvents.js';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
-import type { ChargerCommand } from '../domain/charger/commands/chargerCommand.js';
 import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import type { EventStore } from '../store/eventStore.js';
+import type { DeliverToCharger } from './deliverToCharger.js';
 
 /** The CA as issuance needs it. */
 export interface CsrSigner {
   issue(csr: string, certificateType: CertificateUse): Promise<{ issued: IssuedCertificate; chain: string }>;
 }
-
-/** How a composed command reaches a charger; resolves once it was answered, refused or timed out. */
-export type DeliverToCharger = (
-  identity: string,
-  command: ChargerCommand,
-  about: Record<string, string>,
-) => Promise<unknown>;
 
 /**
  * After a charger's CSR was accepted (OCPP A02/A03, the 1.6 security extension's A02): our CA signs
@@ -31,8 +24,7 @@ export class CertificateIssuance {
     private readonly options: {
       store: EventStore;
       signer: CsrSigner;
-      /** set once commands can be sent (they are wired after the gateway) */
-      deliver: () => DeliverToCharger | undefined;
+      deliver: DeliverToCharger;
       nodeId: string;
       clock: () => Date;
       logger: { warn(detail: object, message?: string): void };
@@ -88,9 +80,7 @@ export class CertificateIssuance {
       ],
       { expectedRevision: 'any' },
     );
-    const deliver = this.options.deliver();
-    if (!deliver) throw new Error('commands to chargers are not running');
-    await deliver(
+    await this.options.deliver(
       identity,
       {
         kind: 'DeliverCertificate',

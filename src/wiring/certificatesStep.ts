@@ -1,5 +1,5 @@
-import type { ChargerCommandService } from '../api/commands/chargerCommandService.js';
-import { CertificateIssuance, type DeliverToCharger } from '../app/certificateIssuance.js';
+import { CertificateIssuance } from '../app/certificateIssuance.js';
+import type { DeliverToCharger } from '../app/deliverToCharger.js';
 import { caMaterial } from '../certificates/caFiles.js';
 import { CertificateAuthority } from '../certificates/certificateAuthority.js';
 import type { Config } from '../config.js';
@@ -10,16 +10,13 @@ import type { EventStore } from '../store/eventStore.js';
 export async function startCertificates(options: {
   config: Config;
   eventStore: EventStore;
+  /** how issued certificates reach chargers */
+  deliver: DeliverToCharger;
   nodeId: string;
   clock: () => Date;
   logger: Logger;
   stops: Array<() => Promise<void>>;
-}): Promise<{
-  authority: CertificateAuthority;
-  issuance: CertificateIssuance;
-  /** once commands run: how issued certificates reach chargers */
-  deliverWith(commands: ChargerCommandService): void;
-}> {
+}): Promise<{ authority: CertificateAuthority; issuance: CertificateIssuance }> {
   const { config, clock, logger } = options;
   const { caCertFile, caKeyFile, organization, validityDays } = config.certificates;
   const material = await caMaterial({
@@ -31,23 +28,14 @@ export async function startCertificates(options: {
   if (material.generated)
     logger.info({ caCertificate: material.generated }, 'made a CA for charger certificates');
   const authority = await CertificateAuthority.open(material, { validityDays, clock });
-  let deliver: DeliverToCharger | undefined;
   const issuance = new CertificateIssuance({
     store: options.eventStore,
     signer: authority,
-    deliver: () => deliver,
+    deliver: options.deliver,
     nodeId: options.nodeId,
     clock,
     logger: logger.child({ part: 'certificates' }),
   });
   options.stops.push(() => issuance.settled());
-  return {
-    authority,
-    issuance,
-    deliverWith: (commands) => {
-      const timeoutMs = config.commandTimeoutSeconds * 1_000;
-      deliver = (identity, command, about) =>
-        commands.sendCommand(identity, command, timeoutMs, { actor: 'certificate-authority' }, about);
-    },
-  };
+  return { authority, issuance };
 }

@@ -775,6 +775,51 @@ describe('transactions as 2.x reports them', () => {
     ]);
   });
 
+  it('messages that skip sequence numbers say which are missing; a late one fills its gap, a repeated number loses nothing', () => {
+    const given = new Scenario(registered, approved);
+    given.when(start({ transactionKey: 'tx-seq', sequence: 0 }));
+    const types = (decision: ChargerDecision) => decision.events.map((event) => event.type);
+    expect(
+      types(given.when(meterValues([kwh(1, at(1))], { transactionKey: 'tx-seq', sequence: 1 }), at(1))),
+    ).toEqual(['MeterValuesReported']);
+    const skipping = given.when(
+      meterValues([kwh(3, at(3))], { transactionKey: 'tx-seq', sequence: 4 }),
+      at(3),
+    );
+    expect(given.event(skipping, 'TransactionSequenceGap').data).toEqual({
+      transactionKey: 'tx-seq',
+      received: 4,
+      missing: [2, 3],
+    });
+    expect(transactionOf(given.state, 'tx-seq')?.sequence).toEqual({ highest: 4, missing: [2, 3] });
+    // the late message fills its gap and is not a gap itself
+    const late = given.when(meterValues([kwh(2, at(2))], { transactionKey: 'tx-seq', sequence: 2 }), at(4));
+    expect(types(late)).toEqual(['MeterValuesReported']);
+    expect(transactionOf(given.state, 'tx-seq')?.sequence).toEqual({ highest: 4, missing: [3] });
+    // some chargers send one number again and again (2, 2, 2): every sample is kept
+    const repeated = given.when(
+      meterValues([kwh(4, at(5))], { transactionKey: 'tx-seq', sequence: 2 }),
+      at(5),
+    );
+    expect(types(repeated)).toEqual(['MeterValuesReported']);
+    expect(given.event(repeated, 'MeterValuesReported').data.samples).toHaveLength(1);
+    // the stop skipping 5 says so too
+    const stopped = given.when(stop('tx-seq', { sequence: 6 }), at(60));
+    expect(types(stopped)).toContain('TransactionStopped');
+    expect(given.event(stopped, 'TransactionSequenceGap').data).toEqual({
+      transactionKey: 'tx-seq',
+      received: 6,
+      missing: [5],
+    });
+  });
+
+  it('a transaction whose first message comes with a number above 0 starts its count there (no gap before it)', () => {
+    const given = new Scenario(registered, approved);
+    given.when(start({ transactionKey: 'tx-late', sequence: 17 }));
+    const next = given.when(meterValues([kwh(1, at(1))], { transactionKey: 'tx-late', sequence: 18 }), at(1));
+    expect(next.events.map((event) => event.type)).toEqual(['MeterValuesReported']);
+  });
+
   it('samples of a named transaction carry its connector even when the report leaves the EVSE out', () => {
     const given = new Scenario(registered, approved);
     given.when(start({ transactionKey: 'tx-2', evseId: 2 }));

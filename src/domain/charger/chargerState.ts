@@ -9,6 +9,7 @@ import type { RegistryEvent } from './registry/registryEvents.js';
 import { REGISTRY_EVENT_TYPES } from './registry/registryEvents.js';
 import { meterWithBoot, meterWithSamples, type SessionMeter } from './transactions/sessionMeter.js';
 import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactions/transactionEvents.js';
+import { type SequenceTrack, tracked } from './transactions/transactionSequence.js';
 
 /** What the decider remembers of one transaction (its meter: meterStartWh, readings, boots). */
 export interface TransactionState extends ConnectorRef, SessionMeter {
@@ -25,6 +26,8 @@ export interface TransactionState extends ConnectorRef, SessionMeter {
   /** instants of the samples recorded so far (dedup) */
   sampleKeys: string[];
   stopped?: { meterStopWh: number; stoppedMs?: number; energyWh: number; flags: Flag[] };
+  /** the message numbers (2.x seqNo) seen so far */
+  sequence?: SequenceTrack;
 }
 
 /** What the decider needs to know of a charger, folded from its stream. JSON-safe (snapshots). */
@@ -136,6 +139,7 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         flags: data.flags,
         sampleKeys: [],
         readings: [],
+        ...(data.sequence !== undefined ? { sequence: tracked(undefined, data.sequence) } : {}),
       };
       const withStartSamples = data.samples ? withSamples(transaction, data.samples, []) : transaction;
       const known = state.transactions.findIndex((other) => other.key === data.transactionKey);
@@ -202,16 +206,16 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         stopped: { meterStopWh: transaction.meterStartWh, energyWh: 0, flags: transaction.flags },
       }));
     case 'MeterValuesReported': {
-      const { transactionKey, samples, duplicateSamples } = charging.data;
+      const { transactionKey, samples, duplicateSamples, sequence } = charging.data;
       if (transactionKey === undefined) return state;
       return updateTransaction(state, transactionKey, (transaction) =>
-        withSamples(transaction, samples, duplicateSamples),
+        withSequence(withSamples(transaction, samples, duplicateSamples), sequence),
       );
     }
     case 'TransactionStopped': {
       const { data } = charging;
       return updateTransaction(state, data.transactionKey, (transaction) => ({
-        ...withSamples(transaction, data.samples, data.duplicateSamples),
+        ...withSequence(withSamples(transaction, data.samples, data.duplicateSamples), data.sequence),
         stopped: {
           meterStopWh: data.meterStopWh,
           ...withMs('stoppedMs', data.correctedTime),
@@ -237,8 +241,10 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     // facts that change nothing the decider remembers
     case 'AuthorizationDecided':
     case 'CertificateSigningRequested':
+    case 'TransactionSequenceGap':
     case 'ChargerCertificateIssued':
     case 'ChargerCertificateDelivered':
+    case 'TransactionStatusReported':
     case 'ChargerConnected':
     case 'ChargerDisconnected':
     case 'DataTransferReceived':
@@ -326,3 +332,9 @@ function keepRecent(transactions: TransactionState[]): TransactionState[] {
   const dropped = new Set(stopped.slice(0, stopped.length - KEPT_STOPPED_TRANSACTIONS));
   return transactions.filter((transaction) => !dropped.has(transaction));
 }
+
+/** A transaction once a message numbered `sequence` (2.x seqNo) of it arrived. */
+const withSequence = (transaction: TransactionState, sequence: number | undefined): TransactionState =>
+  sequence === undefined
+    ? transaction
+    : { ...transaction, sequence: tracked(transaction.sequence, sequence) };

@@ -2,6 +2,7 @@ import type { CommandPayload } from '../../cluster/commandRouter.js';
 import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
 import type { IdTokenType } from '../../domain/tokens/tokenEvents.js';
 import {
+  answerOf,
   type CommandTable,
   chargingProfileSet,
   chargingProfilesCleared,
@@ -104,7 +105,21 @@ export const COMMANDS_201: CommandTable = {
         (payload) => (payload.firmware as { location?: string } | undefined)?.location,
       ),
     },
-    GetTransactionStatus: { weight: 'soft' },
+    GetTransactionStatus: {
+      weight: 'soft',
+      outcome: ({ payload, outcome }) => {
+        const answer = answerOf(outcome);
+        if (!answer || typeof payload.transactionId !== 'string') return undefined;
+        return {
+          type: 'TransactionStatusReported',
+          data: defined({
+            transactionKey: payload.transactionId,
+            ongoing: typeof answer.ongoingIndicator === 'boolean' ? answer.ongoingIndicator : undefined,
+            messagesInQueue: answer.messagesInQueue === true,
+          }),
+        };
+      },
+    },
     SetNetworkProfile: {},
     CustomerInformation: {},
     SetDisplayMessage: {},
@@ -140,6 +155,10 @@ export const COMMANDS_201: CommandTable = {
       },
     }),
     ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
+    AskTransactionStatus: (command) => ({
+      action: 'GetTransactionStatus',
+      payload: { transactionId: command.transactionKey },
+    }),
     ReplaceLocalList: (command) => ({
       action: 'SendLocalList',
       payload: {

@@ -25,6 +25,8 @@ export type ChargerCommand =
       entries: readonly LocalListEntry[];
     }
   /** a certificate our CA signed, with the sub-CA certificates above it (PEM, leaf first) */
-  | { kind: 'DeliverCertificate'; certificateChain: string; certificateType?: CertificateUse };
+  | { kind: 'DeliverCertificate'; certificateChain: string; certificateType?: CertificateUse }
+  /** whether the charger still holds messages of a transaction (2.x), after a sequence gap */
+  | { kind: 'AskTransactionStatus'; transactionKey: string };
 
 export type ChargerCommandKind = ChargerCommand['kind'];

@@ -70,6 +70,11 @@ export type CommandOutcomeEvent =
       data: Outcome & { evseId?: number; idTag: string };
     }
   | {
+      /** what a charger said of a transaction after a sequence gap: still running, messages still queued */
+      type: 'TransactionStatusReported';
+      data: Outcome & { transactionKey: string; ongoing?: boolean; messagesInQueue: boolean };
+    }
+  | {
       /** the charger answered the CertificateSigned that carried a certificate: installed, or refused */
       type: 'ChargerCertificateDelivered';
       data: Outcome & { serialNumber?: string; accepted: boolean; answer: string };
@@ -87,6 +92,7 @@ export const COMMAND_OUTCOME_EVENT_TYPES: ReadonlySet<string> = new Set<CommandO
   'LocalListVersionReported',
   'RemoteStartAccepted',
   'ChargerCertificateDelivered',
+  'TransactionStatusReported',
 ]);
 
 /** An outcome as the version edge states it: the command's id and action are added when it is recorded. */

@@ -1,8 +1,9 @@
-import type { ChargerState } from '../chargerState.js';
+import { type ChargerState, transactionOf } from '../chargerState.js';
 import { decideMeterValues } from './decideMeterValues.js';
 import { decideStart } from './decideStart.js';
 import { decideStop } from './decideStop.js';
 import type { Decision, TransactionCommand, TransactionContext } from './transactionDecision.js';
+import { skippedBy } from './transactionSequence.js';
 
 export type {
   RawMeterSample,
@@ -22,8 +23,30 @@ export function decideTransaction(
     case 'StartTransaction':
       return decideStart(command, state, context);
     case 'StopTransaction':
-      return decideStop(command, state, context);
+      return withSequenceGap(command, state, decideStop(command, state, context));
     case 'ReportMeterValues':
-      return decideMeterValues(command, state, context);
+      return withSequenceGap(command, state, decideMeterValues(command, state, context));
   }
+}
+
+/** A recorded message that skipped sequence numbers of its transaction says so (2.x seqNo). */
+function withSequenceGap(
+  command: Extract<TransactionCommand, { type: 'StopTransaction' | 'ReportMeterValues' }>,
+  state: ChargerState,
+  decision: Decision,
+): Decision {
+  const { sequence, transactionKey } = command;
+  if (sequence === undefined || transactionKey === undefined) return decision;
+  const recorded = decision.events.some(
+    (event) => event.type === 'TransactionStopped' || event.type === 'MeterValuesReported',
+  );
+  const missing = recorded ? skippedBy(transactionOf(state, transactionKey)?.sequence, sequence) : [];
+  if (missing.length === 0) return decision;
+  return {
+    ...decision,
+    events: [
+      ...decision.events,
+      { type: 'TransactionSequenceGap', data: { transactionKey, received: sequence, missing } },
+    ],
+  };
 }

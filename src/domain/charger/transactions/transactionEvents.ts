@@ -150,6 +150,15 @@ export type TransactionEvent =
       /** samples that arrived after the stop changed the session's flags */
       type: 'SessionFlagsAmended';
       data: { transactionKey: string; flags: Flag[] };
+    }
+  | {
+      /**
+       * A 2.x transaction's message skipped sequence numbers (seqNo): those messages are lost or
+       * still queued on the charger, which is asked (GetTransactionStatus). For operations: no read
+       * model of sessions changes with it.
+       */
+      type: 'TransactionSequenceGap';
+      data: { transactionKey: string; received: number; missing: number[] };
     };
 
 export const TRANSACTION_EVENT_TYPES: ReadonlySet<string> = new Set<TransactionEvent['type']>([
