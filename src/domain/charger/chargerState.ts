@@ -245,6 +245,12 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     case 'ChargerCertificateIssued':
     case 'ChargerCertificateDelivered':
     case 'TransactionStatusReported':
+    case 'VariableMonitorsSet':
+    case 'VariableMonitorsCleared':
+    case 'MonitoringBaseSet':
+    case 'MonitoringLevelSet':
+    case 'FirmwarePublishRequested':
+    case 'FirmwareUnpublished':
     case 'ChargerConnected':
     case 'ChargerDisconnected':
     case 'DataTransferReceived':

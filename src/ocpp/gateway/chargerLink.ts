@@ -122,7 +122,8 @@ export class ChargerLink implements RpcConnectionOptions {
   receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     // OCPP-J is text; a binary frame from a confused charger is read as UTF-8 all the same
     const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-    if (this.bucket.take()) {
+    // answers to our calls are paced by our calls (one outstanding at a time): only the charger's own frames are rationed
+    if (ANSWER_FRAME.test(text) || this.bucket.take()) {
       this.refusedInARow = 0;
       this.rpc.receive(text);
       return;
@@ -144,6 +145,9 @@ export class ChargerLink implements RpcConnectionOptions {
     this.owner.linkClosed(this, code, reason.toString());
   }
 }
+
+/** a CALLRESULT or CALLERROR (message types 3 and 4), told from its first characters */
+const ANSWER_FRAME = /^\s*\[\s*[34]\s*,/;
 
 const linkOf = (emitter: unknown) => (emitter as Linked)[LINK];
 

@@ -15,6 +15,7 @@ import {
   SHARED_ROUTES,
 } from '../commands/commandTable.js';
 import { idTokenInfo201 } from './idTokenInfo201.js';
+import { monitoringRoutes201 } from './monitoringCommands201.js';
 
 interface IdToken201 {
   idToken?: string;
@@ -125,6 +126,7 @@ export const COMMANDS_201: CommandTable = {
     SetDisplayMessage: {},
     GetDisplayMessages: { weight: 'soft' },
     ClearDisplayMessage: {},
+    ...monitoringRoutes201,
   },
   build: {
     InstallFirmware: (command, requestId) => ({

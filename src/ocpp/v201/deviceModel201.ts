@@ -8,12 +8,12 @@ import { defined } from '../commands/commandTable.js';
 import type { InboundTranslator } from '../inboundTranslator.js';
 
 /** 2.0.1's ComponentType and VariableType, as NotifyReport and NotifyEvent carry them. */
-interface Component201 {
+export interface Component201 {
   name: string;
   instance?: string;
   evse?: { id: number; connectorId?: number };
 }
-interface Variable201 {
+export interface Variable201 {
   name: string;
   instance?: string;
 }

@@ -302,6 +302,20 @@ describe('connections', () => {
     expect((await closed).code).toBe(1008);
   });
 
+  it("answers to our commands are never rationed: only the charger's own calls count against its rate", async () => {
+    harness = await startGateway({ inboundBurst: 2, inboundPerSecond: 1 });
+    const charger = await connect('/ocpp/BUSY', 'ocpp2.0.1');
+    charger.answerCalls(() => ({ result: { status: 'Accepted' } }));
+    // far more commands in a row than the burst allows calls: every answer is taken
+    for (let i = 0; i < 12; i++)
+      expect(await harness.gateway.call('BUSY', 'ClearCache', {})).toEqual({ status: 'Accepted' });
+    // the charger's own calls are still rationed
+    for (let i = 0; i < 4; i++) charger.send([2, `h${i}`, 'Heartbeat', {}]);
+    const answers = (await charger.waitFor(12 + 4)).filter((frame) => frame[0] !== 2);
+    // two within the burst are answered, two beyond it refused (refusals go out first)
+    expect(answers.map((frame) => frame[0]).sort()).toEqual([3, 3, 4, 4]);
+  });
+
   it('2.0.1: while the boot is Pending, calls other than BootNotification get SecurityError unless we triggered them', async () => {
     harness = await startGateway({
       handlerFor: () => async (call) =>

@@ -1,3 +1,4 @@
+import type { DeviceVariableRef } from '../deviceModel/deviceModelEvents.js';
 import type { LocalListEntry } from './localListPlan.js';
 
 /**
@@ -70,6 +71,30 @@ export type CommandOutcomeEvent =
       data: Outcome & { evseId?: number; idTag: string };
     }
   | {
+      /** monitors the charger set on its variables (2.x), each with its answer: Accepted, or why not */
+      type: 'VariableMonitorsSet';
+      data: Outcome & {
+        monitors: Array<DeviceVariableRef & { id?: number; type: string; severity: number; status: string }>;
+      };
+    }
+  | { type: 'VariableMonitorsCleared'; data: Outcome & { ids: number[] } }
+  | {
+      /** which monitors a charger runs (2.x): All, FactoryDefault or HardWiredOnly */
+      type: 'MonitoringBaseSet';
+      data: Outcome & { base: string };
+    }
+  | {
+      /** the least severe events a charger still reports (2.x; 0 danger … 9 debug) */
+      type: 'MonitoringLevelSet';
+      data: Outcome & { severity: number };
+    }
+  | {
+      /** a charger asked to publish firmware to its local controllers (2.x): taken, or refused */
+      type: 'FirmwarePublishRequested';
+      data: Outcome & { location: string; checksum: string; requestId: number; status: string };
+    }
+  | { type: 'FirmwareUnpublished'; data: Outcome & { checksum: string } }
+  | {
       /** what a charger said of a transaction after a sequence gap: still running, messages still queued */
       type: 'TransactionStatusReported';
       data: Outcome & { transactionKey: string; ongoing?: boolean; messagesInQueue: boolean };
@@ -93,6 +118,12 @@ export const COMMAND_OUTCOME_EVENT_TYPES: ReadonlySet<string> = new Set<CommandO
   'RemoteStartAccepted',
   'ChargerCertificateDelivered',
   'TransactionStatusReported',
+  'VariableMonitorsSet',
+  'VariableMonitorsCleared',
+  'MonitoringBaseSet',
+  'MonitoringLevelSet',
+  'FirmwarePublishRequested',
+  'FirmwareUnpublished',
 ]);
 
 /** An outcome as the version edge states it: the command's id and action are added when it is recorded. */
