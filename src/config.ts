@@ -48,6 +48,8 @@ export interface Config {
     /** the operator's organization name: a charger's CSR must carry it (O) when set */
     organization?: string;
     validityDays: number;
+    /** URL prefixes of the OCSP responders chargers may have us ask (2.x GetCertificateStatus) */
+    ocspResponders: string[];
   };
 }
 
@@ -137,6 +139,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((caCertFile === undefined) !== (caKeyFile === undefined))
     problems.push('CA_CERT and CA_KEY must be set together');
 
+  const ocspResponders = (value('OCSP_RESPONDERS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const responder of ocspResponders) {
+    if (!/^https?:\/\/[^/]+/.test(responder))
+      problems.push(
+        `OCSP_RESPONDERS must list http:// or https:// URL prefixes (got ${JSON.stringify(responder)})`,
+      );
+  }
+
   const config: Config = {
     port: integer('PORT', 8080, 0, 65535),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -168,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(caCertFile && caKeyFile ? { caCertFile, caKeyFile } : {}),
       ...(value('CPO_NAME') ? { organization: value('CPO_NAME') } : {}),
       validityDays: integer('CERTIFICATE_VALIDITY_DAYS', 365, 1, 3_650),
+      ocspResponders,
     },
     inboundRate: {
       perSecond: integer('OCPP_CALLS_PER_SECOND', 20, 1, 100_000),

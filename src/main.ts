@@ -140,6 +140,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       tokens,
       certificates: {
         read: (csr) => certificates.authority.read(csr),
+        status: (request) => certificates.ocsp.check(request),
         ...(config.certificates.organization ? { organization: config.certificates.organization } : {}),
       },
       afterAnswer: (session, answered) => {

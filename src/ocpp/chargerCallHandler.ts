@@ -7,6 +7,10 @@ import {
   saveSnapshot,
 } from '../app/chargerSnapshots.js';
 import { decideOnStream } from '../app/decideLoop.js';
+import type {
+  CertificateStatusAnswer,
+  OcspRequestData,
+} from '../domain/charger/certificates/certificateStatus.js';
 import type { CsrReading } from '../domain/charger/certificates/csrRules.js';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { type ChargerState, evolveCharger } from '../domain/charger/chargerState.js';
@@ -34,7 +38,12 @@ export interface ChargerCallHandlerOptions {
   serialNumbers?: { claim(serial: string, identity: string): Promise<string | undefined> };
   heartbeatIntervalSeconds: number;
   /** where a CSR is read before it is decided, and the organization it must name (absent: none is read) */
-  certificates?: { read(csr: string): Promise<CsrReading>; organization?: string };
+  certificates?: {
+    read(csr: string): Promise<CsrReading>;
+    organization?: string;
+    /** asks a certificate's OCSP responder (2.x GetCertificateStatus) */
+    status?(request: OcspRequestData): Promise<CertificateStatusAnswer>;
+  };
   /**
    * What follows a decision once the charger has its answer (a certificate signed for the CSR
    * it sent, delivered with CertificateSigned): called after the CALLRESULT went out.
@@ -139,7 +148,9 @@ export class ChargerCallHandler {
         connectionId: session.connectionId,
         messageId: call.messageId,
       };
-      const booting = await this.withCsrReading(await this.withSerialClaim(request, session));
+      const booting = await this.withCertificateStatus(
+        await this.withCsrReading(await this.withSerialClaim(request, session)),
+      );
       let tokenRevision: ExpectedRevision = 'any';
       const decided = await decideOnStream<
         ChargerState,
@@ -198,6 +209,13 @@ export class ChargerCallHandler {
       }
       return decided.result.answer;
     };
+  }
+
+  /** A certificate's status is asked of its OCSP responder before it is decided. */
+  private async withCertificateStatus(command: ChargerCommand): Promise<ChargerCommand> {
+    const status = this.options.certificates?.status;
+    if (command.type !== 'RequestCertificateStatus' || !status) return command;
+    return { ...command, answer: await status(command.request as unknown as OcspRequestData) };
   }
 
   /** A certificate signing request is read (its subject, key and signature) before it is decided. */

@@ -2,6 +2,7 @@ import { CertificateIssuance } from '../app/certificateIssuance.js';
 import type { DeliverToCharger } from '../app/deliverToCharger.js';
 import { caMaterial } from '../certificates/caFiles.js';
 import { CertificateAuthority } from '../certificates/certificateAuthority.js';
+import { OcspClient } from '../certificates/ocspClient.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -16,7 +17,7 @@ export async function startCertificates(options: {
   clock: () => Date;
   logger: Logger;
   stops: Array<() => Promise<void>>;
-}): Promise<{ authority: CertificateAuthority; issuance: CertificateIssuance }> {
+}): Promise<{ authority: CertificateAuthority; issuance: CertificateIssuance; ocsp: OcspClient }> {
   const { config, clock, logger } = options;
   const { caCertFile, caKeyFile, organization, validityDays } = config.certificates;
   const material = await caMaterial({
@@ -37,5 +38,7 @@ export async function startCertificates(options: {
     logger: logger.child({ part: 'certificates' }),
   });
   options.stops.push(() => issuance.settled());
-  return { authority, issuance };
+  // a charger waits for its answer: the responder gets less than the charger's own call timeout
+  const ocsp = new OcspClient({ responders: config.certificates.ocspResponders, timeoutMs: 10_000 });
+  return { authority, issuance, ocsp };
 }

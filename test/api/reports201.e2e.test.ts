@@ -129,7 +129,7 @@ const REPORTS: Array<{ action: string; request: object; answer: object; event: s
     },
     answer: {
       status: 'Failed',
-      statusInfo: { reasonCode: 'NoOCSPResponder', additionalInfo: expect.stringContaining('OCSP') },
+      statusInfo: { reasonCode: 'OCSPFailed', additionalInfo: expect.stringContaining('OCSP_RESPONDERS') },
     },
     event: 'CertificateStatusRequested',
   },

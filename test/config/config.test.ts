@@ -36,7 +36,7 @@ describe('configuration', () => {
       fileUrlSecret: undefined,
       firmwareMaxBytes: 512 * 1024 * 1024,
       staleAfterSeconds: 600,
-      certificates: { validityDays: 365 },
+      certificates: { validityDays: 365, ocspResponders: [] },
     });
   });
 
@@ -66,6 +66,7 @@ describe('configuration', () => {
       CA_KEY: 'ca.key',
       CPO_NAME: 'Acme CPO',
       CERTIFICATE_VALIDITY_DAYS: '90',
+      OCSP_RESPONDERS: 'http://ocsp.example/, https://ocsp.v2g.example/ocsp',
     });
     expect(config).toMatchObject({
       certificates: {
@@ -73,6 +74,7 @@ describe('configuration', () => {
         caKeyFile: 'ca.key',
         organization: 'Acme CPO',
         validityDays: 90,
+        ocspResponders: ['http://ocsp.example/', 'https://ocsp.v2g.example/ocsp'],
       },
       tariff: { currency: 'CHF', perKwh: 0.45, perMinute: 0.05, perSession: 1.5 },
       meterValuesRetentionMonths: 24,
@@ -128,5 +130,6 @@ describe('configuration', () => {
     expect(problemsOf({ CA_CERT: 'ca.pem' })).toEqual(['CA_CERT and CA_KEY must be set together']);
     expect(problemsOf({ CA_KEY: 'ca.key' })).toEqual(['CA_CERT and CA_KEY must be set together']);
     expect(problemsOf({ CERTIFICATE_VALIDITY_DAYS: '0' })[0]).toMatch(/^CERTIFICATE_VALIDITY_DAYS/);
+    expect(problemsOf({ OCSP_RESPONDERS: 'ocsp.example' })[0]).toMatch(/^OCSP_RESPONDERS/);
   });
 });

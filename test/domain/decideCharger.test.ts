@@ -119,9 +119,9 @@ describe('charger decisions', () => {
       });
   });
 
-  it('a request for a service Ampledger does not run yet is turned down with why, and recorded', () => {
+  it("a certificate's status is what its OCSP responder said, or Failed with why it could not be asked", () => {
     given(registered, approved)
-      .when({ type: 'RequestCertificateStatus', request: { serialNumber: '01' } })
+      .when({ type: 'RequestCertificateStatus', request: { serialNumber: '01' }, answer: undefined })
       .thenExpect({
         events: [
           {
@@ -132,8 +132,30 @@ describe('charger decisions', () => {
             },
           },
         ],
-        reply: { type: 'ServiceDecision', status: 'Failed', reason: 'no OCSP responder is configured' },
+        reply: {
+          type: 'CertificateStatusDecision',
+          status: 'Failed',
+          reason: 'no OCSP responder is configured',
+        },
       });
+    given(registered, approved)
+      .when({
+        type: 'RequestCertificateStatus',
+        request: { serialNumber: '01' },
+        answer: { status: 'Accepted', ocspResult: 'MIIB' },
+      })
+      .thenExpect({
+        events: [
+          {
+            type: 'CertificateStatusRequested',
+            data: { request: { serialNumber: '01' }, decision: { status: 'Accepted', ocspResult: 'MIIB' } },
+          },
+        ],
+        reply: { type: 'CertificateStatusDecision', status: 'Accepted', ocspResult: 'MIIB' },
+      });
+  });
+
+  it('a request for a service Ampledger does not run yet is turned down with why, and recorded', () => {
     given(registered, approved)
       .when({ type: 'ReportEVChargingNeeds', evseId: 1, needs: { requestedEnergyTransfer: 'DC' } })
       .thenExpect({

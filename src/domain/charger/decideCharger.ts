@@ -3,6 +3,7 @@ import { normaliseIdTag, visible } from '../../policies/idTag.js';
 import { fixedHeartbeatSeconds, idTagQuirk, isStatusEcho, quirksOf } from '../../policies/vendorQuirks.js';
 import { type AuthorizationStatus, authorizeTokenFor, type Token } from '../tokens/tokens.js';
 import type { CertificateUse } from './certificates/certificateEvents.js';
+import type { CertificateStatusAnswer } from './certificates/certificateStatus.js';
 import { type CsrReading, csrProblem } from './certificates/csrRules.js';
 import type {
   BootStatus,
@@ -56,7 +57,12 @@ export type ChargerCommand =
       needs: Record<string, unknown>;
       maxScheduleTuples?: number;
     }
-  | { type: 'RequestCertificateStatus'; request: Record<string, unknown> }
+  | {
+      type: 'RequestCertificateStatus';
+      request: Record<string, unknown>;
+      /** what the certificate's OCSP responder said, asked before deciding (undefined: not asked) */
+      answer: CertificateStatusAnswer | undefined;
+    }
   | { type: 'RequestEVCertificate'; schemaVersion: string; action: string; exiRequest: string }
   /** the token as its stream has it (undefined: unknown), looked up before deciding */
   | {
@@ -83,6 +89,7 @@ export type ChargerReply =
   | { type: 'HeartbeatAnswer'; currentTime: string }
   | { type: 'DataTransferDecision'; status: DataTransferStatus }
   | { type: 'SigningDecision'; status: 'Accepted' | 'Rejected'; reason?: string }
+  | ({ type: 'CertificateStatusDecision' } & CertificateStatusAnswer)
   | { type: 'AuthorizationDecision'; status: AuthorizationStatus; expiryDate?: string; parentIdTag?: string }
   | TransactionReply
   | { type: 'Acknowledged' }
@@ -215,10 +222,10 @@ export function decideCharger(
       };
     }
     case 'RequestCertificateStatus': {
-      const decision = { status: 'Failed' as const, reason: NO_OCSP_RESPONDER };
+      const decision = command.answer ?? { status: 'Failed' as const, reason: NO_OCSP_RESPONDER };
       return {
         events: [{ type: 'CertificateStatusRequested', data: { request: command.request, decision } }],
-        reply: { type: 'ServiceDecision', ...decision },
+        reply: { type: 'CertificateStatusDecision', ...decision },
       };
     }
     case 'RequestEVCertificate': {

@@ -148,13 +148,14 @@ export const reports201: Record<string, InboundTranslator> = {
     toCommand: (request) => ({
       type: 'RequestCertificateStatus',
       request: request.ocspRequestData as Record<string, unknown>,
+      answer: undefined,
     }),
-    toReply: (reply) => ({
-      status: 'Failed',
-      ...(reply.type === 'ServiceDecision'
-        ? { statusInfo: statusInfo('NoOCSPResponder', reply.reason) }
-        : {}),
-    }),
+    toReply: (reply) => {
+      if (reply.type !== 'CertificateStatusDecision') return { status: 'Failed' };
+      return reply.status === 'Accepted'
+        ? { status: 'Accepted', ocspResult: reply.ocspResult }
+        : { status: 'Failed', statusInfo: statusInfo('OCSPFailed', reply.reason) };
+    },
   },
   Get15118EVCertificate: {
     toCommand: (request) => ({

@@ -82,9 +82,12 @@ export type ServiceRequestEvent =
       };
     }
   | {
-      /** an OCSP request for a certificate's status, to be relayed to a responder */
+      /** a certificate's status, asked of its OCSP responder: the response relayed, or why not */
       type: 'CertificateStatusRequested';
-      data: { request: Record<string, unknown>; decision: { status: 'Failed'; reason: string } };
+      data: {
+        request: Record<string, unknown>;
+        decision: { status: 'Accepted'; ocspResult: string } | { status: 'Failed'; reason: string };
+      };
     }
   | {
       /** an ISO 15118 contract certificate the EV asks for, to be relayed to a contract service */
