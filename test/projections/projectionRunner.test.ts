@@ -225,7 +225,8 @@ describe('projection runner', () => {
     const before = (await counts())['counted-f'] ?? 0;
     await store.append('counted-f', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
     const head = await store.headCheckpoint({ streamPrefix: 'counted-' });
-    await expect.poll(async () => (await counts())['counted-f']).toBe(before + 1);
+    // a loaded machine (the whole suite at once) can take more than poll's default second
+    await expect.poll(async () => (await counts())['counted-f'], { timeout: 10_000 }).toBe(before + 1);
     // the group's position waits for the failing read model
     expect(await runner.waitFor(head, 300)).toBe(false);
 
