@@ -154,7 +154,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       stops,
     });
     if (redis) healthChecks.push({ name: 'redis', check: () => redis.ping() });
-    const { commands, localLists } = startCommands({
+    const { commands, localLists, variables } = startCommands({
       config,
       eventStore,
       readModels,
@@ -201,6 +201,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       router,
       commands,
       localLists,
+      variables,
       files: {
         storage: new DiskFileStorage(join(config.dataDir, 'files')),
         signer: new FileUrlSigner(await fileUrlSecret(config.fileUrlSecret, config.dataDir)),

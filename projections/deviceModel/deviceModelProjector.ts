@@ -23,13 +23,14 @@ const KEY_COLUMNS =
 /**
  * Each charger's device model, as its reports leave it (a report adds and updates variables; a
  * variable it no longer names stays until reported again) with the latest change or problem it
- * told of each variable (NotifyEvent's actual value becomes the Actual attribute's value).
+ * told of each variable (NotifyEvent's actual value becomes the Actual attribute's value), and the
+ * values read out or set since (GetVariables, SetVariables).
  */
 export async function deviceModelProjector(): Promise<Projector> {
   return {
     name: 'device_model',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['DeviceModelReported', 'DeviceEventsNotified']),
+    eventTypes: new Set(['DeviceModelReported', 'DeviceEventsNotified', 'VariablesRead', 'VariablesWritten']),
     migrations: await loadMigrations(MIGRATIONS),
     apply: eachEvent(async (event, tx) => {
       const chargerId = chargerIdOf(event.streamId);
@@ -53,6 +54,22 @@ export async function deviceModelProjector(): Promise<Projector> {
               variable.characteristics ? JSON.stringify(variable.characteristics) : null,
               at,
             ],
+          );
+        }
+        return;
+      }
+      if (fact.type === 'VariablesRead' || fact.type === 'VariablesWritten') {
+        // a value the charger read out, or took when we set it, is the attribute's value now
+        for (const result of fact.data.results) {
+          if (result.status !== 'Accepted' || result.value === undefined) continue;
+          await tx.query(
+            `INSERT INTO device_variables (${KEY_COLUMNS}, attributes, changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_build_object($8::text, jsonb_build_object('value', $9::text)), $10)
+             ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+               attributes = device_variables.attributes || jsonb_build_object($8::text,
+                 coalesce(device_variables.attributes -> $8::text, '{}'::jsonb) || jsonb_build_object('value', $9::text)),
+               changed_at = EXCLUDED.changed_at`,
+            [...keyOf(chargerId, result), result.attributeType, result.value, at],
           );
         }
         return;

@@ -12,6 +12,7 @@ import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ChargerCommandService } from './commands/chargerCommandService.js';
 import type { LocalListSync } from './commands/localListSync.js';
+import type { VariableAccess } from './commands/variableAccess.js';
 import { registerConsole } from './consoleRoutes.js';
 import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
 import type { LiveEvents } from './live/liveEvents.js';
@@ -30,6 +31,7 @@ import { localListRoutes } from './routes/localListRoutes.js';
 import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { tokenRoutes } from './routes/tokenRoutes.js';
+import { variableRoutes } from './routes/variableRoutes.js';
 
 export interface HttpServerParts {
   logger: Logger;
@@ -68,6 +70,7 @@ export async function registerOperatorApi(
     validateCommand(version: string, action: string, payload: unknown): string | undefined;
     commandTimeoutMs: number;
     localLists: LocalListSync;
+    variables: VariableAccess;
     rebuilds: ProjectionRebuilds;
     live: LiveEvents;
     staleAfterSeconds: number;
@@ -141,6 +144,14 @@ export async function registerOperatorApi(
           ...deps.files,
           authenticator: deps.authenticator,
           clock: deps.clock,
+        }),
+      );
+      await api.register(
+        variableRoutes({
+          authenticator: deps.authenticator,
+          pool: deps.pool,
+          router: deps.router,
+          variables: deps.variables,
         }),
       );
       await api.register(

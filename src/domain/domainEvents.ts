@@ -84,6 +84,8 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   TransactionStatusReported: 1,
   VariableMonitorsSet: 1,
   VariableMonitorsCleared: 1,
+  VariablesRead: 1,
+  VariablesWritten: 1,
   MonitoringBaseSet: 1,
   MonitoringLevelSet: 1,
   FirmwarePublishRequested: 1,

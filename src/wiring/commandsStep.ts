@@ -3,6 +3,7 @@ import type { ProjectionRunner } from '../../projections/projectionRunner.js';
 import { ChargerCommandService } from '../api/commands/chargerCommandService.js';
 import { LocalListSchedule } from '../api/commands/localListSchedule.js';
 import { LocalListSync } from '../api/commands/localListSync.js';
+import { VariableAccess } from '../api/commands/variableAccess.js';
 import { RemoteStartWatchdog } from '../app/remoteStartWatchdog.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { Config } from '../config.js';
@@ -23,7 +24,7 @@ export function startCommands(options: {
   clock: () => Date;
   logger: Logger;
   stops: Array<() => Promise<void>>;
-}): { commands: ChargerCommandService; localLists: LocalListSync } {
+}): { commands: ChargerCommandService; localLists: LocalListSync; variables: VariableAccess } {
   const { config, eventStore, readModels, projections, metrics, clock, logger, stops } = options;
   const timeoutMs = config.commandTimeoutSeconds * 1_000;
   const watchdog = new RemoteStartWatchdog(
@@ -60,5 +61,5 @@ export function startCommands(options: {
     schedule.start();
     stops.push(() => schedule.stop());
   }
-  return { commands, localLists };
+  return { commands, localLists, variables: new VariableAccess(readModels, commands, timeoutMs) };
 }

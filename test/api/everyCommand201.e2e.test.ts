@@ -276,6 +276,8 @@ describe('every OCPP 2.0.1 command, against a charger over ws', () => {
       SetMonitoringBase: 'MonitoringBaseSet',
       SetMonitoringLevel: 'MonitoringLevelSet',
       SetVariableMonitoring: 'VariableMonitorsSet',
+      GetVariables: 'VariablesRead',
+      SetVariables: 'VariablesWritten',
       UnpublishFirmware: 'FirmwareUnpublished',
       UpdateFirmware: 'FirmwareUpdateRequested',
     });

@@ -247,6 +247,8 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     case 'TransactionStatusReported':
     case 'VariableMonitorsSet':
     case 'VariableMonitorsCleared':
+    case 'VariablesRead':
+    case 'VariablesWritten':
     case 'MonitoringBaseSet':
     case 'MonitoringLevelSet':
     case 'FirmwarePublishRequested':

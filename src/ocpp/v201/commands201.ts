@@ -16,6 +16,7 @@ import {
 } from '../commands/commandTable.js';
 import { idTokenInfo201 } from './idTokenInfo201.js';
 import { monitoringRoutes201 } from './monitoringCommands201.js';
+import { getVariables201, setVariables201, variableRoutes201 } from './variables201.js';
 
 interface IdToken201 {
   idToken?: string;
@@ -63,8 +64,7 @@ export const COMMANDS_201: CommandTable = {
     },
     RequestStopTransaction: {},
     Reset: { weight: (payload: CommandPayload) => (payload.type === 'Immediate' ? 'hard' : 'soft') },
-    SetVariables: {},
-    GetVariables: { weight: 'soft' },
+    ...variableRoutes201,
     GetBaseReport: { weight: 'soft' },
     GetReport: { weight: 'soft' },
     SendLocalList: {
@@ -157,6 +157,8 @@ export const COMMANDS_201: CommandTable = {
       },
     }),
     ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
+    ReadVariables: (command) => getVariables201(command.variables),
+    WriteVariables: (command) => setVariables201(command.variables),
     AskTransactionStatus: (command) => ({
       action: 'GetTransactionStatus',
       payload: { transactionId: command.transactionKey },

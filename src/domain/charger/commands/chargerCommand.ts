@@ -1,5 +1,12 @@
 import type { CertificateUse } from '../certificates/certificateEvents.js';
+import type { DeviceVariableRef } from '../deviceModel/deviceModelEvents.js';
 import type { LocalListEntry } from './localListPlan.js';
+
+/** A variable of a charger's device model to read, and which of its attributes (default Actual). */
+export type VariableRead = DeviceVariableRef & { attributeType?: 'Actual' | 'Target' | 'MinSet' | 'MaxSet' };
+
+/** A variable to set, and its new value. */
+export type VariableWrite = VariableRead & { value: string };
 
 /** Which log a charger is asked to upload. */
 export type LogKind = 'Diagnostics' | 'DiagnosticsLog' | 'SecurityLog';
@@ -26,6 +33,9 @@ export type ChargerCommand =
     }
   /** a certificate our CA signed, with the sub-CA certificates above it (PEM, leaf first) */
   | { kind: 'DeliverCertificate'; certificateChain: string; certificateType?: CertificateUse }
+  /** variables of the charger's device model, read or set (2.x), one message's worth */
+  | { kind: 'ReadVariables'; variables: readonly VariableRead[] }
+  | { kind: 'WriteVariables'; variables: readonly VariableWrite[] }
   /** whether the charger still holds messages of a transaction (2.x), after a sequence gap */
   | { kind: 'AskTransactionStatus'; transactionKey: string };
 

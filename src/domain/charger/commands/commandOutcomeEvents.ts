@@ -79,6 +79,20 @@ export type CommandOutcomeEvent =
     }
   | { type: 'VariableMonitorsCleared'; data: Outcome & { ids: number[] } }
   | {
+      /** variables a charger read out (2.x GetVariables): each value, or why there is none */
+      type: 'VariablesRead';
+      data: Outcome & {
+        results: Array<DeviceVariableRef & { attributeType: string; status: string; value?: string }>;
+      };
+    }
+  | {
+      /** variables a charger was told to set (2.x SetVariables), each with its answer (RebootRequired…) */
+      type: 'VariablesWritten';
+      data: Outcome & {
+        results: Array<DeviceVariableRef & { attributeType: string; status: string; value: string }>;
+      };
+    }
+  | {
       /** which monitors a charger runs (2.x): All, FactoryDefault or HardWiredOnly */
       type: 'MonitoringBaseSet';
       data: Outcome & { base: string };
@@ -120,6 +134,8 @@ export const COMMAND_OUTCOME_EVENT_TYPES: ReadonlySet<string> = new Set<CommandO
   'TransactionStatusReported',
   'VariableMonitorsSet',
   'VariableMonitorsCleared',
+  'VariablesRead',
+  'VariablesWritten',
   'MonitoringBaseSet',
   'MonitoringLevelSet',
   'FirmwarePublishRequested',
