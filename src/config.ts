@@ -16,7 +16,11 @@ export interface Config {
   /** unset: a single node */
   redisUrl?: string;
   adminToken?: string;
-  tls?: { port: number; certFile: string; keyFile: string; caFile?: string };
+  /**
+   * the wss:// listener; its server certificates in pairs (an RSA and an ECDSA one side by side:
+   * chargers differ in which they accept, and TLS picks the one a charger's cipher suites allow)
+   */
+  tls?: { port: number; certificates: Array<{ certFile: string; keyFile: string }>; caFile?: string };
   heartbeatIntervalSeconds: number;
   commandTimeoutSeconds: number;
   autoRegister: 'off' | 'pending' | 'accept';
@@ -128,8 +132,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const keyFile = value('TLS_KEY');
   let tls: Config['tls'];
   if (certFile || keyFile || tlsPort) {
-    if (!certFile || !keyFile) problems.push('TLS_CERT and TLS_KEY must be set together');
-    else tls = { port: integer('TLS_PORT', 8443, 0, 65535), certFile, keyFile, caFile: value('TLS_CA') };
+    const files = (list: string | undefined) => (list ?? '').split(',').map((file) => file.trim()).filter(Boolean);
+    const certFiles = files(certFile);
+    const keyFiles = files(keyFile);
+    if (certFiles.length === 0 || keyFiles.length === 0)
+      problems.push('TLS_CERT and TLS_KEY must be set together');
+    else if (certFiles.length !== keyFiles.length)
+      problems.push('TLS_CERT and TLS_KEY must list as many files each (certificate and key in pairs)');
+    else
+      tls = {
+        port: integer('TLS_PORT', 8443, 0, 65535),
+        certificates: certFiles.map((file, index) => ({ certFile: file, keyFile: keyFiles[index]! })),
+        caFile: value('TLS_CA'),
+      };
   } else if (value('TLS_CA')) {
     problems.push('TLS_CA needs TLS_CERT and TLS_KEY');
   }

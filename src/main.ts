@@ -262,15 +262,16 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
   }
 }
 
-/** The wss:// listener: TLS 1.2 or newer; a client certificate is asked for (and checked per charger) when TLS_CA is set. */
 /**
- * The chargers' wss:// listener. Client certificates (security profile 3) are trusted when TLS_CA
- * or Ampledger's own CA (the one that signs chargers' CSRs) issued them.
+ * The chargers' wss:// listener, TLS 1.2 or newer, with each configured server certificate (TLS
+ * offers a charger the one its cipher suites allow: RSA or ECDSA). Client certificates (security
+ * profile 3) are trusted when TLS_CA or Ampledger's own CA (the one that signs chargers' CSRs)
+ * issued them; whose they are is judged per charger.
  */
 async function createTlsListener(tls: NonNullable<Config['tls']>, ownCa: string): Promise<HttpsServer> {
   const [cert, key, configuredCa] = await Promise.all([
-    readFile(tls.certFile),
-    readFile(tls.keyFile),
+    Promise.all(tls.certificates.map(({ certFile }) => readFile(certFile))),
+    Promise.all(tls.certificates.map(({ keyFile }) => readFile(keyFile))),
     tls.caFile ? readFile(tls.caFile) : undefined,
   ]);
   const server = createHttpsServer({

@@ -23,12 +23,15 @@ beforeAll(async () => {
   files = mkdtempSync(join(tmpdir(), 'ampledger-tls-'));
   writeFileSync(join(files, 'server.crt'), pki.server.cert);
   writeFileSync(join(files, 'server.key'), pki.server.key);
+  writeFileSync(join(files, 'server-rsa.crt'), pki.serverRsa.cert);
+  writeFileSync(join(files, 'server-rsa.key'), pki.serverRsa.key);
   running = await startTestServer('certificates', {
     ADMIN_TOKEN: ADMIN,
     LOCAL_LIST_SYNC_INTERVAL: '0',
     TLS_PORT: '0',
-    TLS_CERT: join(files, 'server.crt'),
-    TLS_KEY: join(files, 'server.key'),
+    // an ECDSA and an RSA server certificate side by side
+    TLS_CERT: `${join(files, 'server.crt')},${join(files, 'server-rsa.crt')}`,
+    TLS_KEY: `${join(files, 'server.key')},${join(files, 'server-rsa.key')}`,
     CPO_NAME: CPO,
   });
   server = running.server;
@@ -64,6 +67,36 @@ const certificateSignedCalls = (charger: TestCharger) =>
 
 const pemBlocks = (chain: string) =>
   chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+
+describe('the wss:// listener', () => {
+  it('offers each charger the server certificate its cipher suites allow: ECDSA or RSA, over TLS 1.2 or newer', async () => {
+    const id = 'CP-TLS-KINDS';
+    await register(id, { password: PASSWORD, securityProfile: 2 });
+    const keyOfServer = async (ciphers: string) => {
+      const charger = await TestCharger.connect(`${server.tlsUrl}/${id}`, 'ocpp1.6', {
+        ca: pki.ca.cert,
+        headers: { Authorization: basic(id) },
+        ciphers,
+        maxVersion: 'TLSv1.2',
+      });
+      const socket = (charger.ws as unknown as { _socket: import('node:tls').TLSSocket })._socket;
+      const peer = socket.getPeerX509Certificate();
+      charger.close();
+      return peer?.publicKey.asymmetricKeyType;
+    };
+    expect(await keyOfServer('ECDHE-ECDSA-AES128-GCM-SHA256')).toBe('ec');
+    expect(await keyOfServer('ECDHE-RSA-AES128-GCM-SHA256')).toBe('rsa');
+    // nothing older than TLS 1.2
+    await expect(
+      TestCharger.connect(`${server.tlsUrl}/${id}`, 'ocpp1.6', {
+        ca: pki.ca.cert,
+        headers: { Authorization: basic(id) },
+        maxVersion: 'TLSv1.1',
+        minVersion: 'TLSv1',
+      }),
+    ).rejects.toThrow();
+  });
+});
 
 describe("a charger's certificate, signed by Ampledger's CA (SignCertificate → CertificateSigned)", () => {
   it('a 2.0.1 charger on profile 2 gets its CSR signed, installs the certificate, and connects with it on profile 3', async () => {

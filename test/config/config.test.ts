@@ -80,7 +80,7 @@ describe('configuration', () => {
       meterValuesRetentionMonths: 24,
       port: 9000,
       databaseSchema: 'ampledger',
-      tls: { port: 8443, certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem' },
+      tls: { port: 8443, certificates: [{ certFile: 'cert.pem', keyFile: 'key.pem' }], caFile: 'ca.pem' },
       heartbeatIntervalSeconds: 60,
       commandTimeoutSeconds: 10,
       autoRegister: 'pending',
@@ -124,6 +124,13 @@ describe('configuration', () => {
     expect(problemsOf({ TLS_CERT: 'cert.pem' })).toEqual(['TLS_CERT and TLS_KEY must be set together']);
     expect(problemsOf({ TLS_CA: 'ca.pem' })).toEqual(['TLS_CA needs TLS_CERT and TLS_KEY']);
     expect(problemsOf({ TLS_PORT: '70000', TLS_CERT: 'c', TLS_KEY: 'k' })[0]).toMatch(/^TLS_PORT/);
+    expect(problemsOf({ TLS_CERT: 'rsa.crt,ec.crt', TLS_KEY: 'rsa.key' })).toEqual([
+      'TLS_CERT and TLS_KEY must list as many files each (certificate and key in pairs)',
+    ]);
+    expect(loadConfig({ TLS_CERT: 'rsa.crt, ec.crt', TLS_KEY: 'rsa.key,ec.key' }).tls?.certificates).toEqual([
+      { certFile: 'rsa.crt', keyFile: 'rsa.key' },
+      { certFile: 'ec.crt', keyFile: 'ec.key' },
+    ]);
   });
 
   it("the chargers' CA needs both its certificate and its key, and a validity it can give", () => {

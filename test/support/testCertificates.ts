@@ -10,7 +10,10 @@ export interface KeyPair {
 
 export interface TestPki {
   ca: KeyPair;
+  /** EC P-256, for 127.0.0.1 and localhost */
   server: KeyPair;
+  /** the same names, RSA 2048: for chargers that accept RSA server certificates only */
+  serverRsa: KeyPair;
   client(commonName: string): KeyPair;
   /** a client certificate from a CA the server does not trust */
   stranger(commonName: string): KeyPair;
@@ -42,8 +45,9 @@ export function createTestPki(): TestPki {
     );
   };
   let serial = 1;
-  const issue = (ca: string, name: string, commonName: string, extensions: string) => {
-    newKey(`${name}.key`);
+  const issue = (ca: string, name: string, commonName: string, extensions: string, rsa = false) => {
+    if (rsa) openssl('genrsa', '-out', `${name}.key`, '2048');
+    else newKey(`${name}.key`);
     openssl('req', '-new', '-key', `${name}.key`, '-subj', `/CN=${commonName}`, '-out', `${name}.csr`);
     writeFileSync(join(dir, `${name}.ext`), extensions);
     openssl(
@@ -75,10 +79,18 @@ export function createTestPki(): TestPki {
     'localhost',
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
   );
+  const serverRsa = issue(
+    'test-ca',
+    'server-rsa',
+    'localhost',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    true,
+  );
   let clients = 0;
   return {
     ca: { cert: read('test-ca.crt'), key: read('test-ca.key') },
     server,
+    serverRsa,
     client: (commonName) =>
       issue('test-ca', `client${++clients}`, commonName, 'extendedKeyUsage=clientAuth\n'),
     stranger: (commonName) =>
