@@ -132,7 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const keyFile = value('TLS_KEY');
   let tls: Config['tls'];
   if (certFile || keyFile || tlsPort) {
-    const files = (list: string | undefined) => (list ?? '').split(',').map((file) => file.trim()).filter(Boolean);
+    const files = (list: string | undefined) =>
+      (list ?? '')
+        .split(',')
+        .map((file) => file.trim())
+        .filter(Boolean);
     const certFiles = files(certFile);
     const keyFiles = files(keyFile);
     if (certFiles.length === 0 || keyFiles.length === 0)

@@ -3,6 +3,7 @@ import {
   deviceProblems,
 } from '../../src/domain/charger/deviceModel/deviceModelEvents.js';
 import type { Flag } from '../../src/policies/energyReconciliation.js';
+import { isRoutineSecurityEvent } from '../../src/policies/securityEvents.js';
 
 /** Something about a charger operators should look at: a code, when, and its detail. */
 export interface ChargerAlert {
@@ -25,6 +26,16 @@ export function alertOf(type: string, data: unknown, at: string): ChargerAlert |
       return { type: 'firmware_update_failed', at, ...(data as object) };
     case 'RemoteStartTimedOut':
       return { type: 'remote_start_timeout', at, ...(data as object) };
+    case 'SecurityEventReported': {
+      const { eventType, chargerTime, techInfo } = data as {
+        eventType: string;
+        chargerTime: string;
+        techInfo?: string;
+      };
+      return isRoutineSecurityEvent(eventType)
+        ? undefined
+        : { type: 'security_event', at, eventType, chargerTime, ...(techInfo ? { techInfo } : {}) };
+    }
     case 'DeviceEventsNotified': {
       // a monitor's alert that has not cleared: the component, variable and value that passed it
       const [problem, ...more] = deviceProblems((data as { events: DeviceEventReport[] }).events);

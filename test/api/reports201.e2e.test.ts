@@ -182,6 +182,25 @@ describe('a 2.0.1 charger’s reports and requests beyond transactions', () => {
     expect((await api('GET', '/api/chargers/CP-REP/reservations', ADMIN)).body).toMatchObject([
       { reservationId: 12, state: 'expired' },
     ]);
+
+    // a security event an operator must see alerts; a routine one (a reboot) does not
+    for (const [index, type] of ['StartupOfTheDevice', 'TamperDetectionActivated'].entries())
+      expect(
+        await charger.call(`se${index}`, 'SecurityEventNotification', {
+          type,
+          timestamp: at,
+          techInfo: 'lid',
+        }),
+      ).toEqual([3, `se${index}`, {}]);
+    await server.projections.get('connector_status')!.catchUp(5_000);
+    const alerts = (await api('GET', '/api/chargers/CP-REP', ADMIN)).body.alerts as Array<{ type: string }>;
+    expect(alerts.filter((alert) => alert.type === 'security_event')).toEqual([
+      expect.objectContaining({
+        type: 'security_event',
+        eventType: 'TamperDetectionActivated',
+        techInfo: 'lid',
+      }),
+    ]);
     charger.close();
   });
 });
