@@ -5,6 +5,12 @@ import { meterWithBoot, meterWithSamples } from '../../src/domain/charger/transa
 import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
+import {
+  type ChargingClock,
+  chargingKindOf,
+  clockStopped,
+  clockWith,
+} from '../../src/policies/chargingTime.js';
 import type { Flag } from '../../src/policies/energyReconciliation.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
@@ -25,7 +31,7 @@ export async function sessionsProjector(): Promise<Projector> {
   return {
     name: 'sessions',
     streamPrefix: 'charger-',
-    eventTypes: new Set([...TRANSACTION_EVENT_TYPES, 'ChargerBooted']),
+    eventTypes: new Set([...TRANSACTION_EVENT_TYPES, 'ChargerBooted', 'ConnectorStatusReported']),
     migrations: await loadMigrations(MIGRATIONS),
     apply: applySessionBatch,
   };
@@ -59,6 +65,9 @@ const SESSION: Columns = {
   last_revision: 'bigint',
   meter: 'jsonb',
   energy_correction: 'jsonb',
+  charging_seconds: 'numeric',
+  idle_seconds: 'numeric',
+  charging_clock: 'jsonb',
 };
 
 const ORPHAN_STOP: Columns = {
@@ -80,7 +89,24 @@ type SessionRow = Record<keyof typeof SESSION, unknown> & {
   /** null: begun before the read model kept meters (its recorded figures stand) */
   meter: ProjectedMeter | null;
   energy_correction: EnergyCorrection | null;
+  charging_clock: ChargingClock | null;
 };
+
+/** A session's charging clock moved on: the seconds it shows follow. */
+function withClock(session: SessionRow, clock: ChargingClock): void {
+  session.charging_clock = clock;
+  session.charging_seconds = clock.chargingMs / 1_000;
+  session.idle_seconds = clock.idleMs / 1_000;
+}
+
+/** What a charger said of energy flowing, at that time, moves its session's clock (if it tells anything). */
+function withChargingState(session: SessionRow, state: string, at: string): boolean {
+  const kind = chargingKindOf(state);
+  const atMs = Date.parse(at);
+  if (!kind || Number.isNaN(atMs) || session.status !== 'active') return false;
+  withClock(session, clockWith(session.charging_clock ?? { chargingMs: 0, idleMs: 0 }, kind, atMs));
+  return true;
+}
 
 /** A batch folded per session in memory, then written with one statement per table. */
 async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
@@ -89,8 +115,11 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     return key === undefined ? undefined : sessionIdOf(chargerIdOf(event.streamId), key);
   };
   const ids = [...new Set(events.map(keyOf).filter((id): id is string => id !== undefined))];
-  // a boot while a session runs is evidence for a register reset: its charger's active sessions too
-  const booted = events.filter((event) => event.type === 'ChargerBooted').map((e) => chargerIdOf(e.streamId));
+  // a boot while a session runs is evidence for a register reset, and a connector's status tells
+  // whether energy flows: their charger's active sessions too
+  const booted = events
+    .filter((event) => event.type === 'ChargerBooted' || event.type === 'ConnectorStatusReported')
+    .map((e) => chargerIdOf(e.streamId));
   const { rows } = await tx.query(
     `SELECT * FROM sessions WHERE id = ANY($1) OR (charger_id = ANY($2) AND status = 'active') FOR UPDATE`,
     [ids, [...new Set(booted)]],
@@ -109,6 +138,19 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         if (BigInt(session.last_revision) >= event.revision) continue;
         session.meter = meterWithBoot(session.meter, Date.parse(receivedAt));
         changed.add(session.id as string);
+      }
+      continue;
+    }
+    if (charging.type === 'ConnectorStatusReported') {
+      const { data } = charging;
+      if (data.collapsedInto) continue;
+      for (const session of sessions.values()) {
+        if (session.charger_id !== chargerId || session.status !== 'active') continue;
+        if (session.evse_id !== data.evseId || BigInt(session.last_revision) >= event.revision) continue;
+        if (withChargingState(session, data.status, receivedAt)) {
+          session.last_revision = revision;
+          changed.add(session.id as string);
+        }
       }
       continue;
     }
@@ -144,7 +186,12 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         last_revision: revision,
         meter: meterWithSamples({ meterStartWh: data.meterStartWh, readings: [] }, data.samples ?? []),
         energy_correction: null,
+        charging_seconds: null,
+        idle_seconds: null,
+        charging_clock: null,
       });
+      if (data.chargingState)
+        withChargingState(sessions.get(id)!, data.chargingState.state, data.chargingState.at);
       changed.add(id);
       continue;
     }
@@ -180,6 +227,8 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         authorization_status: data.authorization.status,
       });
     } else if (charging.type === 'MeterValuesReported') {
+      const { chargingState } = charging.data;
+      if (chargingState) withChargingState(session, chargingState.state, chargingState.at);
       if (session.meter) {
         session.meter = meterWithSamples(
           session.meter,
@@ -197,6 +246,10 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       });
     } else if (charging.type === 'TransactionStopped') {
       const { data } = charging;
+      if (data.chargingState) withChargingState(session, data.chargingState.state, data.chargingState.at);
+      const stoppedMs = Date.parse(data.correctedTime);
+      if (session.charging_clock && !Number.isNaN(stoppedMs))
+        withClock(session, clockStopped(session.charging_clock, stoppedMs));
       const meter = session.meter && meterWithSamples(session.meter, data.samples, data.duplicateSamples);
       const reconciled = reconcileStop(meter, data);
       Object.assign(session, {

@@ -21,7 +21,7 @@ const caughtUp = async () => {
 
 async function booted201(id: string) {
   await api('POST', '/api/chargers', ADMIN, { id });
-  await api('POST', '/api/chargers/' + id + '/approve', ADMIN);
+  await api('POST', `/api/chargers/${id}/approve`, ADMIN);
   const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/${id}`, 'ocpp2.0.1');
   await charger.call('b', 'BootNotification', {
     reason: 'PowerUp',

@@ -155,12 +155,12 @@ describe("a 2.0.1 charger's variables, read and set within its message limits", 
       variable: string;
       attributes: Record<string, { value?: string }>;
     }>;
-    const valueOf = (component: string, variable: string) =>
+    const actualValue = (component: string, variable: string) =>
       model.find((entry) => entry.component === component && entry.variable === variable)?.attributes.Actual
         ?.value;
-    expect(valueOf('OCPPCommCtrlr', 'MessageTimeout')).toBe('MessageTimeout-value');
-    expect(valueOf('TxCtrlr', 'EVConnectionTimeOut')).toBe('120');
-    expect(valueOf('OCPPCommCtrlr', 'Nope')).toBeUndefined();
+    expect(actualValue('OCPPCommCtrlr', 'MessageTimeout')).toBe('MessageTimeout-value');
+    expect(actualValue('TxCtrlr', 'EVConnectionTimeOut')).toBe('120');
+    expect(actualValue('OCPPCommCtrlr', 'Nope')).toBeUndefined();
 
     const history = await server.eventStore.readStream('charger-CP-VARS');
     const types = history.map((event) => event.type);

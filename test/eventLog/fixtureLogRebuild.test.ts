@@ -14,14 +14,25 @@ const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
   v1: { device_variables: [], charger_certificates: [] },
 };
 
+/** A column added later whose value today's code derives from the log: not compared. */
+const DERIVED = Symbol('derived from the log by today’s code');
+
 /**
  * Columns added to a read model after a generation was recorded, with the value every row of its
- * log gets there: the generation's rows are compared with these added.
+ * log gets there (or DERIVED): the generation's rows are compared with these added.
  */
 const COLUMNS_ADDED_SINCE: Record<string, Record<string, Record<string, unknown>>> = {
-  // token types (issue 16): the v1 log issued tokens without one
-  v1: { tokens: { token_type: null } },
+  v1: {
+    // token types (issue 16): the v1 log issued tokens without one
+    tokens: { token_type: null },
+    // charging and idle time (issue 16): from the connector statuses the v1 log holds
+    sessions: { charging_seconds: DERIVED, idle_seconds: DERIVED, charging_clock: DERIVED },
+  },
 };
+
+/** A row without the columns it holds only because today's code derives them. */
+const withoutDerived = (row: unknown, added: Record<string, unknown> = {}) =>
+  Object.fromEntries(Object.entries(row as object).filter(([column]) => added[column] !== DERIVED));
 
 describe.each(GENERATIONS)('the %s fixture log', (generation) => {
   const directory = new URL(`../fixtures/eventLog/${generation}/`, import.meta.url);
@@ -32,8 +43,12 @@ describe.each(GENERATIONS)('the %s fixture log', (generation) => {
     const rebuilt = await readModelsOf(events);
     const columnsAdded = COLUMNS_ADDED_SINCE[generation] ?? {};
     for (const table of Object.keys(expected)) {
-      const rows = (expected[table] ?? []).map((row) => ({ ...(row as object), ...columnsAdded[table] }));
-      expect({ table, rows: rebuilt[table] }).toEqual({ table, rows });
+      const added = columnsAdded[table];
+      const rows = (expected[table] ?? []).map((row) =>
+        withoutDerived({ ...(row as object), ...added }, added),
+      );
+      const got = (rebuilt[table] ?? []).map((row) => withoutDerived(row, added));
+      expect({ table, rows: got }).toEqual({ table, rows });
     }
     const added = ADDED_SINCE[generation] ?? {};
     for (const [table, rows] of Object.entries(added))

@@ -37,6 +37,15 @@ const sessionView = {
     meterStartWh: { type: 'number' },
     meterStopWh: { type: ['number', 'null'] },
     energyWh: { type: ['number', 'null'] },
+    chargingSeconds: {
+      type: ['number', 'null'],
+      description:
+        "time energy flowed, from the charger's chargingState (2.x) and connector status; null: the charger never said (while active: up to its last change)",
+    },
+    idleSeconds: {
+      type: ['number', 'null'],
+      description: 'time plugged in with no energy flowing (suspended, finishing)',
+    },
     start: timesView,
     stop: timesView,
     stopReason: { type: ['string', 'null'] },
@@ -67,6 +76,8 @@ function toView(row: Record<string, unknown>) {
     meterStartWh: Number(row.meter_start_wh),
     meterStopWh: row.meter_stop_wh === null ? null : Number(row.meter_stop_wh),
     energyWh: row.energy_wh === null ? null : Number(row.energy_wh),
+    chargingSeconds: row.charging_seconds === null ? null : Number(row.charging_seconds),
+    idleSeconds: row.idle_seconds === null ? null : Number(row.idle_seconds),
     start: {
       chargerTime: row.start_charger_time,
       correctedTime: iso(row.start_corrected_time as Date | null),

@@ -45,7 +45,11 @@ const idTokenInfo = (authorization: AuthorizationOutcome | undefined): Payload =
  */
 export const transactionEvent201: InboundTranslator = {
   toCommand: (request): ChargerCommand => {
-    const info = request.transactionInfo as { transactionId: string; stoppedReason?: string };
+    const info = request.transactionInfo as {
+      transactionId: string;
+      stoppedReason?: string;
+      chargingState?: string;
+    };
     const evse = request.evse as { id: number; connectorId?: number } | undefined;
     const { idToken, type: tokenType } =
       (request.idToken as { idToken?: string; type?: string } | undefined) ?? {};
@@ -55,6 +59,7 @@ export const transactionEvent201: InboundTranslator = {
       sequence: Number(request.seqNo),
       token: undefined,
       ...(idToken ? { idTag: idToken, ...(tokenType ? { tokenType } : {}) } : {}),
+      ...(info.chargingState ? { chargingState: info.chargingState } : {}),
     };
     // the EVSE comes with the first event of a transaction; later ones may leave it out
     const connector = { evseId: evse?.id ?? 0, connectorId: evse?.connectorId ?? 1 };
@@ -75,7 +80,7 @@ export const transactionEvent201: InboundTranslator = {
           ...(info.stoppedReason ? { reason: info.stoppedReason } : {}),
         };
       default:
-        return { type: 'ReportMeterValues', ...common, ...connector };
+        return { type: 'ReportMeterValues', ...common, ...connector, chargerTime: String(request.timestamp) };
     }
   },
   toReply: (reply: ChargerReply): Payload => {

@@ -34,7 +34,11 @@ export function decideMeterValues(
   state: ChargerState,
   context: TransactionContext,
 ): Decision {
-  const time = chargerTimes(state, command.samples[0]?.chargerTime ?? context.receivedAt, context.receivedAt);
+  const time = chargerTimes(
+    state,
+    command.chargerTime ?? command.samples[0]?.chargerTime ?? context.receivedAt,
+    context.receivedAt,
+  );
   const quirks = quirksOf(state.boot?.identification);
   const { transaction, link } = linkSamples(command, state, time.offsetMs);
   const { samples, duplicates, readings } = recordSamples(
@@ -60,6 +64,9 @@ export function decideMeterValues(
         samples,
         duplicateSamples: duplicates,
         ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
+        ...(command.chargingState
+          ? { chargingState: { state: command.chargingState, at: time.correctedTime } }
+          : {}),
       },
     },
   ];

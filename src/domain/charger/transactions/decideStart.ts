@@ -95,6 +95,9 @@ export function decideStart(
       ...(nulQuirk ? { quirks: [nulQuirk.id] } : {}),
       ...(command.samples ? { samples: recorded.samples } : {}),
       ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
+      ...(command.chargingState
+        ? { chargingState: { state: command.chargingState, at: time.correctedTime } }
+        : {}),
     },
   });
   const accepted = authorization.status === 'Accepted';

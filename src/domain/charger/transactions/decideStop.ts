@@ -126,6 +126,9 @@ export function decideStop(
           energyWh: energy.energyWh,
           flags,
           ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
+          ...(command.chargingState
+            ? { chargingState: { state: command.chargingState, at: time.correctedTime } }
+            : {}),
         },
       },
     ],

@@ -27,6 +27,8 @@ export type TransactionCommand =
       samples?: RawMeterSample[];
       /** the charger's sequence number of the message (2.x seqNo) */
       sequence?: number;
+      /** whether energy flows (2.x chargingState: Charging, EVConnected, SuspendedEV…) */
+      chargingState?: string;
     })
   | {
       type: 'StopTransaction';
@@ -40,6 +42,7 @@ export type TransactionCommand =
       tokenType?: string;
       samples: RawMeterSample[];
       sequence?: number;
+      chargingState?: string;
     }
   | (ConnectorRef & {
       type: 'ReportMeterValues';
@@ -50,6 +53,9 @@ export type TransactionCommand =
       token?: Token | undefined;
       tokenType?: string;
       sequence?: number;
+      chargingState?: string;
+      /** when the charger sent it (2.x TransactionEvent timestamp); absent: its first sample's time */
+      chargerTime?: string;
     });
 
 export type TransactionReply =

@@ -1,6 +1,12 @@
 import type { Flag } from '../../../policies/energyReconciliation.js';
 import type { MeterSample } from '../../../policies/meterValues.js';
 
+/** A charger's chargingState (2.x) as of a message, at the message's corrected time. */
+export interface ChargingStateReport {
+  state: string;
+  at: string;
+}
+
 /** An authorization decision as recorded with the event that asked for it. */
 export interface AuthorizationOutcome {
   /** NotPresented: the transaction began before any token was shown (2.x: plugged in first) */
@@ -56,6 +62,8 @@ export type TransactionEvent =
         samples?: RecordedSample[];
         /** the charger's sequence number of the message (2.x seqNo) */
         sequence?: number;
+        /** whether energy flowed from then on, as the charger said it (2.x chargingState), at its corrected time */
+        chargingState?: ChargingStateReport;
       };
     }
   | {
@@ -99,6 +107,7 @@ export type TransactionEvent =
         /** every flag the session carries once stopped (its start's included) */
         flags: Flag[];
         sequence?: number;
+        chargingState?: ChargingStateReport;
       };
     }
   | {
@@ -136,6 +145,7 @@ export type TransactionEvent =
         /** indexes of samples already recorded for this transaction: kept, skipped by projections */
         duplicateSamples: number[];
         sequence?: number;
+        chargingState?: ChargingStateReport;
       };
     }
   | {
