@@ -849,4 +849,34 @@ describe('remote starts', () => {
     );
     expect(new Scenario().event(muchLater, 'TransactionStarted').data.flags).toEqual([]);
   });
+
+  const accepted = (commandId: string, remoteStartId: number, evseId?: number): ChargingEvent => ({
+    type: 'RemoteStartAccepted',
+    data: {
+      commandId,
+      action: 'RequestStartTransaction',
+      requestedAt: at(-1),
+      idTag: 'TAG1',
+      remoteStartId,
+      ...(evseId !== undefined ? { evseId } : {}),
+    },
+  });
+
+  it('a 2.x transaction that names its remoteStartId answers that remote start, not the oldest on its connector', () => {
+    const given = new Scenario(registered, approved, accepted('c-3', 3, 1), accepted('c-7', 7));
+    const started = given.when(start({ transactionKey: 'tx-r', remoteStartId: 7 }), at(1));
+    expect(given.event(started, 'TransactionStarted').data.remoteStart).toEqual({
+      commandId: 'c-7',
+      remoteStartId: 7,
+    });
+    // the other still waits for its own transaction (its watchdog may still time it out)
+    expect(given.state.pendingRemoteStarts?.map((pending) => pending.commandId)).toEqual(['c-3']);
+  });
+
+  it('a remoteStartId no remote start of ours waits with ties nothing; the connector decides as before', () => {
+    const given = new Scenario(registered, approved, accepted('c-3', 3, 1));
+    const started = given.when(start({ transactionKey: 'tx-s', remoteStartId: 99 }), at(1));
+    expect(given.event(started, 'TransactionStarted').data.remoteStart).toBeUndefined();
+    expect(given.state.pendingRemoteStarts ?? []).toEqual([]);
+  });
 });

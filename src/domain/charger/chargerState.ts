@@ -57,6 +57,8 @@ export interface PendingRemoteStart {
   evseId?: number;
   idTag: string;
   requestedAt: string;
+  /** 2.x: the id the transaction it starts names (transactionInfo.remoteStartId) */
+  remoteStartId?: number;
 }
 
 /** remote starts kept waiting for their transaction (older ones fall out) */
@@ -147,9 +149,11 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         known === -1
           ? [...state.transactions, withStartSamples]
           : state.transactions.with(known, withStartSamples);
-      // the oldest remote start waiting on this connector is the one this transaction answers
+      // the remote start the transaction names (2.x), else the oldest waiting on this connector
       const pending = state.pendingRemoteStarts ?? [];
-      const answered = pending.findIndex((start) => startsOn(start.evseId, data.evseId));
+      const answered = data.remoteStart
+        ? pending.findIndex((start) => start.commandId === data.remoteStart!.commandId)
+        : pending.findIndex((start) => startsOn(start.evseId, data.evseId));
       return {
         ...state,
         transactions: keepRecent(transactions),
@@ -171,7 +175,7 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
       };
     }
     case 'RemoteStartAccepted': {
-      const { commandId, evseId, idTag, requestedAt } = charging.data;
+      const { commandId, evseId, idTag, requestedAt, remoteStartId } = charging.data;
       // outcomes recorded before issue 15 say no time: no watchdog waits for them
       if (requestedAt === undefined) return state;
       // its transaction may be recorded before the answer is: then it waits for nothing
@@ -184,6 +188,7 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         ...(evseId !== undefined ? { evseId } : {}),
         idTag,
         requestedAt,
+        ...(remoteStartId !== undefined ? { remoteStartId } : {}),
       };
       return {
         ...state,

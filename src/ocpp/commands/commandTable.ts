@@ -81,13 +81,19 @@ type Fields = Record<string, unknown>;
 
 /** A remote start the charger took, from the connector and tag the request names. */
 export const remoteStartAccepted =
-  (read: (payload: CommandPayload) => { evseId: unknown; idTag: unknown }): Outcome =>
+  (
+    read: (payload: CommandPayload) => { evseId: unknown; idTag: unknown; remoteStartId?: unknown },
+  ): Outcome =>
   ({ payload, outcome }) => {
     if (!acceptedAnswer(outcome)) return undefined;
-    const { evseId, idTag } = read(payload);
+    const { evseId, idTag, remoteStartId } = read(payload);
     return {
       type: 'RemoteStartAccepted',
-      data: defined({ evseId: numberOf(evseId), idTag: String(idTag ?? '') }),
+      data: defined({
+        evseId: numberOf(evseId),
+        idTag: String(idTag ?? ''),
+        remoteStartId: numberOf(remoteStartId),
+      }),
     };
   };
 

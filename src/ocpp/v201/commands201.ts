@@ -60,7 +60,11 @@ export const COMMANDS_201: CommandTable = {
   routes: {
     ...SHARED_ROUTES,
     RequestStartTransaction: {
-      outcome: remoteStartAccepted((payload) => ({ evseId: payload.evseId, idTag: tokenOf(payload) })),
+      outcome: remoteStartAccepted((payload) => ({
+        evseId: payload.evseId,
+        idTag: tokenOf(payload),
+        remoteStartId: payload.remoteStartId,
+      })),
     },
     RequestStopTransaction: {},
     Reset: { weight: (payload: CommandPayload) => (payload.type === 'Immediate' ? 'hard' : 'soft') },

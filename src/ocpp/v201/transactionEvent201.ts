@@ -49,6 +49,7 @@ export const transactionEvent201: InboundTranslator = {
       transactionId: string;
       stoppedReason?: string;
       chargingState?: string;
+      remoteStartId?: number;
     };
     const evse = request.evse as { id: number; connectorId?: number } | undefined;
     const { idToken, type: tokenType } =
@@ -71,6 +72,7 @@ export const transactionEvent201: InboundTranslator = {
           ...connector,
           chargerTime: String(request.timestamp),
           ...(typeof request.reservationId === 'number' ? { reservationId: request.reservationId } : {}),
+          ...(typeof info.remoteStartId === 'number' ? { remoteStartId: info.remoteStartId } : {}),
         };
       case 'Ended':
         return {

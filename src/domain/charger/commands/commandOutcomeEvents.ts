@@ -68,7 +68,8 @@ export type CommandOutcomeEvent =
   | {
       /** the charger took a remote start: a transaction on that connector should follow */
       type: 'RemoteStartAccepted';
-      data: Outcome & { evseId?: number; idTag: string };
+      /** remoteStartId: the id a 2.x charger names the transaction it starts by */
+      data: Outcome & { evseId?: number; idTag: string; remoteStartId?: number };
     }
   | {
       /** monitors the charger set on its variables (2.x), each with its answer: Accepted, or why not */

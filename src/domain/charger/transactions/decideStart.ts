@@ -87,6 +87,7 @@ export function decideStart(
       correctedTime: time.correctedTime,
       ...(time.offsetMs !== undefined ? { clockOffsetMs: time.offsetMs } : {}),
       ...(command.reservationId !== undefined ? { reservationId: command.reservationId } : {}),
+      ...remoteStartOf(state, command.remoteStartId),
       authorization,
       flags: [
         ...timeFlags({ ...time, chargerTime: command.chargerTime, firstBootAtMs: firstBootMs(state) }),
@@ -156,6 +157,16 @@ export function startAuthorization(
 const LATE_REMOTE_START_MS = 10 * 60_000;
 
 /** `remote_start_timeout` when a remote start on this connector timed out a little before. */
+/** The accepted remote start a 2.x transaction names by its remoteStartId, if one of ours waits. */
+function remoteStartOf(
+  state: ChargerState,
+  remoteStartId: number | undefined,
+): { remoteStart?: { commandId: string; remoteStartId: number } } {
+  if (remoteStartId === undefined) return {};
+  const pending = state.pendingRemoteStarts?.find((start) => start.remoteStartId === remoteStartId);
+  return pending ? { remoteStart: { commandId: pending.commandId, remoteStartId } } : {};
+}
+
 function lateRemoteStart(state: ChargerState, evseId: number, receivedAt: string): Flag[] {
   const now = Date.parse(receivedAt);
   const timedOut = (state.remoteStartTimeouts ?? []).findLast(

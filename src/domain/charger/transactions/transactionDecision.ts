@@ -29,6 +29,8 @@ export type TransactionCommand =
       sequence?: number;
       /** whether energy flows (2.x chargingState: Charging, EVConnected, SuspendedEV…) */
       chargingState?: string;
+      /** the RequestStartTransaction it answers, by the id we gave it (2.x) */
+      remoteStartId?: number;
     })
   | {
       type: 'StopTransaction';

@@ -55,6 +55,8 @@ export type TransactionEvent =
         correctedTime: string;
         clockOffsetMs?: number;
         reservationId?: number;
+        /** the remote start this transaction answers, by the id the charger names it with (2.x remoteStartId) */
+        remoteStart?: { commandId: string; remoteStartId: number };
         authorization: AuthorizationOutcome;
         flags: Flag[];
         quirks?: string[];
