@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
 import { apiClient } from '../support/apiClient.js';
 import { TestCharger } from '../support/gatewayHarness.js';
+import { createTestPki } from '../support/testCertificates.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-the-file-tests';
@@ -173,6 +174,71 @@ describe('firmware', () => {
     expect((await api('POST', '/api/chargers/CP-FW/firmware-update', operator, { firmwareId })).status).toBe(
       409,
     );
+  });
+});
+
+describe('signed firmware', () => {
+  it('with the signing certificate and signature the operator gives: SignedUpdateFirmware to 1.6, signed UpdateFirmware to 2.0.1', async () => {
+    const operator = await tokenFor('operator', 'signed');
+    const image = randomBytes(10_000);
+    const uploaded = await upload(`${server.url}/api/firmware`, image, 'acme-3.0.0.bin', operator);
+    const firmwareId = uploaded.body.id as string;
+    const pki = createTestPki();
+    const signed = { signingCertificate: pki.ca.cert, signature: randomBytes(72).toString('base64') };
+    try {
+      const charger = await connectedCharger(operator, 'CP-FW-SIGNED');
+      charger.answerCalls(() => ({ result: { status: 'Accepted' } }));
+      const update = await api('POST', '/api/chargers/CP-FW-SIGNED/firmware-update', operator, {
+        firmwareId,
+        ...signed,
+      });
+      expect(update.body).toMatchObject({ status: 'answered', response: { status: 'Accepted' } });
+      const [, action, sent] = charger.calls.at(-1)!;
+      expect(action).toBe('SignedUpdateFirmware');
+      expect(sent).toEqual({
+        requestId: expect.any(Number),
+        firmware: { location: update.body.location, retrieveDateTime: expect.any(String), ...signed },
+      });
+      // a certificate that is not one, or a signature without its certificate, never reaches the charger
+      const refused = await api('POST', '/api/chargers/CP-FW-SIGNED/firmware-update', operator, {
+        firmwareId,
+        signingCertificate: 'not a certificate',
+        signature: signed.signature,
+      });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: { message: expect.stringContaining('signingCertificate') },
+      });
+      const alone = await api('POST', '/api/chargers/CP-FW-SIGNED/firmware-update', operator, {
+        firmwareId,
+        signature: signed.signature,
+      });
+      expect(alone.status).toBe(400);
+      charger.close();
+
+      await api('POST', '/api/chargers', operator, { id: 'CP-FW-201' });
+      await api('POST', '/api/chargers/CP-FW-201/approve', operator);
+      const charger201 = await TestCharger.connect(
+        `${server.url.replace('http', 'ws')}/ocpp/CP-FW-201`,
+        'ocpp2.0.1',
+      );
+      await charger201.call('b', 'BootNotification', {
+        reason: 'PowerUp',
+        chargingStation: { vendorName: 'A', model: 'M' },
+      });
+      charger201.answerCalls(() => ({ result: { status: 'Accepted' } }));
+      await api('POST', '/api/chargers/CP-FW-201/firmware-update', operator, { firmwareId, ...signed });
+      const [, action201, sent201] = charger201.calls.at(-1)!;
+      expect(action201).toBe('UpdateFirmware');
+      expect(sent201.firmware).toEqual({
+        location: expect.any(String),
+        retrieveDateTime: expect.any(String),
+        ...signed,
+      });
+      charger201.close();
+    } finally {
+      pki.dispose();
+    }
   });
 });
 

@@ -1,8 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FileStorage } from '../../files/fileStorage.js';
 import type { FileUrlSigner } from '../../files/signedFileUrls.js';
 import type { EventStore } from '../../store/eventStore.js';
-import { notFound } from '../apiError.js';
+import { ApiError, notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { seesTenant } from '../auth/principal.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
@@ -13,6 +14,15 @@ import { receiveUpload } from './uploads.js';
 import { type CommandDeps, sendVersionedCommand } from './versionedCommand.js';
 
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
+
+/** A signing certificate the charger could not read is refused before it is sent (400). */
+function certificateProblem(pem: string): void {
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new ApiError(400, 'invalid_request', 'body/signingCertificate is not a PEM X.509 certificate');
+  }
+}
 
 const firmwareUpdateView = {
   type: 'object',
@@ -114,7 +124,14 @@ export function firmwareRoutes(
 
     app.post<{
       Params: { id: string };
-      Body: { firmwareId: string; retrieveDate?: string; retries?: number; retryInterval?: number };
+      Body: {
+        firmwareId: string;
+        retrieveDate?: string;
+        retries?: number;
+        retryInterval?: number;
+        signingCertificate?: string;
+        signature?: string;
+      };
     }>(
       '/chargers/:id/firmware-update',
       {
@@ -131,7 +148,15 @@ export function firmwareRoutes(
               retrieveDate: { type: 'string', format: 'date-time' },
               retries: { type: 'integer', minimum: 0, maximum: 100 },
               retryInterval: { type: 'integer', minimum: 0, maximum: 86_400 },
+              signingCertificate: {
+                type: 'string',
+                maxLength: 5_500,
+                description:
+                  'signed firmware: the PEM certificate that signed the image (1.6 then gets SignedUpdateFirmware); with signature',
+              },
+              signature: { type: 'string', maxLength: 800, description: "the image's signature, base64" },
             },
+            dependencies: { signingCertificate: ['signature'], signature: ['signingCertificate'] },
           },
           response: {
             200: commandAnswerView({ location: { type: 'string' }, expiresAt: { type: 'string' } }),
@@ -141,7 +166,11 @@ export function firmwareRoutes(
       },
       async (request) => {
         const { id } = request.params;
-        const { firmwareId, retrieveDate, retries, retryInterval } = request.body;
+        const { firmwareId, retrieveDate, retries, retryInterval, signingCertificate, signature } =
+          request.body;
+        if (signingCertificate !== undefined) certificateProblem(signingCertificate);
+        if (signature !== undefined && !/^[A-Za-z0-9+/]+={0,2}$/.test(signature))
+          throw new ApiError(400, 'invalid_request', 'body/signature must be base64');
         const tenant = await visibleChargerTenant(deps.pool, request, id);
         const file = await deps.storage.find('firmware', firmwareId);
         // a tenant's chargers install only that tenant's images
@@ -164,6 +193,7 @@ export function firmwareRoutes(
             retrieveAt: retrieveDate ?? now.toISOString(),
             ...(retries !== undefined ? { retries } : {}),
             ...(retryInterval !== undefined ? { retryInterval } : {}),
+            ...(signingCertificate && signature ? { signed: { signingCertificate, signature } } : {}),
           },
           { firmwareId: file.id },
         );

@@ -79,10 +79,26 @@ export const COMMANDS_16: CommandTable = {
     SignedUpdateFirmware: { outcome: firmwareUpdate16 },
   },
   build: {
-    InstallFirmware: (command) => ({
-      action: 'UpdateFirmware',
-      payload: { location: command.location, retrieveDate: command.retrieveAt, ...retriesOf(command) },
-    }),
+    InstallFirmware: (command, requestId) =>
+      command.signed
+        ? {
+            // the security extension's: the charger checks the signature before it installs
+            action: 'SignedUpdateFirmware',
+            payload: {
+              requestId: requestId(),
+              ...retriesOf(command),
+              firmware: {
+                location: command.location,
+                retrieveDateTime: command.retrieveAt,
+                signingCertificate: command.signed.signingCertificate,
+                signature: command.signed.signature,
+              },
+            },
+          }
+        : {
+            action: 'UpdateFirmware',
+            payload: { location: command.location, retrieveDate: command.retrieveAt, ...retriesOf(command) },
+          },
     UploadLog: (command, requestId) =>
       command.log === 'Diagnostics'
         ? {

@@ -138,7 +138,11 @@ export const COMMANDS_201: CommandTable = {
       payload: {
         requestId: requestId(),
         ...defined({ retries: command.retries, retryInterval: command.retryInterval }),
-        firmware: { location: command.location, retrieveDateTime: command.retrieveAt },
+        firmware: {
+          location: command.location,
+          retrieveDateTime: command.retrieveAt,
+          ...(command.signed ?? {}),
+        },
       },
     }),
     UploadLog: (command, requestId) => ({

@@ -40,6 +40,12 @@ describe('each version’s command table', () => {
         location: 'https://up.example/',
         from: '2026-12-01T00:00:00Z',
       },
+      {
+        kind: 'InstallFirmware',
+        location: 'https://fw.example/b.bin',
+        retrieveAt: '2026-12-06T00:00:00Z',
+        signed: { signingCertificate: '-----BEGIN CERTIFICATE-----', signature: 'c2lnbmF0dXJl' },
+      },
       { kind: 'UploadLog', log: 'SecurityLog', location: 'https://up.example/' },
       { kind: 'ReadLocalListVersion' },
       {

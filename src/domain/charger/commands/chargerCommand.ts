@@ -22,7 +22,13 @@ interface Retries {
  * into the request of the charger's version, or says that version cannot take it.
  */
 export type ChargerCommand =
-  | ({ kind: 'InstallFirmware'; location: string; retrieveAt: string } & Retries)
+  | ({
+      kind: 'InstallFirmware';
+      location: string;
+      retrieveAt: string;
+      /** signed firmware: the certificate that signed it (PEM) and its signature (base64), from the operator */
+      signed?: { signingCertificate: string; signature: string };
+    } & Retries)
   | ({ kind: 'UploadLog'; log: LogKind; location: string; from?: string; to?: string } & Retries)
   | { kind: 'ReadLocalListVersion' }
   | {
