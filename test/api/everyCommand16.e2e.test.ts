@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
 import { commandsOf } from '../../src/ocpp/commands/outboundCommands.js';
 import { apiClient } from '../support/apiClient.js';
+import {
+  type Exchanges,
+  expectEachCallErrorReported,
+  expectEachSentAsGiven,
+  recordedCommandOutcomes,
+} from '../support/everyCommand.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
 
@@ -10,7 +16,7 @@ const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE----
 const HASH = { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '01' };
 
 /** Every 1.6 CSMS→charger message: a request valid against its schema, and an answer a charger may give. */
-const EXCHANGES: Record<string, { request: object; answer: object }> = {
+const EXCHANGES: Exchanges = {
   RemoteStartTransaction: { request: { connectorId: 1, idTag: 'TAG-1' }, answer: { status: 'Accepted' } },
   RemoteStopTransaction: { request: { transactionId: 42 }, answer: { status: 'Accepted' } },
   Reset: { request: { type: 'Soft' }, answer: { status: 'Accepted' } },
@@ -145,33 +151,12 @@ describe('every OCPP 1.6 command, against a charger over ws', () => {
     const send = (action: string) =>
       api('POST', `/api/chargers/CP-EVERY/commands/${action}`, ADMIN, EXCHANGES[action]!.request);
 
-    for (const [action, { request, answer }] of Object.entries(EXCHANGES)) {
-      expect({ action, ...(await send(action)) }).toEqual({
-        action,
-        status: 200,
-        body: { status: 'answered', response: answer },
-      });
-      expect(charger.calls.at(-1)).toEqual([expect.any(String), action, request]);
-    }
+    await expectEachSentAsGiven(send, charger, EXCHANGES);
     failing = true;
-    for (const action of Object.keys(EXCHANGES)) {
-      expect({ action, ...(await send(action)) }).toEqual({
-        action,
-        status: 200,
-        body: { status: 'error', errorCode: 'NotSupported', description: `no ${action} here` },
-      });
-    }
+    await expectEachCallErrorReported(send, EXCHANGES);
 
     // each outcome is recorded once: typed where it established something of ours, else as it came
-    const recorded = (await server.eventStore.readStream('charger-CP-EVERY'))
-      .filter((event) => event.type === 'CommandCompleted' || event.metadata.command !== undefined)
-      .map((event) => {
-        const { action } = event.data as { action: string };
-        const record = (event.type === 'CommandCompleted' ? event.data : event.metadata.command) as {
-          outcome: { status: string };
-        };
-        return { action, outcome: record.outcome.status, type: event.type };
-      });
+    const recorded = await recordedCommandOutcomes(server.eventStore, 'charger-CP-EVERY');
     const actions = Object.keys(EXCHANGES);
     expect(recorded.map(({ action, outcome }) => `${action} ${outcome}`)).toEqual([
       ...actions.map((action) => `${action} answered`),

@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
 import { commandsOf } from '../../src/ocpp/commands/outboundCommands.js';
 import { apiClient } from '../support/apiClient.js';
+import {
+  type Exchanges,
+  expectEachCallErrorReported,
+  expectEachSentAsGiven,
+  recordedCommandOutcomes,
+} from '../support/everyCommand.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
 
@@ -22,7 +28,7 @@ const PROFILE = {
 };
 
 /** Every 2.0.1 CSMS→charger message: a request valid against its schema, and an answer a charger may give. */
-const EXCHANGES: Record<string, { request: object; answer: object }> = {
+const EXCHANGES: Exchanges = {
   CancelReservation: { request: { reservationId: 3 }, answer: ACCEPTED },
   CertificateSigned: {
     request: { certificateChain: CERTIFICATE, certificateType: 'ChargingStationCertificate' },
@@ -223,35 +229,14 @@ describe('every OCPP 2.0.1 command, against a charger over ws', () => {
     const send = (action: string) =>
       api('POST', `/api/chargers/CP-EVERY-201/commands/${action}`, ADMIN, EXCHANGES[action]!.request);
 
-    for (const [action, { request, answer }] of Object.entries(EXCHANGES)) {
-      expect({ action, ...(await send(action)) }).toEqual({
-        action,
-        status: 200,
-        body: { status: 'answered', response: answer },
-      });
-      expect(charger.calls.at(-1)).toEqual([expect.any(String), action, request]);
-    }
+    await expectEachSentAsGiven(send, charger, EXCHANGES);
     mode = 'error';
-    for (const action of Object.keys(EXCHANGES)) {
-      expect({ action, ...(await send(action)) }).toEqual({
-        action,
-        status: 200,
-        body: { status: 'error', errorCode: 'NotSupported', description: `no ${action} here` },
-      });
-    }
+    await expectEachCallErrorReported(send, EXCHANGES);
     mode = 'silent';
     expect(await send('GetBaseReport')).toMatchObject({ status: 504 });
 
     // each outcome is recorded once: typed where it established something of ours, else as it came
-    const recorded = (await server.eventStore.readStream('charger-CP-EVERY-201'))
-      .filter((event) => event.type === 'CommandCompleted' || event.metadata.command !== undefined)
-      .map((event) => {
-        const { action } = event.data as { action: string };
-        const record = (event.type === 'CommandCompleted' ? event.data : event.metadata.command) as {
-          outcome: { status: string };
-        };
-        return { action, outcome: record.outcome.status, type: event.type, data: event.data };
-      });
+    const recorded = await recordedCommandOutcomes(server.eventStore, 'charger-CP-EVERY-201');
     const actions = Object.keys(EXCHANGES);
     expect(recorded.map(({ action, outcome }) => `${action} ${outcome}`)).toEqual([
       ...actions.map((action) => `${action} answered`),

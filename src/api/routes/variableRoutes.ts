@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type pg from 'pg';
 import type { CommandRouter } from '../../cluster/commandRouter.js';
 import type { VariableRead, VariableWrite } from '../../domain/charger/commands/chargerCommand.js';
+import type { CommandContext } from '../../domain/eventMetadata.js';
 import { ApiError } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { VariableAccess, VariableAccessResult } from '../commands/variableAccess.js';
@@ -94,65 +95,61 @@ export function variableRoutes(deps: {
       : result;
   };
 
-  return async (app: FastifyInstance) => {
-    app.post<{ Params: { id: string }; Body: { variables: VariableRead[] } }>(
-      '/chargers/:id/variables/read',
-      {
-        onRequest: read,
-        schema: {
-          tags: ['commands', 'device model'],
-          description:
-            "Reads variables of a 2.x charger's device model (GetVariables, split by its message limits).",
-          params: chargerIdParams,
-          body: bodyOf(variableRef, ['component', 'variable']),
-          response: { 200: resultsView, ...failures(400, 401, 403, 404, 409, 502, 504) },
-        },
+  /** One of the two routes: the charger found connected, its variables read or set, the result said. */
+  const route = <V>(
+    path: 'read' | 'write',
+    action: 'GetVariables' | 'SetVariables',
+    description: string,
+    body: object,
+    run: (
+      id: string,
+      version: string,
+      variables: V[],
+      context: CommandContext,
+    ) => Promise<VariableAccessResult>,
+  ) =>
+    ({
+      method: 'POST',
+      url: `/chargers/:id/variables/${path}`,
+      onRequest: path === 'read' ? read : write,
+      schema: {
+        tags: ['commands', 'device model'],
+        description,
+        params: chargerIdParams,
+        body,
+        response: { 200: resultsView, ...failures(400, 401, 403, 404, 409, 502, 504) },
       },
-      async (request) => {
+      handler: async (request: FastifyRequest<{ Params: { id: string }; Body: { variables: V[] } }>) => {
         const { id } = request.params;
         await visibleChargerTenant(deps.pool, request, id);
         const version = await deps.router.connectedVersion(id);
         if (!version) throw new ApiError(409, 'offline', `charger ${id} is not connected`);
-        const result = await deps.variables.read(
-          id,
-          version,
-          request.body.variables,
-          commandContext(request),
-        );
-        return answer(id, 'GetVariables', result);
+        return answer(id, action, await run(id, version, request.body.variables, commandContext(request)));
       },
-    );
+    }) as RouteOptions;
 
-    app.post<{ Params: { id: string }; Body: { variables: VariableWrite[] } }>(
-      '/chargers/:id/variables/write',
-      {
-        onRequest: write,
-        schema: {
-          tags: ['commands', 'device model'],
-          description:
-            "Sets variables of a 2.x charger's device model (SetVariables, split by its message limits).",
-          params: chargerIdParams,
-          body: bodyOf({ ...variableRef, value: { type: 'string', maxLength: 1_000 } }, [
-            'component',
-            'variable',
-            'value',
-          ]),
-          response: { 200: resultsView, ...failures(400, 401, 403, 404, 409, 502, 504) },
-        },
-      },
-      async (request) => {
-        const { id } = request.params;
-        await visibleChargerTenant(deps.pool, request, id);
-        const version = await deps.router.connectedVersion(id);
-        if (!version) throw new ApiError(409, 'offline', `charger ${id} is not connected`);
-        const result = await deps.variables.write(
-          id,
-          version,
-          request.body.variables,
-          commandContext(request),
-        );
-        return answer(id, 'SetVariables', result);
-      },
+  return async (app: FastifyInstance) => {
+    app.route(
+      route<VariableRead>(
+        'read',
+        'GetVariables',
+        "Reads variables of a 2.x charger's device model (GetVariables, split by its message limits).",
+        bodyOf(variableRef, ['component', 'variable']),
+        (id, version, variables, context) => deps.variables.read(id, version, variables, context),
+      ),
+    );
+    app.route(
+      route<VariableWrite>(
+        'write',
+        'SetVariables',
+        "Sets variables of a 2.x charger's device model (SetVariables, split by its message limits).",
+        bodyOf({ ...variableRef, value: { type: 'string', maxLength: 1_000 } }, [
+          'component',
+          'variable',
+          'value',
+        ]),
+        (id, version, variables, context) => deps.variables.write(id, version, variables, context),
+      ),
     );
   };
 }
