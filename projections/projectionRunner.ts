@@ -64,6 +64,8 @@ export class ProjectionRunner {
   private applied = 0;
   /** where the subscription last said it had delivered everything, and after how many events */
   private caughtUp: { checkpoint: Checkpoint; received: number } | undefined;
+  /** how many subscriptions this runner has opened: only the latest one's word counts */
+  private subscriptions = 0;
   private caughtUpWrittenAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
@@ -198,17 +200,36 @@ export class ProjectionRunner {
     this.received = 0;
     this.applied = 0;
     this.caughtUp = undefined;
+    const subscription = ++this.subscriptions;
+    const ended = new AbortController();
     const iterator = store
       .subscribe({
         fromCheckpoint: this.checkpoint,
         streamPrefix: this.streamPrefix,
-        signal: this.abort.signal,
+        signal: AbortSignal.any([this.abort.signal, ended.signal]),
         onCaughtUp: (checkpoint) => {
+          // an earlier subscription that has not stopped yet speaks of events this one has not
+          // delivered: heard, it would move a read model that failed past what it never applied
+          if (subscription !== this.subscriptions) return;
           this.caughtUp = { checkpoint, received: this.received };
           void this.moveToCaughtUp();
         },
       })
       [Symbol.asyncIterator]();
+    try {
+      await this.consume(iterator, batchSize, maxBatchDelayMs);
+    } finally {
+      // a batch that failed ends this subscription (its wait for more events too), not only the loop
+      ended.abort();
+      void iterator.return?.().catch(() => undefined);
+    }
+  }
+
+  private async consume(
+    iterator: AsyncIterator<RecordedEvent>,
+    batchSize: number,
+    maxBatchDelayMs: number,
+  ): Promise<void> {
     let pending = iterator.next();
     let batch: RecordedEvent[] = [];
     // a batch closes when full or maxBatchDelayMs after its first event, however fast events come
@@ -232,7 +253,6 @@ export class ProjectionRunner {
         closing = undefined;
       }
     }
-    await iterator.return?.();
   }
 
   /** Applies a batch, then catches quiet read models up if the subscription said it was idle. */

@@ -2,7 +2,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionRunner, type ProjectionRunnerOptions } from '../../projections/projectionRunner.js';
 import { eachEvent, type Projector } from '../../projections/projector.js';
-import { type Checkpoint, compareCheckpoints } from '../../src/store/eventStore.js';
+import {
+  type Checkpoint,
+  compareCheckpoints,
+  decoratedStore,
+  type SubscribeOptions,
+} from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 
@@ -234,6 +239,65 @@ describe('projection runner', () => {
     expect(await runner.waitFor(head, 10_000)).toBe(true);
     expect((await counts())['counted-f']).toBe(before + 1); // applied once, not again on the retry
     const { rows } = await pool.query(`SELECT n FROM fragile WHERE stream_id = 'counted-f'`);
+    expect(rows[0]?.n).toBe(1);
+    await runner.stop();
+  });
+
+  it('a subscription left behind by a failed batch cannot move a read model past the event it failed on', async () => {
+    let failing = true;
+    const strict: Projector = {
+      ...counter,
+      name: 'strict',
+      migrations: [
+        {
+          version: 1,
+          name: '001_strict',
+          sql: 'CREATE TABLE strict (stream_id text PRIMARY KEY, n int NOT NULL)',
+        },
+      ],
+      apply: eachEvent(async (event, tx) => {
+        if (failing) throw new Error('read model unavailable');
+        await tx.query(
+          'INSERT INTO strict (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = strict.n + 1',
+          [event.streamId],
+        );
+      }),
+    };
+    // the first subscription's "caught up" is held back until a later subscription has begun
+    const held: Array<() => void> = [];
+    const subscriptions: SubscribeOptions[] = [];
+    const slowToSay = decoratedStore(store, {
+      subscribe: (options?: SubscribeOptions) => {
+        subscriptions.push(options ?? {});
+        const first = subscriptions.length === 1;
+        return store.subscribe({
+          ...options,
+          onCaughtUp: (checkpoint) => {
+            if (first) held.push(() => options?.onCaughtUp?.(checkpoint));
+            else options?.onCaughtUp?.(checkpoint);
+          },
+        });
+      },
+    });
+    await store.append('counted-s', [{ type: 'Counted', data: {} }], { expectedRevision: 'any' });
+    const head = await store.headCheckpoint({ streamPrefix: 'counted-' });
+    const runner = new ProjectionRunner({
+      store: slowToSay,
+      pool,
+      lockConnection: { connectionString: databaseUrl(), options: `-c search_path=${schema}` },
+      projectors: [counter, strict],
+      logger,
+      maxBatchDelayMs: 5,
+      caughtUpWriteMs: 0,
+    });
+    await runner.start();
+    await expect.poll(() => subscriptions.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // the old subscription speaks now: the read model that failed must still be behind
+    for (const say of held.splice(0)) say();
+    expect(await runner.waitFor(head, 300)).toBe(false);
+    failing = false;
+    expect(await runner.waitFor(head, 10_000)).toBe(true);
+    const { rows } = await pool.query(`SELECT n FROM strict WHERE stream_id = 'counted-s'`);
     expect(rows[0]?.n).toBe(1);
     await runner.stop();
   });
