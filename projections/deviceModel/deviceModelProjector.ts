@@ -24,13 +24,22 @@ const KEY_COLUMNS =
  * Each charger's device model, as its reports leave it (a report adds and updates variables; a
  * variable it no longer names stays until reported again) with the latest change or problem it
  * told of each variable (NotifyEvent's actual value becomes the Actual attribute's value), and the
- * values read out or set since (GetVariables, SetVariables).
+ * values read out or set since (GetVariables, SetVariables), and the monitors it keeps on each
+ * variable (NotifyMonitoringReport, SetVariableMonitoring, ClearVariableMonitoring).
  */
 export async function deviceModelProjector(): Promise<Projector> {
   return {
     name: 'device_model',
     streamPrefix: 'charger-',
-    eventTypes: new Set(['DeviceModelReported', 'DeviceEventsNotified', 'VariablesRead', 'VariablesWritten']),
+    eventTypes: new Set([
+      'DeviceModelReported',
+      'DeviceEventsNotified',
+      'VariablesRead',
+      'VariablesWritten',
+      'DeviceMonitorsReported',
+      'VariableMonitorsSet',
+      'VariableMonitorsCleared',
+    ]),
     migrations: await loadMigrations(MIGRATIONS),
     apply: eachEvent(async (event, tx) => {
       const chargerId = chargerIdOf(event.streamId);
@@ -56,6 +65,38 @@ export async function deviceModelProjector(): Promise<Projector> {
             ],
           );
         }
+        return;
+      }
+      if (fact.type === 'DeviceMonitorsReported' || fact.type === 'VariableMonitorsSet') {
+        const variables =
+          fact.type === 'DeviceMonitorsReported'
+            ? fact.data.variables
+            : fact.data.monitors
+                .filter((monitor) => monitor.status === 'Accepted' && monitor.id !== undefined)
+                .map(({ id, type, severity, status: _status, ...ref }) => ({
+                  ...ref,
+                  monitors: [{ id: id!, type, severity }],
+                }));
+        for (const variable of variables) {
+          const monitors = Object.fromEntries(
+            variable.monitors.map((monitor) => [String(monitor.id), monitor]),
+          );
+          await tx.query(
+            `INSERT INTO device_variables (${KEY_COLUMNS}, monitors)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+               monitors = coalesce(device_variables.monitors, '{}'::jsonb) || EXCLUDED.monitors`,
+            [...keyOf(chargerId, variable), JSON.stringify(monitors)],
+          );
+        }
+        return;
+      }
+      if (fact.type === 'VariableMonitorsCleared') {
+        await tx.query(
+          `UPDATE device_variables SET monitors = monitors - $2::text[]
+            WHERE charger_id = $1 AND monitors ?| $2::text[]`,
+          [chargerId, fact.data.ids.map(String)],
+        );
         return;
       }
       if (fact.type === 'VariablesRead' || fact.type === 'VariablesWritten') {

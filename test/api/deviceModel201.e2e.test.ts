@@ -125,4 +125,57 @@ describe('a 2.0.1 charger’s device model', () => {
     expect((await api('GET', '/api/chargers/NOPE/device-model', ADMIN)).status).toBe(404);
     charger.close();
   });
+
+  it('keeps the monitors the charger reports and the ones set and cleared through the API', async () => {
+    await api('POST', '/api/chargers', ADMIN, { id: 'CP-MON' });
+    await api('POST', '/api/chargers/CP-MON/approve', ADMIN);
+    const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/CP-MON`, 'ocpp2.0.1');
+    const power = { component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power' } };
+    charger.answerCalls((action) => {
+      if (action === 'SetVariableMonitoring')
+        return {
+          result: {
+            setMonitoringResult: [{ ...power, id: 8, status: 'Accepted', type: 'Delta', severity: 7 }],
+          },
+        };
+      if (action === 'ClearVariableMonitoring')
+        return { result: { clearMonitoringResult: [{ id: 3, status: 'Accepted' }] } };
+      return { result: { status: 'Accepted' } };
+    });
+    await charger.call('b', 'BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { vendorName: 'A', model: 'M' },
+    });
+    await charger.call('m', 'NotifyMonitoringReport', {
+      requestId: 1,
+      seqNo: 0,
+      generatedAt: new Date().toISOString(),
+      monitor: [
+        {
+          ...power,
+          variableMonitoring: [
+            { id: 3, transaction: false, value: 22000, type: 'UpperThreshold', severity: 4 },
+          ],
+        },
+      ],
+    });
+    const monitorsOf = async () => {
+      await server.projections.get('device_model')!.catchUp(5_000);
+      const model = (await api('GET', '/api/chargers/CP-MON/device-model', ADMIN)).body as Array<{
+        variable: string;
+        monitors?: Array<{ id: number; type: string }>;
+      }>;
+      return model
+        .find((entry) => entry.variable === 'Power')
+        ?.monitors?.map((monitor) => `${monitor.id} ${monitor.type}`);
+    };
+    expect(await monitorsOf()).toEqual(['3 UpperThreshold']);
+    await api('POST', '/api/chargers/CP-MON/commands/SetVariableMonitoring', ADMIN, {
+      setMonitoringData: [{ ...power, value: 100, type: 'Delta', severity: 7 }],
+    });
+    expect(await monitorsOf()).toEqual(['3 UpperThreshold', '8 Delta']);
+    await api('POST', '/api/chargers/CP-MON/commands/ClearVariableMonitoring', ADMIN, { id: [3] });
+    expect(await monitorsOf()).toEqual(['8 Delta']);
+    charger.close();
+  });
 });

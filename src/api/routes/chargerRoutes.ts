@@ -422,6 +422,7 @@ interface DeviceVariableRow {
   reported_at: Date | null;
   last_event: Record<string, unknown> | null;
   changed_at: Date | null;
+  monitors: Record<string, Record<string, unknown>> | null;
 }
 
 const deviceVariableView = {
@@ -439,6 +440,11 @@ const deviceVariableView = {
     reportedAt: { type: 'string' },
     lastEvent: { type: 'object', additionalProperties: true },
     changedAt: { type: 'string' },
+    monitors: {
+      type: 'array',
+      description: 'the monitors the charger keeps on this variable (id, type, value, severity), by id',
+      items: { type: 'object', additionalProperties: true },
+    },
   },
 } as const;
 
@@ -456,5 +462,8 @@ function viewOfDeviceVariable(row: DeviceVariableRow) {
     ...(row.reported_at ? { reportedAt: row.reported_at.toISOString() } : {}),
     ...(row.last_event ? { lastEvent: row.last_event } : {}),
     ...(row.changed_at ? { changedAt: row.changed_at.toISOString() } : {}),
+    ...(row.monitors && Object.keys(row.monitors).length > 0
+      ? { monitors: Object.values(row.monitors).sort((a, b) => Number(a.id) - Number(b.id)) }
+      : {}),
   };
 }
