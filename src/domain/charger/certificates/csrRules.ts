@@ -24,8 +24,8 @@ const CURVES: ReadonlySet<string> = new Set(['P-256', 'P-384', 'P-521']);
  * Why a CSR must not be signed for this charger, or undefined when it may be. OCPP's security
  * rules: the charger proves it holds the key (the request's signature), the key is strong enough,
  * and the subject names this charger and, when the operator configured one, the operator's
- * organization. The common name must be the charger's identity, which the 2.x specifications make
- * its serial number: security profile 3 admits a client certificate only for that identity.
+ * organization. The common name must be the charger's identity: security profile 3 admits a
+ * client certificate only for the identity it names.
  */
 export function csrProblem(reading: CsrReading, expected: CsrExpectation): string | undefined {
   if (!reading.readable) return `the CSR is not a PEM-encoded PKCS#10 request: ${reading.problem}`;
