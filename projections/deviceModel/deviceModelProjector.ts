@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
 import type { DeviceVariableRef } from '../../src/domain/charger/deviceModel/deviceModelEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
@@ -19,6 +20,30 @@ const keyOf = (chargerId: string, ref: DeviceVariableRef) => [
 
 const KEY_COLUMNS =
   'charger_id, component, component_instance, evse_id, connector_id, variable, variable_instance';
+
+/** One attribute's value of a variable is now `value` (and, from NotifyEvent, the event that told it). */
+async function setAttributeValue(
+  tx: pg.PoolClient,
+  key: unknown[],
+  change: { attributeType: string; value: string; at: string; event?: object },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO device_variables (${KEY_COLUMNS}, attributes, last_event, changed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_build_object($8::text, jsonb_build_object('value', $9::text)), $10, $11)
+     ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+       attributes = device_variables.attributes || jsonb_build_object($8::text,
+         coalesce(device_variables.attributes -> $8::text, '{}'::jsonb) || jsonb_build_object('value', $9::text)),
+       last_event = coalesce(EXCLUDED.last_event, device_variables.last_event),
+       changed_at = EXCLUDED.changed_at`,
+    [
+      ...key,
+      change.attributeType,
+      change.value,
+      change.event ? JSON.stringify(change.event) : null,
+      change.at,
+    ],
+  );
+}
 
 /**
  * Each charger's device model, as its reports leave it (a report adds and updates variables; a
@@ -103,30 +128,19 @@ export async function deviceModelProjector(): Promise<Projector> {
         // a value the charger read out, or took when we set it, is the attribute's value now
         for (const result of fact.data.results) {
           if (result.status !== 'Accepted' || result.value === undefined) continue;
-          await tx.query(
-            `INSERT INTO device_variables (${KEY_COLUMNS}, attributes, changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_build_object($8::text, jsonb_build_object('value', $9::text)), $10)
-             ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
-               attributes = device_variables.attributes || jsonb_build_object($8::text,
-                 coalesce(device_variables.attributes -> $8::text, '{}'::jsonb) || jsonb_build_object('value', $9::text)),
-               changed_at = EXCLUDED.changed_at`,
-            [...keyOf(chargerId, result), result.attributeType, result.value, at],
-          );
+          const { attributeType, value } = result;
+          await setAttributeValue(tx, keyOf(chargerId, result), { attributeType, value, at });
         }
         return;
       }
       if (fact.type !== 'DeviceEventsNotified') return;
       for (const reported of fact.data.events) {
-        await tx.query(
-          `INSERT INTO device_variables (${KEY_COLUMNS}, attributes, last_event, changed_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, jsonb_build_object('Actual', jsonb_build_object('value', $8::text)), $9, $10)
-           ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
-             attributes = device_variables.attributes || jsonb_build_object('Actual',
-               coalesce(device_variables.attributes -> 'Actual', '{}'::jsonb) || jsonb_build_object('value', $8::text)),
-             last_event = EXCLUDED.last_event,
-             changed_at = EXCLUDED.changed_at`,
-          [...keyOf(chargerId, reported), reported.actualValue, JSON.stringify(reported), at],
-        );
+        await setAttributeValue(tx, keyOf(chargerId, reported), {
+          attributeType: 'Actual',
+          value: reported.actualValue,
+          at,
+          event: reported,
+        });
       }
     }),
   };

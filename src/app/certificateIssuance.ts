@@ -4,6 +4,7 @@ import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { DeliverToCharger } from './deliverToCharger.js';
+import { InFlight } from './inFlight.js';
 
 /** The CA as issuance needs it. */
 export interface CsrSigner {
@@ -18,7 +19,7 @@ export interface CsrSigner {
  * CertSigningRepeatTimes), so nothing here needs to outlive the process.
  */
 export class CertificateIssuance {
-  private readonly running = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly options: {
@@ -37,27 +38,26 @@ export class CertificateIssuance {
       if (event.type !== 'CertificateSigningRequested' || event.data.decision.status !== 'Accepted') continue;
       const certificateType =
         (event.data.certificateType as CertificateUse | undefined) ?? 'ChargingStationCertificate';
-      const work = this.issue(
-        identity,
-        event.data.csr,
-        certificateType,
-        answered.messageId,
-        event.data.certificateType !== undefined,
-      )
-        .catch((error) =>
+      this.inFlight.track(
+        this.issue(
+          identity,
+          event.data.csr,
+          certificateType,
+          answered.messageId,
+          event.data.certificateType !== undefined,
+        ),
+        (error) =>
           this.options.logger.warn(
             { err: error, identity },
             'could not sign or deliver a charger certificate',
           ),
-        )
-        .finally(() => this.running.delete(work));
-      this.running.add(work);
+      );
     }
   }
 
   /** Resolves once every issuance under way has ended. */
-  async settled(): Promise<void> {
-    await Promise.all([...this.running]);
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   private async issue(

@@ -1,5 +1,6 @@
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import type { DeliverToCharger } from './deliverToCharger.js';
+import { InFlight } from './inFlight.js';
 
 /**
  * When a 2.x transaction's messages skip sequence numbers, the charger is asked whether it still
@@ -7,7 +8,7 @@ import type { DeliverToCharger } from './deliverToCharger.js';
  * (TransactionStatusReported). Queued messages arrive by themselves; support sees which were lost.
  */
 export class SequenceGapInquiry {
-  private readonly running = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly options: {
@@ -20,21 +21,18 @@ export class SequenceGapInquiry {
     for (const event of answered.events) {
       if (event.type !== 'TransactionSequenceGap') continue;
       const { transactionKey } = event.data;
-      const asked = this.options
-        .deliver(identity, { kind: 'AskTransactionStatus', transactionKey })
-        .then(() => undefined)
-        .catch((error) =>
+      this.inFlight.track(
+        this.options.deliver(identity, { kind: 'AskTransactionStatus', transactionKey }),
+        (error) =>
           this.options.logger.warn(
             { err: error, identity, transactionKey },
             'could not ask a charger about a sequence gap',
           ),
-        )
-        .finally(() => this.running.delete(asked));
-      this.running.add(asked);
+      );
     }
   }
 
-  async settled(): Promise<void> {
-    await Promise.all([...this.running]);
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 }

@@ -148,9 +148,7 @@ export class ChargerCallHandler {
         connectionId: session.connectionId,
         messageId: call.messageId,
       };
-      const booting = await this.withCertificateStatus(
-        await this.withCsrReading(await this.withSerialClaim(request, session)),
-      );
+      const booting = await this.withLookups(request, session);
       let tokenRevision: ExpectedRevision = 'any';
       const decided = await decideOnStream<
         ChargerState,
@@ -209,6 +207,23 @@ export class ChargerCallHandler {
       }
       return decided.result.answer;
     };
+  }
+
+  /**
+   * What a command needs looked up once before it is decided (its token is looked up on every
+   * attempt, inside the decide loop): one await for every call, whatever it is.
+   */
+  private withLookups(command: ChargerCommand, session: SessionInfo): Promise<ChargerCommand> {
+    switch (command.type) {
+      case 'BootCharger':
+        return this.withSerialClaim(command, session);
+      case 'RequestCertificateSigning':
+        return this.withCsrReading(command);
+      case 'RequestCertificateStatus':
+        return this.withCertificateStatus(command);
+      default:
+        return Promise.resolve(command);
+    }
   }
 
   /** A certificate's status is asked of its OCSP responder before it is decided. */

@@ -80,6 +80,8 @@ describe("a 2.0.1 transaction's message numbers (seqNo)", () => {
       expect.objectContaining({ transactionKey: 'TX-SEQ', ongoing: true, messagesInQueue: true }),
     ]);
     expect(of('MeterValuesReported')).toHaveLength(5);
+    // the read model may lag the log: wait for it before reading the session
+    await server.projections.get('sessions')!.catchUp(5_000);
     const session = await api('GET', '/api/sessions/CP-SEQ:TX-SEQ', ADMIN);
     expect(session.body).toMatchObject({ energyWh: 6000 });
     charger.close();

@@ -56,6 +56,16 @@ export const refOf = (component: Component201, variable: Variable201): DeviceVar
     variableInstance: variable.instance,
   });
 
+/** A variable of ours, addressed as 2.0.1 does: a component (on an EVSE, a connector) and a variable. */
+export const addressOf201 = (ref: DeviceVariableRef): { component: Component201; variable: Variable201 } => ({
+  component: defined({
+    name: ref.component,
+    instance: ref.componentInstance,
+    evse: ref.evseId !== undefined ? defined({ id: ref.evseId, connectorId: ref.connectorId }) : undefined,
+  }),
+  variable: defined({ name: ref.variable, instance: ref.variableInstance }),
+});
+
 const reportedVariable = (data: ReportData201): ReportedVariable => ({
   ...refOf(data.component, data.variable),
   attributes: data.variableAttribute.map((attribute) =>

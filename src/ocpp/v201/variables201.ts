@@ -1,24 +1,13 @@
 import type { VariableRead, VariableWrite } from '../../domain/charger/commands/chargerCommand.js';
-import type { DeviceVariableRef } from '../../domain/charger/deviceModel/deviceModelEvents.js';
 import type { CommandRoute, OutboundRequest } from '../commands/commandTable.js';
 import { answerOf, defined, stringOf } from '../commands/commandTable.js';
-import { type Component201, refOf, type Variable201 } from './deviceModel201.js';
-
-/** A variable of ours, addressed as 2.0.1 does: a component (on an EVSE, a connector) and a variable. */
-const addressOf = (ref: DeviceVariableRef): { component: Component201; variable: Variable201 } => ({
-  component: defined({
-    name: ref.component,
-    instance: ref.componentInstance,
-    evse: ref.evseId !== undefined ? defined({ id: ref.evseId, connectorId: ref.connectorId }) : undefined,
-  }),
-  variable: defined({ name: ref.variable, instance: ref.variableInstance }),
-});
+import { addressOf201, type Component201, refOf, type Variable201 } from './deviceModel201.js';
 
 export const getVariables201 = (variables: readonly VariableRead[]): OutboundRequest => ({
   action: 'GetVariables',
   payload: {
     getVariableData: variables.map((variable) => ({
-      ...addressOf(variable),
+      ...addressOf201(variable),
       ...defined({ attributeType: variable.attributeType }),
     })),
   },
@@ -28,7 +17,7 @@ export const setVariables201 = (variables: readonly VariableWrite[]): OutboundRe
   action: 'SetVariables',
   payload: {
     setVariableData: variables.map((variable) => ({
-      ...addressOf(variable),
+      ...addressOf201(variable),
       ...defined({ attributeType: variable.attributeType }),
       attributeValue: variable.value,
     })),

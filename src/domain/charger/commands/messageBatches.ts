@@ -20,7 +20,9 @@ export function messageBatches<T>(
   let current: T[] = [];
   for (const item of items) {
     const candidate = [...current, item];
-    if (current.length > 0 && (candidate.length > maxItems || sizeOf(candidate) > maxBytes)) {
+    // a batch is measured only when bytes are limited: measuring grows with the batch
+    const tooBig = candidate.length > maxItems || (maxBytes !== Infinity && sizeOf(candidate) > maxBytes);
+    if (current.length > 0 && tooBig) {
       batches.push(current);
       current = [item];
     } else {

@@ -23,6 +23,8 @@ export function skippedBy(track: SequenceTrack | undefined, sequence: number): n
 /** The track once a message with this seqNo arrived. The first message starts it, whatever its number. */
 export function tracked(track: SequenceTrack | undefined, sequence: number): SequenceTrack {
   if (!track) return { highest: sequence, missing: [] };
+  // the usual case, every message of a transaction: one up, nothing skipped, nothing copied
+  if (sequence === track.highest + 1) return { highest: sequence, missing: track.missing };
   if (sequence > track.highest)
     return {
       highest: sequence,
