@@ -1,7 +1,8 @@
 /**
  * npm run demo [-- --duration SECONDS] — Ampledger on the embedded default with a few simulated
- * chargers charging: starts the server (npm start's command), registers demo chargers and tags
- * through the API, runs the simulator against it, and prints where to look. Ctrl-C stops it all.
+ * chargers charging, 1.6 and 2.0.1 side by side: starts the server (npm start's command),
+ * registers demo chargers and tags through the API, runs the simulator against it, and prints
+ * where to look. Ctrl-C stops it all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -103,6 +104,7 @@ const fleet = new Fleet({
   url: `${server.url.replace(/^http/, 'ws')}/ocpp`,
   chargers,
   scenario: 'normal',
+  protocol: 'mixed',
   prefix: PREFIX,
   connectors: 2,
   charger: { sessionSeconds: [20, 60], idleSeconds: [2, 15], meterIntervalSeconds: 10 },
@@ -122,6 +124,11 @@ say(
   `  a command          curl -s ${auth} -H 'content-type: application/json' -d '{"key":["HeartbeatInterval"]}' \\`,
 );
 say(`                       ${server.url}/api/chargers/${PREFIX}-00001/commands/GetConfiguration`);
+say(
+  `  a 2.0.1 charger    curl -s ${auth} -H 'content-type: application/json' -d '{"requestId":1,"reportBase":"FullInventory"}' \\`,
+);
+say(`                       ${server.url}/api/chargers/${PREFIX}-00002/commands/GetBaseReport`);
+say(`                     curl -s ${auth} ${server.url}/api/chargers/${PREFIX}-00002/device-model`);
 say();
 say('Ctrl-C stops the demo.');
 const stopSummary = printSummary(fleet);

@@ -1,20 +1,21 @@
 /**
- * npm run simulate -- --url ws://127.0.0.1:8080/ocpp --chargers N --protocol 1.6 --scenario <name>
+ * npm run simulate -- --url ws://127.0.0.1:8080/ocpp --chargers N --protocol 1.6|2.0.1|mixed --scenario <name>
  *   [--api http://127.0.0.1:8080 --token T] [--password P] [--duration S] [--prefix SIM] …
- * Simulated 1.6 charge points against a CSMS (see scripts/simulator). With --api, registers its
- * chargers (SIM-00001…) and tags (SIM-TAG-00001…) through the operator API first.
+ * Simulated OCPP 1.6 and 2.0.1 charge points against a CSMS (see scripts/simulator). With --api,
+ * registers its chargers (SIM-00001…) and tags (SIM-TAG-00001…) through the operator API first.
  */
 import { parseArgs } from 'node:util';
-import { Fleet } from './simulator/fleet.js';
+import { FLEET_PROTOCOLS, Fleet, type FleetProtocol } from './simulator/fleet.js';
 import { registerFleet } from './simulator/registration.js';
 import { DEFAULT_SETTINGS, SCENARIOS, type Scenario } from './simulator/scenarios.js';
 import { printSummary, summaryLine } from './simulator/summary.js';
 
-const USAGE = `usage: npm run simulate -- --url ws://127.0.0.1:8080/ocpp [--chargers 10] [--protocol 1.6]
+const USAGE = `usage: npm run simulate -- --url ws://127.0.0.1:8080/ocpp [--chargers 10] [--protocol ${FLEET_PROTOCOLS.join('|')}]
   [--scenario ${SCENARIOS.join('|')}] [--api http://127.0.0.1:8080 --token TOKEN] [--password P]
   [--duration SECONDS] [--prefix SIM] [--first 1] [--connectors 1] [--ramp PER_SECOND] [--seed 1]
   [--session-seconds 60-240] [--idle-seconds 10-120] [--meter-interval 30]
-  [--backlog-hours 3] [--skew-hours 2] [--flaky-seconds 60] [--storm-at 30]`;
+  [--backlog-hours 3] [--skew-hours 2] [--flaky-seconds 60] [--storm-at 30]
+mixed: every other charger speaks 2.0.1; the quirks scenario's chargers speak 1.6 (the quirks are of 1.6 firmware)`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -69,7 +70,8 @@ const range = (name: string, raw: string): [number, number] => {
   return [least!, most!];
 };
 if (!values.url || !/^wss?:\/\//.test(values.url)) fail('--url ws://host:port/ocpp is required');
-if (values.protocol !== '1.6') fail('only --protocol 1.6 is simulated so far');
+if (!(FLEET_PROTOCOLS as readonly string[]).includes(values.protocol))
+  fail(`--protocol must be one of ${FLEET_PROTOCOLS.join(', ')}`);
 if (!(SCENARIOS as readonly string[]).includes(values.scenario)) fail(`unknown scenario ${values.scenario}`);
 if (values.api && !values.token) fail('--api needs --token (an operator or admin API token)');
 
@@ -81,6 +83,7 @@ const fleet = new Fleet({
   chargers,
   firstIndex: first,
   scenario: values.scenario as Scenario,
+  protocol: values.protocol as FleetProtocol,
   prefix: values.prefix,
   ...(values.password ? { password: values.password } : {}),
   connectors: number('connectors', values.connectors, 1, 10),
@@ -111,7 +114,9 @@ if (values.api) {
     ...(values.password ? { password: values.password } : {}),
   });
 }
-process.stdout.write(`${chargers} chargers, scenario ${values.scenario}, against ${values.url}\n`);
+process.stdout.write(
+  `${chargers} chargers (OCPP ${values.protocol}), scenario ${values.scenario}, against ${values.url}\n`,
+);
 fleet.start();
 const stopSummary = printSummary(fleet);
 let stopping = false;

@@ -1,5 +1,5 @@
 /**
- * npm run bench:fleet — 10,000 simulated 1.6 chargers (in two processes) ramped up against one
+ * npm run bench:fleet — 10,000 simulated chargers, half 1.6 and half 2.0.1 (in two processes), ramped up against one
  * `npm start` on the embedded PostgreSQL, then a minute of steady charging traffic: connections
  * held, server RSS per 1,000 chargers, calls/s, ack p50/p99, projection lag, errors. Loopback only;
  * the ramp and the steady phase are bounded in count and time.
@@ -40,6 +40,7 @@ try {
   const parts = await FleetParts.start(PROCESSES, CHARGERS, {
     url: `${bench.server.url.replace('http', 'ws')}/ocpp`,
     scenario: 'normal',
+    protocol: 'mixed',
     prefix: PREFIX,
     rampPerSecond: RAMP_PER_SECOND,
     // a busy site: sessions of 1–3 minutes with short breaks, a meter sample every 10 s

@@ -7,12 +7,26 @@ import {
   type ScenarioSettings,
   stormNow,
 } from './scenarios.js';
-import { SimulatedCharger, type SimulatedChargerOptions } from './simulatedCharger.js';
+import {
+  SimulatedCharger,
+  type SimulatedChargerOptions,
+  type SimulatedProtocol,
+} from './simulatedCharger.js';
+
+/** What the fleet speaks: one version, or both (every other charger 2.0.1). */
+export type FleetProtocol = SimulatedProtocol | 'mixed';
+export const FLEET_PROTOCOLS: readonly FleetProtocol[] = ['1.6', '2.0.1', 'mixed'];
+
+/** the version charger `index` of a fleet speaks */
+export const protocolOf = (protocol: FleetProtocol, index: number): SimulatedProtocol =>
+  protocol === 'mixed' ? (index % 2 === 0 ? '2.0.1' : '1.6') : protocol;
 
 export interface FleetOptions {
   url: string;
   chargers: number;
   scenario: Scenario;
+  /** 1.6 when not given */
+  protocol?: FleetProtocol;
   /** SIM → SIM-00001…; tags SIM-TAG-00001… */
   prefix: string;
   /** the first charger's number (a fleet split across processes) */
@@ -65,6 +79,7 @@ export class Fleet {
       return new SimulatedCharger({
         url: options.url,
         identity: chargerIdentity(options.prefix, index),
+        protocol: protocolOf(options.protocol ?? '1.6', index),
         ...(options.password ? { password: options.password } : {}),
         connectors: options.connectors ?? 1,
         idTag: chargerTag(options.prefix, index),
@@ -153,7 +168,7 @@ export class Fleet {
   acknowledged(): number {
     let total = 0;
     for (const { acknowledged } of this.chargers) {
-      total += acknowledged.StartTransaction + acknowledged.MeterValues + acknowledged.StopTransaction;
+      total += acknowledged.started + acknowledged.sampled + acknowledged.ended;
     }
     return total;
   }

@@ -50,7 +50,9 @@ export function chargerTraits(
       return { clockOffsetMs: (index % 2 === 0 ? 1 : -1) * settings.skewHours * 3_600_000 };
     case 'quirks': {
       const quirk = VENDOR_QUIRKS[index % VENDOR_QUIRKS.length]!;
+      // the quirks table is of 1.6 firmware: its chargers speak 1.6 whatever the fleet speaks
       return {
+        protocol: '1.6',
         vendor: quirk.vendor,
         firmware: firmwareFor(quirk.firmware),
         quirk: quirk.behaviour as SimulatedQuirk,

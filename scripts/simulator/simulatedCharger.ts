@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { CallLost, CallRefused, ChargePointConnection, type Payload } from './chargePointConnection.js';
-import { ChargerConfiguration } from './chargerConfiguration.js';
 import type { FleetStats } from './fleetStats.js';
+import type { ChargerDialect, TransactionMessage } from './protocols/chargerDialect.js';
+import { Ocpp16Dialect } from './protocols/ocpp16Dialect.js';
+import { Ocpp201Dialect } from './protocols/ocpp201Dialect.js';
 
-/** Misbehaviours of the vendor quirks table a simulated charger can show (see src/policies/vendorQuirks.ts). */
+/** Misbehaviours of the vendor quirks table a simulated 1.6 charger can show (see src/policies/vendorQuirks.ts). */
 export type SimulatedQuirk =
   | 'duplicateConnectorZeroStatus'
   | 'registerResetOnBoot'
@@ -10,10 +13,13 @@ export type SimulatedQuirk =
   | 'idTagLeadingNul'
   | 'meterValuesInKwhLabelledWh';
 
+export type SimulatedProtocol = '1.6' | '2.0.1';
+
 export interface SimulatedChargerOptions {
   /** ws://host:port/ocpp */
   url: string;
   identity: string;
+  protocol: SimulatedProtocol;
   password?: string;
   connectors: number;
   /** the card it charges with on its own (connector 1; see connectorTag for the others) */
@@ -26,11 +32,11 @@ export interface SimulatedChargerOptions {
   clockOffsetMs: number;
   /** starts sessions on its own, one connector after another */
   autoCharge: boolean;
-  /** resends every Start, MeterValues and Stop once more after it was answered */
+  /** resends every transaction message once more after it was answered */
   duplicates: boolean;
   sessionSeconds: [number, number];
   idleSeconds: [number, number];
-  /** overrides MeterValueSampleInterval */
+  /** overrides the meter sample interval (1.6 MeterValueSampleInterval, 2.0.1 TxUpdatedInterval) */
   meterIntervalSeconds: number;
   callTimeoutMs: number;
   backoff: { initialMs: number; maxMs: number };
@@ -39,62 +45,102 @@ export interface SimulatedChargerOptions {
   log?: (identity: string, message: string) => void;
 }
 
-interface Transaction {
+/** A connector's status in 1.6's words, which the 2.0.1 dialect maps onto its own. */
+export type ConnectorStatus =
+  | 'Available'
+  | 'Preparing'
+  | 'Charging'
+  | 'Finishing'
+  | 'Reserved'
+  | 'Unavailable'
+  | 'Faulted';
+
+/** Why a session ended, in 1.6's words, which the 2.0.1 dialect maps onto its own. */
+export type StopReason = 'Local' | 'Remote' | 'HardReset' | 'SoftReset' | 'UnlockCommand' | 'DeAuthorized';
+
+/** One reading of a connector's meter. */
+export interface MeterSample {
+  timestamp: string;
+  context: 'Sample.Periodic' | 'Transaction.Begin' | 'Transaction.End' | 'Trigger';
+  energyWh: number;
+  powerW: number;
+  soc: number;
+}
+
+export interface Transaction {
+  /** the charger's own id (2.0.1 sends it; 1.6 waits for the CSMS's) */
+  id: string;
   connectorId: number;
   idTag: string;
   meterStart: number;
   startedAt: string;
   reservationId?: number;
-  /** the CSMS's id, once it answered StartTransaction */
-  transactionId?: number;
-  samples: Array<{ timestamp: string; sampledValue: Payload[] }>;
-  /** the register at the start (Transaction.Begin), sent with the stop's transactionData */
-  beginSample: { timestamp: string; sampledValue: Payload[] };
+  /** the RequestStartTransaction that started it (2.0.1) */
+  remoteStartId?: number;
+  /** the CSMS's id, once it answered StartTransaction (1.6) */
+  csmsTransactionId?: number;
+  /** the register at the start (Transaction.Begin) */
+  begin: MeterSample;
+  /** the next TransactionEvent's seqNo (2.0.1) */
+  nextSequence: number;
   soc: number;
   stopped: boolean;
 }
 
-interface Connector {
+/** A charging profile as the charger applies it: its limit in watts, whatever unit it came in. */
+export interface AppliedProfile {
   id: number;
-  status: string;
+  purpose: string;
+  stackLevel: number;
+  limitW: number;
+  transactionId?: string;
+  /** as the CSMS sent it */
+  document: Payload;
+}
+
+export interface Connector {
+  id: number;
+  status: ConnectorStatus;
   availability: 'Operative' | 'Inoperative';
   /** Inoperative once the transaction ends (ChangeAvailability answered Scheduled) */
   scheduledInoperative: boolean;
   transaction?: Transaction;
   reservation?: { id: number; idTag: string; timer: NodeJS.Timeout };
   meterWh: number;
-  profiles: Map<number, Payload & { stackLevel: number; chargingProfilePurpose: string }>;
+  profiles: Map<number, AppliedProfile>;
   nextSession?: NodeJS.Timeout;
   meterTimer?: NodeJS.Timeout;
   stopTimer?: NodeJS.Timeout;
 }
 
-interface QueuedMessage {
-  action: 'StartTransaction' | 'MeterValues' | 'StopTransaction';
-  build(): Payload;
+interface QueuedMessage extends TransactionMessage {
+  kind: 'started' | 'sampled' | 'ended';
+  transactionId: string;
   /** the payload as first sent: a resend is the same message */
   payload?: Payload;
   attempts: number;
-  onAnswer?(answer: Payload): void;
   duplicate?: boolean;
 }
 
 const MAX_POWER_W = 11_000;
+export const VOLTS_3_PHASE = 230 * 3;
 
 /** The tag a simulated driver uses at a connector: the charger's own at 1, `{tag}-C{n}` at the others. */
 export const connectorTag = (tag: string, connectorId: number) =>
   connectorId === 1 ? tag : `${tag}-C${connectorId}`;
-const VOLTS_3_PHASE = 230 * 3;
 
 /**
- * One simulated OCPP 1.6 charge point, behaving like a real one: boots (and boots again after the
- * interval while Pending or Rejected), reports its connectors, heartbeats, charges, queues its
- * transaction messages while offline and delivers them in order when back, reconnects with
- * exponential backoff and jitter, and answers the CSMS's commands.
+ * One simulated charge point, behaving like a real one: boots (and boots again after the interval
+ * while Pending or Rejected), reports its connectors, heartbeats, charges, queues its transaction
+ * messages while offline and delivers them in order when back, reconnects with exponential
+ * backoff and jitter, and answers the CSMS's commands. What it says, and how, is its dialect's
+ * (OCPP 1.6 or 2.0.1); everything here is the same for both.
  */
 export class SimulatedCharger {
-  readonly configuration: ChargerConfiguration;
-  private readonly connectors: Connector[];
+  readonly dialect: ChargerDialect;
+  readonly connectors: Connector[];
+  /** the local authorization list the CSMS sent (SendLocalList) */
+  readonly localList = { version: 0, entries: new Map<string, Payload>() };
   private connection: ChargePointConnection | undefined;
   private accepted = false;
   /** counted in stats.connected */
@@ -107,15 +153,11 @@ export class SimulatedCharger {
   private pumping = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private localList = { version: 0, entries: new Map<string, Payload>() };
   private password: string | undefined;
-  /** answered transaction messages, by action (what the CSMS acknowledged) */
-  readonly acknowledged = { StartTransaction: 0, MeterValues: 0, StopTransaction: 0 };
+  /** answered transaction messages (what the CSMS acknowledged), resends of the duplicates scenario not counted */
+  readonly acknowledged = { started: 0, sampled: 0, ended: 0 };
 
   constructor(readonly options: SimulatedChargerOptions) {
-    this.configuration = new ChargerConfiguration(options.connectors, {
-      MeterValueSampleInterval: String(options.meterIntervalSeconds),
-    });
     this.password = options.password;
     this.connectors = Array.from({ length: options.connectors }, (_, i) => ({
       id: i + 1,
@@ -125,6 +167,7 @@ export class SimulatedCharger {
       meterWh: Math.floor(options.random() * 1_000_000),
       profiles: new Map(),
     }));
+    this.dialect = options.protocol === '2.0.1' ? new Ocpp201Dialect(this) : new Ocpp16Dialect(this);
   }
 
   get identity(): string {
@@ -142,6 +185,11 @@ export class SimulatedCharger {
   /** transaction messages waiting to be delivered */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** transaction messages of one transaction still waiting to be delivered */
+  queuedFor(transactionId: string): number {
+    return this.queue.filter((message) => message.transactionId === transactionId).length;
   }
 
   get activeSessions(): number {
@@ -207,20 +255,28 @@ export class SimulatedCharger {
       (candidate) => !candidate.transaction,
     );
     if (!connector) return;
-    const transaction = this.beginTransaction(connector, this.cardFor(connector), startedAt.toISOString());
-    const interval = this.configuration.number('MeterValueSampleInterval') || 60;
+    const transaction = this.beginTransaction(connector, this.cardFor(connector), startedAt.toISOString(), {
+      offline: true,
+    });
+    const interval = this.dialect.setting('MeterInterval') || 60;
     for (let second = interval; second < minutes * 60; second += interval) {
       const at = new Date(startedAt.getTime() + second * 1_000);
       this.addEnergy(connector, interval);
-      this.queueSample(connector, transaction, at.toISOString());
+      this.queueSample(connector, transaction, at.toISOString(), true);
     }
-    this.finishTransaction(connector, transaction, 'Local', new Date(startedAt.getTime() + minutes * 60_000));
+    this.finishTransaction(
+      connector,
+      transaction,
+      'Local',
+      new Date(startedAt.getTime() + minutes * 60_000),
+      true,
+    );
     if (this.accepted) this.scheduleSession(connector);
   }
 
   /** Queues a session that ended just now and makes exactly `messages` transaction messages (Start, samples, Stop). */
   queueBacklog(messages: number): void {
-    const interval = this.configuration.number('MeterValueSampleInterval') || 60;
+    const interval = this.dialect.setting('MeterInterval') || 60;
     const minutes = ((Math.max(messages, 2) - 1) * interval) / 60;
     this.recordPastSession(1, new Date(this.now().getTime() - minutes * 60_000), minutes);
   }
@@ -233,9 +289,12 @@ export class SimulatedCharger {
     ChargePointConnection.open({
       url,
       identity,
-      protocol: 'ocpp1.6',
+      protocol: this.dialect.subprotocol,
       ...(this.password ? { password: this.password } : {}),
-      handler: (action, payload) => this.answer(action, payload),
+      handler: (action, payload) => {
+        this.options.stats.commands++;
+        return this.dialect.answer(action, payload);
+      },
       callTimeoutMs,
       onAnswered: (_action, ms) => {
         stats.answered++;
@@ -291,19 +350,14 @@ export class SimulatedCharger {
     this.heartbeat = undefined;
   }
 
-  private async boot(): Promise<void> {
-    const { vendor, model, firmware, identity } = this.options;
+  /** Boots (again): a trigger asks for it, and a charger that was not accepted tries after the interval. */
+  async boot(): Promise<void> {
     if (this.options.quirk === 'registerResetOnBoot')
       for (const connector of this.connectors) connector.meterWh = 0;
     let answer: Payload;
     try {
-      answer = await this.call('BootNotification', {
-        chargePointVendor: vendor,
-        chargePointModel: model,
-        chargePointSerialNumber: `SN-${identity}`.slice(0, 25),
-        firmwareVersion: firmware,
-        meterType: 'SimMeter',
-      });
+      const { action, payload } = this.dialect.bootRequest();
+      answer = await this.call(action, payload);
     } catch {
       return; // the connection went: connect() starts over
     }
@@ -314,24 +368,37 @@ export class SimulatedCharger {
     }
     this.accepted = true;
     this.options.stats.bootsAccepted++;
-    this.configuration.change('HeartbeatInterval', String(interval));
-    this.startHeartbeat();
-    for (const connector of [{ id: 0, status: 'Available' } as Connector, ...this.connectors]) {
-      void this.reportStatus(connector.id, connector.status).catch(() => {});
+    this.heartbeatEvery(interval);
+    for (const call of this.dialect.booted()) this.send(call.action, call.payload);
+    for (const connector of [{ id: 0 as const, status: 'Available' }, ...this.connectors]) {
+      this.reportStatus(connector, true);
     }
     void this.pump();
     if (this.options.autoCharge) for (const connector of this.connectors) this.scheduleSession(connector);
   }
 
-  private startHeartbeat(): void {
+  /** The interval the CSMS gave at boot, kept in the dialect's configuration store. */
+  private heartbeatEvery(seconds: number): void {
+    this.dialect.keepHeartbeatInterval(seconds);
+    this.restartHeartbeat();
+  }
+
+  /** Heartbeats at the configured interval (after boot, or when the CSMS changes it). */
+  restartHeartbeat(): void {
+    if (!this.accepted) return;
     clearInterval(this.heartbeat);
     const seconds =
-      this.options.quirk === 'fixedHeartbeat60s' ? 60 : this.configuration.number('HeartbeatInterval') || 300;
-    this.heartbeat = setInterval(() => void this.call('Heartbeat', {}).catch(() => {}), seconds * 1_000);
+      this.options.quirk === 'fixedHeartbeat60s' ? 60 : this.dialect.setting('HeartbeatInterval') || 300;
+    this.heartbeat = setInterval(() => this.send('Heartbeat', {}), seconds * 1_000);
+  }
+
+  /** the password it connects with from now on (a CSMS may change it) */
+  changePassword(password: string): void {
+    this.password = password;
   }
 
   /** A call that is not a transaction message: sent now if online, else not at all. */
-  private call(action: string, payload: Payload): Promise<Payload> {
+  call(action: string, payload: Payload): Promise<Payload> {
     const connection = this.connection;
     if (!connection?.open) return Promise.reject(new CallLost('offline'));
     return connection.call(action, payload).catch((error: Error) => {
@@ -341,23 +408,21 @@ export class SimulatedCharger {
     });
   }
 
-  private async reportStatus(connectorId: number, status: string): Promise<void> {
-    if (!this.accepted) return;
-    const report = (id: number) =>
-      this.call('StatusNotification', {
-        connectorId: id,
-        errorCode: 'NoError',
-        status,
-        timestamp: this.now().toISOString(),
-      });
-    await report(connectorId);
-    if (this.options.quirk === 'duplicateConnectorZeroStatus' && connectorId !== 0) await report(0);
+  /** A call whose answer does not matter to the charger. */
+  send(action: string, payload: Payload): void {
+    void this.call(action, payload).catch(() => {});
   }
 
-  private setStatus(connector: Connector, status: string): void {
+  /** Tells the CSMS a connector's status (`repeat`: even when it said so before). */
+  reportStatus(connector: Connector | { id: 0; status: string }, repeat = false): void {
+    if (!this.accepted) return;
+    for (const call of this.dialect.statusReports(connector, repeat)) this.send(call.action, call.payload);
+  }
+
+  setStatus(connector: Connector, status: ConnectorStatus): void {
     if (connector.status === status) return;
     connector.status = status;
-    void this.reportStatus(connector.id, status).catch(() => {});
+    this.reportStatus(connector);
   }
 
   // ---- sessions ----
@@ -373,7 +438,7 @@ export class SimulatedCharger {
         connector.availability === 'Operative' &&
         !connector.transaction
       ) {
-        void this.startSession(connector, this.cardFor(connector), false);
+        void this.startSession(connector, this.cardFor(connector));
       } else {
         this.scheduleSession(connector);
       }
@@ -385,20 +450,20 @@ export class SimulatedCharger {
     return connectorTag(this.options.idTag, connector.id);
   }
 
-  private tagAsSent(idTag: string): string {
-    return this.options.quirk === 'idTagLeadingNul' ? `\u0000${idTag}` : idTag;
-  }
-
-  private async startSession(connector: Connector, idTag: string, remote: boolean): Promise<void> {
+  private async startSession(
+    connector: Connector,
+    idTag: string,
+    remote?: { remoteStartId?: number },
+  ): Promise<void> {
     this.setStatus(connector, 'Preparing');
-    const mustAuthorize = !remote || this.configuration.get('AuthorizeRemoteTxRequests') === 'true';
+    const mustAuthorize = !remote || this.dialect.setting('AuthorizeRemoteStart') === 1;
     if (mustAuthorize && this.online) {
       let status = 'Invalid';
       try {
-        const answer = await this.call('Authorize', { idTag: this.tagAsSent(idTag) });
-        status = String((answer.idTagInfo as Payload | undefined)?.status);
+        const { action, payload } = this.dialect.authorizeRequest(idTag);
+        status = this.dialect.authorizationStatus(await this.call(action, payload));
       } catch {
-        status = this.configuration.get('LocalAuthorizeOffline') === 'true' ? 'Accepted' : 'Invalid';
+        status = this.dialect.setting('LocalAuthorizeOffline') === 1 ? 'Accepted' : 'Invalid';
       }
       if (status !== 'Accepted') {
         this.setStatus(connector, 'Available');
@@ -407,13 +472,16 @@ export class SimulatedCharger {
       }
     }
     if (connector.transaction) return;
-    const transaction = this.beginTransaction(connector, idTag, this.now().toISOString());
+    const transaction = this.beginTransaction(connector, idTag, this.now().toISOString(), {
+      offline: !this.online,
+      ...(remote?.remoteStartId !== undefined ? { remoteStartId: remote.remoteStartId } : {}),
+    });
     this.setStatus(connector, 'Charging');
-    const interval = () => (this.configuration.number('MeterValueSampleInterval') || 60) * 1_000;
+    const interval = () => (this.dialect.setting('MeterInterval') || 60) * 1_000;
     const sample = () => {
       if (transaction.stopped) return;
       this.addEnergy(connector, interval() / 1_000);
-      this.queueSample(connector, transaction, this.now().toISOString());
+      this.queueSample(connector, transaction, this.now().toISOString(), !this.online);
       connector.meterTimer = this.later(interval(), sample);
     };
     connector.meterTimer = this.later(interval(), sample);
@@ -423,42 +491,43 @@ export class SimulatedCharger {
     );
   }
 
-  private beginTransaction(connector: Connector, idTag: string, startedAt: string): Transaction {
+  private beginTransaction(
+    connector: Connector,
+    idTag: string,
+    startedAt: string,
+    how: { offline: boolean; remoteStartId?: number },
+  ): Transaction {
     const reservation = connector.reservation?.idTag === idTag ? connector.reservation : undefined;
     if (reservation) {
       clearTimeout(reservation.timer);
       connector.reservation = undefined;
     }
     const transaction: Transaction = {
+      id: randomUUID(),
       connectorId: connector.id,
       idTag,
       meterStart: connector.meterWh,
       startedAt,
       ...(reservation ? { reservationId: reservation.id } : {}),
-      samples: [],
-      beginSample: {
-        timestamp: startedAt,
-        sampledValue: this.sampledValues(connector, 'Transaction.Begin').slice(0, 1),
-      },
+      ...(how.remoteStartId !== undefined ? { remoteStartId: how.remoteStartId } : {}),
+      begin: { timestamp: startedAt, context: 'Transaction.Begin', ...this.reading(connector, 0) },
+      nextSequence: 0,
       soc: 20 + Math.floor(this.options.random() * 40),
       stopped: false,
     };
+    transaction.begin.soc = transaction.soc;
     connector.transaction = transaction;
     this.options.stats.sessionsStarted++;
+    const message = this.dialect.transactionStarted(connector, transaction, how.offline);
     this.enqueue({
-      action: 'StartTransaction',
-      build: () => ({
-        connectorId: connector.id,
-        idTag: this.tagAsSent(idTag),
-        meterStart: transaction.meterStart,
-        timestamp: startedAt,
-        ...(transaction.reservationId !== undefined ? { reservationId: transaction.reservationId } : {}),
-      }),
+      ...message,
+      kind: 'started',
+      transactionId: transaction.id,
       onAnswer: (answer) => {
-        transaction.transactionId = Number(answer.transactionId);
-        const status = (answer.idTagInfo as Payload | undefined)?.status;
+        message.onAnswer?.(answer);
         // a card the CSMS refuses ends the session at once (StopTransactionOnInvalidId)
-        if (status !== 'Accepted' && !transaction.stopped && connector.transaction === transaction) {
+        const refused = message.tokenRefused?.(answer) === true;
+        if (refused && !transaction.stopped && connector.transaction === transaction) {
           this.stopSession(connector, 'DeAuthorized');
         }
       },
@@ -466,16 +535,9 @@ export class SimulatedCharger {
     return transaction;
   }
 
-  private powerW(connector: Connector): number {
-    const limits = [...connector.profiles.values()].map((profile) => {
-      const schedule = profile.chargingSchedule as {
-        chargingRateUnit: string;
-        chargingSchedulePeriod: Array<{ limit: number }>;
-      };
-      const limit = schedule.chargingSchedulePeriod[0]?.limit ?? Number.POSITIVE_INFINITY;
-      return schedule.chargingRateUnit === 'A' ? limit * VOLTS_3_PHASE : limit;
-    });
-    return Math.min(MAX_POWER_W, ...limits);
+  /** the power the connector draws: the lowest limit of the profiles applied, at most 11 kW */
+  powerW(connector: Connector): number {
+    return Math.min(MAX_POWER_W, ...[...connector.profiles.values()].map((profile) => profile.limitW));
   }
 
   private addEnergy(connector: Connector, seconds: number): void {
@@ -483,35 +545,53 @@ export class SimulatedCharger {
     if (connector.transaction) connector.transaction.soc = Math.min(100, connector.transaction.soc + 1);
   }
 
-  private sampledValues(connector: Connector, context: string): Payload[] {
-    const energy =
-      this.options.quirk === 'meterValuesInKwhLabelledWh'
-        ? (connector.meterWh / 1_000).toFixed(3)
-        : String(connector.meterWh);
-    return [
-      { value: energy, context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
-      { value: String(this.powerW(connector)), context, measurand: 'Power.Active.Import', unit: 'W' },
-      { value: String(connector.transaction?.soc ?? 0), context, measurand: 'SoC', unit: 'Percent' },
-    ];
+  private reading(connector: Connector, soc: number) {
+    return { energyWh: connector.meterWh, powerW: this.powerW(connector), soc };
   }
 
-  private queueSample(connector: Connector, transaction: Transaction, timestamp: string): void {
-    const meterValue = { timestamp, sampledValue: this.sampledValues(connector, 'Sample.Periodic') };
-    transaction.samples.push(meterValue);
+  /** The connector's meter now. */
+  sample(connector: Connector, context: MeterSample['context']): MeterSample {
+    return {
+      timestamp: this.now().toISOString(),
+      context,
+      ...this.reading(connector, connector.transaction?.soc ?? 0),
+    };
+  }
+
+  private queueSample(connector: Connector, transaction: Transaction, timestamp: string, offline: boolean) {
+    const sample: MeterSample = {
+      timestamp,
+      context: 'Sample.Periodic',
+      ...this.reading(connector, transaction.soc),
+    };
     this.enqueue({
-      action: 'MeterValues',
-      build: () => ({
-        connectorId: connector.id,
-        ...(transaction.transactionId !== undefined ? { transactionId: transaction.transactionId } : {}),
-        meterValue: [meterValue],
-      }),
+      ...this.dialect.transactionSampled(connector, transaction, sample, offline),
+      kind: 'sampled',
+      transactionId: transaction.id,
     });
   }
 
-  private stopSession(connector: Connector, reason: string): void {
+  /** Queues a transaction message with the meter now, as a trigger asks for. */
+  sampleNow(connector: Connector): void {
     const transaction = connector.transaction;
     if (!transaction || transaction.stopped) return;
-    this.finishTransaction(connector, transaction, reason, this.now());
+    this.enqueue({
+      ...this.dialect.transactionSampled(
+        connector,
+        transaction,
+        this.sample(connector, 'Trigger'),
+        !this.online,
+      ),
+      kind: 'sampled',
+      transactionId: transaction.id,
+    });
+  }
+
+  /** Ends the connector's session, if it has one; the connector frees itself half a second later. */
+  stopSession(connector: Connector, reason: StopReason): void {
+    const transaction = connector.transaction;
+    if (!transaction || transaction.stopped) return;
+    this.finishTransaction(connector, transaction, reason, this.now(), !this.online);
     this.setStatus(connector, 'Finishing');
     this.later(500, () => {
       if (connector.scheduledInoperative) {
@@ -525,26 +605,26 @@ export class SimulatedCharger {
     });
   }
 
-  private finishTransaction(connector: Connector, transaction: Transaction, reason: string, at: Date): void {
+  private finishTransaction(
+    connector: Connector,
+    transaction: Transaction,
+    reason: StopReason,
+    at: Date,
+    offline: boolean,
+  ): void {
     transaction.stopped = true;
     this.clearConnectorTimers(connector);
     if (connector.transaction === transaction) connector.transaction = undefined;
-    const meterStop = connector.meterWh;
-    const stopSample = {
+    const end: MeterSample = {
       timestamp: at.toISOString(),
-      sampledValue: this.sampledValues(connector, 'Transaction.End').slice(0, 1),
+      context: 'Transaction.End',
+      ...this.reading(connector, transaction.soc),
     };
     this.options.stats.sessionsStopped++;
     this.enqueue({
-      action: 'StopTransaction',
-      build: () => ({
-        transactionId: transaction.transactionId ?? -1,
-        idTag: this.tagAsSent(transaction.idTag),
-        meterStop,
-        timestamp: at.toISOString(),
-        reason,
-        transactionData: [transaction.beginSample, stopSample],
-      }),
+      ...this.dialect.transactionEnded(connector, transaction, reason, end, offline),
+      kind: 'ended',
+      transactionId: transaction.id,
     });
   }
 
@@ -585,7 +665,7 @@ export class SimulatedCharger {
           const answer = await this.connection!.call(message.action, message.payload);
           this.queue.shift();
           if (!message.duplicate) {
-            this.acknowledged[message.action]++;
+            this.acknowledged[message.kind]++;
             message.onAnswer?.(answer);
             if (this.options.duplicates) {
               this.queue.unshift({ ...message, duplicate: true, attempts: 0 });
@@ -598,14 +678,13 @@ export class SimulatedCharger {
             continue; // no answer in time: send it again
           }
           this.options.stats.refused++;
-          const attempts = this.configuration.number('TransactionMessageAttempts') || 3;
+          const attempts = this.dialect.setting('MessageAttempts') || 3;
           if (++message.attempts >= attempts) {
             this.queue.shift();
             this.options.stats.dropped++;
             continue;
           }
-          const retry =
-            (this.configuration.number('TransactionMessageRetryInterval') || 1) * message.attempts;
+          const retry = (this.dialect.setting('MessageRetryInterval') || 1) * message.attempts;
           await new Promise((done) => this.later(retry * 1_000, () => done(undefined)));
         }
       }
@@ -614,89 +693,17 @@ export class SimulatedCharger {
     }
   }
 
-  // ---- commands from the CSMS ----
+  // ---- what the CSMS's commands do, in any version ----
 
-  private async answer(action: string, payload: Payload): Promise<Payload | { error: string }> {
-    this.options.stats.commands++;
-    switch (action) {
-      case 'RemoteStartTransaction':
-        return this.remoteStart(payload);
-      case 'RemoteStopTransaction': {
-        const connector = this.connectors.find(
-          (candidate) =>
-            candidate.transaction && candidate.transaction.transactionId === payload.transactionId,
-        );
-        if (!connector) return { status: 'Rejected' };
-        this.later(0, () => this.stopSession(connector, 'Remote'));
-        return { status: 'Accepted' };
-      }
-      case 'Reset':
-        this.later(100, () => this.reset(payload.type === 'Hard' ? 'HardReset' : 'SoftReset'));
-        return { status: 'Accepted' };
-      case 'ChangeConfiguration': {
-        const key = String(payload.key);
-        const status = this.configuration.change(key, String(payload.value));
-        if (status === 'Accepted' && key === 'HeartbeatInterval' && this.accepted) this.startHeartbeat();
-        if (status === 'Accepted' && key === 'AuthorizationKey') this.password = String(payload.value);
-        return { status };
-      }
-      case 'GetConfiguration':
-        return this.configuration.report(payload.key as string[] | undefined);
-      case 'TriggerMessage':
-        return this.trigger(String(payload.requestedMessage), payload.connectorId as number | undefined);
-      case 'UnlockConnector': {
-        const connector = this.connectors[Number(payload.connectorId) - 1];
-        if (!connector) return { status: 'NotSupported' };
-        this.later(0, () => this.stopSession(connector, 'UnlockCommand'));
-        return { status: 'Unlocked' };
-      }
-      case 'ChangeAvailability':
-        return this.changeAvailability(
-          Number(payload.connectorId),
-          String(payload.type) as Connector['availability'],
-        );
-      case 'ReserveNow':
-        return this.reserve(payload);
-      case 'CancelReservation': {
-        const connector = this.connectors.find(
-          (candidate) => candidate.reservation?.id === payload.reservationId,
-        );
-        if (!connector?.reservation) return { status: 'Rejected' };
-        clearTimeout(connector.reservation.timer);
-        connector.reservation = undefined;
-        this.setStatus(connector, 'Available');
-        return { status: 'Accepted' };
-      }
-      case 'SetChargingProfile':
-        return this.setProfile(Number(payload.connectorId), payload.csChargingProfiles as Payload);
-      case 'ClearChargingProfile':
-        return this.clearProfiles(payload);
-      case 'GetCompositeSchedule':
-        return this.compositeSchedule(payload);
-      case 'ClearCache':
-        return { status: 'Accepted' };
-      case 'DataTransfer':
-        return { status: 'UnknownVendorId' };
-      case 'GetLocalListVersion':
-        return { listVersion: this.localList.version };
-      case 'SendLocalList':
-        return this.sendLocalList(payload);
-      case 'UpdateFirmware':
-        this.later(0, () => void this.updateFirmware(String(payload.location)));
-        return {};
-      case 'GetDiagnostics': {
-        const fileName = `diagnostics-${this.identity}-${Date.now()}.log`;
-        this.later(0, () => void this.uploadDiagnostics(String(payload.location), fileName));
-        return { fileName };
-      }
-      default:
-        return { error: 'NotSupported' };
-    }
-  }
-
-  private remoteStart(payload: Payload): Payload {
-    const idTag = String(payload.idTag);
-    const wanted = payload.connectorId === undefined ? undefined : Number(payload.connectorId);
+  /**
+   * A session the CSMS asked for, on the connector given or the first free one: the connector it
+   * starts on, or none when none can.
+   */
+  remoteStart(
+    idTag: string,
+    wanted: number | undefined,
+    extra: { profile?: AppliedProfile; remoteStartId?: number } = {},
+  ): Connector | undefined {
     const connector = this.connectors.find(
       (candidate) =>
         (wanted === undefined || candidate.id === wanted) &&
@@ -706,19 +713,29 @@ export class SimulatedCharger {
           candidate.status === 'Preparing' ||
           (candidate.status === 'Reserved' && candidate.reservation?.idTag === idTag)),
     );
-    if (!connector) return { status: 'Rejected' };
+    if (!connector) return undefined;
     this.cancelNextSession(connector);
-    if (payload.chargingProfile) {
-      const profile = payload.chargingProfile as Payload & { chargingProfileId: number };
-      connector.profiles.set(profile.chargingProfileId, profile as never);
-    }
-    this.later(0, () => void this.startSession(connector, idTag, true));
-    return { status: 'Accepted' };
+    if (extra.profile) connector.profiles.set(extra.profile.id, extra.profile);
+    this.later(
+      0,
+      () =>
+        void this.startSession(
+          connector,
+          idTag,
+          extra.remoteStartId !== undefined ? { remoteStartId: extra.remoteStartId } : {},
+        ),
+    );
+    return connector;
   }
 
-  private reset(reason: 'HardReset' | 'SoftReset'): void {
+  /** the connector whose session matches (the charger's own id, or 1.6's CSMS id) */
+  connectorInTransaction(matches: (transaction: Transaction) => boolean): Connector | undefined {
+    return this.connectors.find((connector) => connector.transaction && matches(connector.transaction));
+  }
+
+  /** Resets: the sessions end (their stops queued, so none is lost), the socket closes, it reconnects. */
+  reset(reason: 'HardReset' | 'SoftReset'): void {
     for (const connector of this.connectors) this.stopSession(connector, reason);
-    // the stops are queued: they go once the charger is back (a hard reset loses nothing queued)
     const connection = this.connection;
     this.connection = undefined;
     connection?.close();
@@ -726,52 +743,14 @@ export class SimulatedCharger {
     this.later(1_000, () => this.connect());
   }
 
-  private trigger(message: string, connectorId: number | undefined): Payload {
-    const send = (action: string, payload: Payload) =>
-      this.later(0, () => void this.call(action, payload).catch(() => {}));
-    switch (message) {
-      case 'BootNotification':
-        this.later(0, () => void this.boot());
-        return { status: 'Accepted' };
-      case 'Heartbeat':
-        send('Heartbeat', {});
-        return { status: 'Accepted' };
-      case 'StatusNotification':
-        for (const connector of this.connectors.filter(
-          (c) => connectorId === undefined || c.id === connectorId,
-        )) {
-          this.later(0, () => void this.reportStatus(connector.id, connector.status).catch(() => {}));
-        }
-        return { status: 'Accepted' };
-      case 'MeterValues': {
-        const connector = this.connectors[(connectorId ?? 1) - 1];
-        if (!connector) return { status: 'Rejected' };
-        send('MeterValues', {
-          connectorId: connector.id,
-          ...(connector.transaction?.transactionId !== undefined
-            ? { transactionId: connector.transaction.transactionId }
-            : {}),
-          meterValue: [
-            { timestamp: this.now().toISOString(), sampledValue: this.sampledValues(connector, 'Trigger') },
-          ],
-        });
-        return { status: 'Accepted' };
-      }
-      case 'FirmwareStatusNotification':
-        send('FirmwareStatusNotification', { status: 'Idle' });
-        return { status: 'Accepted' };
-      case 'DiagnosticsStatusNotification':
-        send('DiagnosticsStatusNotification', { status: 'Idle' });
-        return { status: 'Accepted' };
-      default:
-        return { status: 'NotImplemented' };
-    }
-  }
-
-  private changeAvailability(connectorId: number, type: Connector['availability']): Payload {
+  /** Accepted, Scheduled (a connector is busy: once its session ends) or Rejected (no such connector). */
+  changeAvailability(
+    connectorId: number,
+    type: Connector['availability'],
+  ): 'Accepted' | 'Scheduled' | 'Rejected' {
     const affected =
       connectorId === 0 ? this.connectors : this.connectors.filter((c) => c.id === connectorId);
-    if (affected.length === 0) return { status: 'Rejected' };
+    if (affected.length === 0) return 'Rejected';
     let scheduled = false;
     for (const connector of affected) {
       if (type === 'Inoperative' && connector.transaction) {
@@ -784,128 +763,95 @@ export class SimulatedCharger {
       this.setStatus(connector, type === 'Inoperative' ? 'Unavailable' : 'Available');
       if (type === 'Operative') this.scheduleSession(connector);
     }
-    return { status: scheduled ? 'Scheduled' : 'Accepted' };
+    return scheduled ? 'Scheduled' : 'Accepted';
   }
 
-  private reserve(payload: Payload): Payload {
-    const connector = this.connectors[Number(payload.connectorId) - 1];
-    if (!connector) return { status: 'Rejected' };
-    if (connector.availability === 'Inoperative') return { status: 'Unavailable' };
-    if (connector.transaction || connector.status !== 'Available') return { status: 'Occupied' };
-    const expiresIn = Math.max(0, Date.parse(String(payload.expiryDate)) - this.now().getTime());
+  /** Holds a connector for a driver until expiry; `onExpiry` is told when it lapses unused. */
+  reserve(
+    connectorId: number,
+    reservation: { id: number; idTag: string; expiresAt: string },
+    onExpiry?: () => void,
+  ): 'Accepted' | 'Occupied' | 'Unavailable' | 'Rejected' {
+    const connector = this.connectors[connectorId - 1];
+    if (!connector) return 'Rejected';
+    if (connector.availability === 'Inoperative') return 'Unavailable';
+    if (connector.transaction || connector.status !== 'Available') return 'Occupied';
+    const expiresIn = Math.max(0, Date.parse(reservation.expiresAt) - this.now().getTime());
     const timer = this.later(Math.min(expiresIn, 2 ** 31 - 1), () => {
       connector.reservation = undefined;
       if (connector.status === 'Reserved') this.setStatus(connector, 'Available');
+      onExpiry?.();
     });
-    connector.reservation = { id: Number(payload.reservationId), idTag: String(payload.idTag), timer };
+    connector.reservation = { id: reservation.id, idTag: reservation.idTag, timer };
     this.setStatus(connector, 'Reserved');
-    return { status: 'Accepted' };
+    return 'Accepted';
   }
 
-  private setProfile(connectorId: number, profile: Payload): Payload {
-    const purpose = String(profile.chargingProfilePurpose);
+  cancelReservation(reservationId: number): boolean {
+    const connector = this.connectors.find((candidate) => candidate.reservation?.id === reservationId);
+    if (!connector?.reservation) return false;
+    clearTimeout(connector.reservation.timer);
+    connector.reservation = undefined;
+    this.setStatus(connector, 'Available');
+    return true;
+  }
+
+  /** Applies a profile to a connector (0: all of them); a TxProfile needs a session under way. */
+  setProfile(connectorId: number, profile: AppliedProfile): boolean {
     const targets = connectorId === 0 ? this.connectors : this.connectors.filter((c) => c.id === connectorId);
-    if (targets.length === 0) return { status: 'Rejected' };
-    if (purpose === 'TxProfile' && !targets.every((connector) => connector.transaction))
-      return { status: 'Rejected' };
-    for (const connector of targets)
-      connector.profiles.set(Number(profile.chargingProfileId), profile as never);
-    return { status: 'Accepted' };
+    if (targets.length === 0) return false;
+    if (profile.purpose === 'TxProfile' && !targets.every((connector) => connector.transaction)) return false;
+    for (const connector of targets) connector.profiles.set(profile.id, profile);
+    return true;
   }
 
-  private clearProfiles(filter: Payload): Payload {
+  /** Removes every profile matching all the criteria given; how many went. */
+  clearProfiles(filter: {
+    id?: number;
+    connectorId?: number;
+    purpose?: string;
+    stackLevel?: number;
+  }): number {
     let cleared = 0;
     for (const connector of this.connectors) {
       if (filter.connectorId !== undefined && filter.connectorId !== 0 && connector.id !== filter.connectorId)
         continue;
       for (const [id, profile] of connector.profiles) {
         if (filter.id !== undefined && id !== filter.id) continue;
-        if (
-          filter.chargingProfilePurpose !== undefined &&
-          profile.chargingProfilePurpose !== filter.chargingProfilePurpose
-        )
-          continue;
+        if (filter.purpose !== undefined && profile.purpose !== filter.purpose) continue;
         if (filter.stackLevel !== undefined && profile.stackLevel !== filter.stackLevel) continue;
         connector.profiles.delete(id);
         cleared++;
       }
     }
-    return { status: cleared > 0 ? 'Accepted' : 'Unknown' };
+    return cleared;
   }
 
-  private compositeSchedule(payload: Payload): Payload {
-    const connector = this.connectors[Number(payload.connectorId) - 1];
-    if (!connector && payload.connectorId !== 0) return { status: 'Rejected' };
-    const unit = payload.chargingRateUnit === 'A' ? 'A' : 'W';
+  /** The limit the connector (0: the charger) runs at, in the unit asked for. */
+  compositeLimit(connectorId: number, unit: 'A' | 'W'): number | undefined {
+    const connector = this.connectors[connectorId - 1];
+    if (!connector && connectorId !== 0) return undefined;
     const watts = connector ? this.powerW(connector) : MAX_POWER_W;
-    const limit = unit === 'A' ? Math.round((watts / VOLTS_3_PHASE) * 10) / 10 : watts;
-    return {
-      status: 'Accepted',
-      connectorId: Number(payload.connectorId),
-      scheduleStart: this.now().toISOString(),
-      chargingSchedule: {
-        duration: Number(payload.duration),
-        chargingRateUnit: unit,
-        chargingSchedulePeriod: [{ startPeriod: 0, limit }],
-      },
-    };
+    return unit === 'A' ? Math.round((watts / VOLTS_3_PHASE) * 10) / 10 : watts;
   }
 
-  private sendLocalList(payload: Payload): Payload {
-    const version = Number(payload.listVersion);
-    const entries = (payload.localAuthorizationList ?? []) as Array<{ idTag: string; idTagInfo?: Payload }>;
-    if (payload.updateType === 'Differential' && version <= this.localList.version)
-      return { status: 'VersionMismatch' };
-    if (payload.updateType === 'Full') this.localList.entries.clear();
-    for (const { idTag, idTagInfo } of entries) {
-      if (idTagInfo) this.localList.entries.set(idTag, idTagInfo);
-      else this.localList.entries.delete(idTag);
+  /** A local list update: VersionMismatch when a differential one is not newer than what it has. */
+  updateLocalList(
+    version: number,
+    updateType: string,
+    entries: Array<{ id: string; info?: Payload }>,
+  ): 'Accepted' | 'VersionMismatch' {
+    if (updateType === 'Differential' && version <= this.localList.version) return 'VersionMismatch';
+    if (updateType === 'Full') this.localList.entries.clear();
+    for (const { id, info } of entries) {
+      if (info) this.localList.entries.set(id, info);
+      else this.localList.entries.delete(id);
     }
     this.localList.version = version;
-    return { status: 'Accepted' };
+    return 'Accepted';
   }
 
-  private async updateFirmware(location: string): Promise<void> {
-    const report = (status: string) => this.call('FirmwareStatusNotification', { status }).catch(() => {});
-    await report('Downloading');
-    let ok = false;
-    try {
-      const response = await fetch(location, { signal: AbortSignal.timeout(30_000) });
-      ok = response.ok;
-      await response.arrayBuffer();
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
-      await report('DownloadFailed');
-      return;
-    }
-    await report('Downloaded');
-    await report('Installing');
-    await report('Installed');
-  }
-
-  private async uploadDiagnostics(location: string, fileName: string): Promise<void> {
-    const report = (status: string) => this.call('DiagnosticsStatusNotification', { status }).catch(() => {});
-    await report('Uploading');
-    let ok = false;
-    try {
-      const form = new FormData();
-      const content = `diagnostics of ${this.identity} at ${this.now().toISOString()}\n`;
-      form.append('file', new Blob([content], { type: 'text/plain' }), fileName);
-      const response = await fetch(`${location.replace(/\/$/, '')}/${fileName}`, {
-        method: 'POST',
-        body: form,
-        signal: AbortSignal.timeout(30_000),
-      });
-      ok = response.ok;
-    } catch {
-      ok = false;
-    }
-    await report(ok ? 'Uploaded' : 'UploadFailed');
-  }
-
-  private later(ms: number, run: () => void): NodeJS.Timeout {
+  later(ms: number, run: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.running) run();

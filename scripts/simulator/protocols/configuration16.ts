@@ -17,8 +17,8 @@ const MEASURANDS = new Set([
 ]);
 const measurands = (value: string) => value.split(',').every((item) => MEASURANDS.has(item.trim()));
 
-/** The standard 1.6 configuration keys a simulated charger holds (ocpp-reference §2.5), in memory. */
-export class ChargerConfiguration {
+/** The standard 1.6 configuration keys a simulated 1.6 charger holds (ocpp-reference §2.5), in memory. */
+export class Configuration16 {
   private readonly keys = new Map<string, Key>();
 
   constructor(connectors: number, extra: Record<string, string> = {}) {
