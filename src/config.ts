@@ -54,6 +54,8 @@ export interface Config {
     validityDays: number;
     /** URL prefixes of the OCSP responders chargers may have us ask (2.x GetCertificateStatus) */
     ocspResponders: string[];
+    /** where EVs' ISO 15118 contract certificates are asked for (2.x Get15118EVCertificate; absent: Failed) */
+    contractService?: { url: string; token?: string };
   };
 }
 
@@ -169,6 +171,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
   }
 
+  const contractServiceUrl = value('CONTRACT_CERTIFICATE_SERVICE_URL');
+  if (contractServiceUrl && !/^https?:\/\/[^/]+/.test(contractServiceUrl))
+    problems.push(
+      `CONTRACT_CERTIFICATE_SERVICE_URL must be an http:// or https:// URL (got ${JSON.stringify(contractServiceUrl)})`,
+    );
+  if (value('CONTRACT_CERTIFICATE_SERVICE_TOKEN') && !contractServiceUrl)
+    problems.push('CONTRACT_CERTIFICATE_SERVICE_TOKEN needs CONTRACT_CERTIFICATE_SERVICE_URL');
+
   const config: Config = {
     port: integer('PORT', 8080, 0, 65535),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -201,6 +211,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(value('CPO_NAME') ? { organization: value('CPO_NAME') } : {}),
       validityDays: integer('CERTIFICATE_VALIDITY_DAYS', 365, 1, 3_650),
       ocspResponders,
+      ...(contractServiceUrl
+        ? {
+            contractService: {
+              url: contractServiceUrl,
+              ...(value('CONTRACT_CERTIFICATE_SERVICE_TOKEN')
+                ? { token: value('CONTRACT_CERTIFICATE_SERVICE_TOKEN') }
+                : {}),
+            },
+          }
+        : {}),
     },
     inboundRate: {
       perSecond: integer('OCPP_CALLS_PER_SECOND', 20, 1, 100_000),

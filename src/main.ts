@@ -141,6 +141,9 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       certificates: {
         read: (csr) => certificates.authority.read(csr),
         status: (request) => certificates.ocsp.check(request),
+        ...(certificates.contracts
+          ? { evCertificate: certificates.contracts.request.bind(certificates.contracts) }
+          : {}),
         ...(config.certificates.organization ? { organization: config.certificates.organization } : {}),
       },
       afterAnswer: (session, answered) => {

@@ -11,6 +11,10 @@ import type {
   CertificateStatusAnswer,
   OcspRequestData,
 } from '../domain/charger/certificates/certificateStatus.js';
+import type {
+  EVCertificateAnswer,
+  EVCertificateRequest,
+} from '../domain/charger/certificates/contractCertificates.js';
 import type { CsrReading } from '../domain/charger/certificates/csrRules.js';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { type ChargerState, evolveCharger } from '../domain/charger/chargerState.js';
@@ -43,6 +47,8 @@ export interface ChargerCallHandlerOptions {
     organization?: string;
     /** asks a certificate's OCSP responder (2.x GetCertificateStatus) */
     status?(request: OcspRequestData): Promise<CertificateStatusAnswer>;
+    /** asks the contract certificate service for an EV's certificate (2.x Get15118EVCertificate; absent: none configured) */
+    evCertificate?(chargerId: string, request: EVCertificateRequest): Promise<EVCertificateAnswer>;
   };
   /**
    * What follows a decision once the charger has its answer (a certificate signed for the CSR
@@ -221,6 +227,8 @@ export class ChargerCallHandler {
         return this.withCsrReading(command);
       case 'RequestCertificateStatus':
         return this.withCertificateStatus(command);
+      case 'RequestEVCertificate':
+        return this.withEVCertificate(command, session);
       default:
         return Promise.resolve(command);
     }
@@ -231,6 +239,14 @@ export class ChargerCallHandler {
     const status = this.options.certificates?.status;
     if (command.type !== 'RequestCertificateStatus' || !status) return command;
     return { ...command, answer: await status(command.request as unknown as OcspRequestData) };
+  }
+
+  /** An EV's contract certificate is asked of the contract certificate service before it is decided. */
+  private async withEVCertificate(command: ChargerCommand, session: SessionInfo): Promise<ChargerCommand> {
+    const evCertificate = this.options.certificates?.evCertificate;
+    if (command.type !== 'RequestEVCertificate' || !evCertificate) return command;
+    const { type: _type, answer: _answer, ...request } = command;
+    return { ...command, answer: await evCertificate(session.identity, request) };
   }
 
   /** A certificate signing request is read (its subject, key and signature) before it is decided. */

@@ -2,6 +2,7 @@ import { CertificateIssuance } from '../app/certificateIssuance.js';
 import type { DeliverToCharger } from '../app/deliverToCharger.js';
 import { caMaterial } from '../certificates/caFiles.js';
 import { CertificateAuthority } from '../certificates/certificateAuthority.js';
+import { ContractCertificateClient } from '../certificates/contractCertificateClient.js';
 import { OcspClient } from '../certificates/ocspClient.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
@@ -17,7 +18,12 @@ export async function startCertificates(options: {
   clock: () => Date;
   logger: Logger;
   stops: Array<() => Promise<void>>;
-}): Promise<{ authority: CertificateAuthority; issuance: CertificateIssuance; ocsp: OcspClient }> {
+}): Promise<{
+  authority: CertificateAuthority;
+  issuance: CertificateIssuance;
+  ocsp: OcspClient;
+  contracts: ContractCertificateClient | undefined;
+}> {
   const { config, clock, logger } = options;
   const { caCertFile, caKeyFile, organization, validityDays } = config.certificates;
   const material = await caMaterial({
@@ -40,5 +46,9 @@ export async function startCertificates(options: {
   options.stops.push(() => issuance.settled());
   // a charger waits for its answer: the responder gets less than the charger's own call timeout
   const ocsp = new OcspClient({ responders: config.certificates.ocspResponders, timeoutMs: 10_000 });
-  return { authority, issuance, ocsp };
+  const { contractService } = config.certificates;
+  const contracts = contractService
+    ? new ContractCertificateClient({ ...contractService, timeoutMs: 10_000 })
+    : undefined;
+  return { authority, issuance, ocsp, contracts };
 }

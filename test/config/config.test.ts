@@ -67,6 +67,8 @@ describe('configuration', () => {
       CPO_NAME: 'Acme CPO',
       CERTIFICATE_VALIDITY_DAYS: '90',
       OCSP_RESPONDERS: 'http://ocsp.example/, https://ocsp.v2g.example/ocsp',
+      CONTRACT_CERTIFICATE_SERVICE_URL: 'https://pnc.example/certificates',
+      CONTRACT_CERTIFICATE_SERVICE_TOKEN: 'secret',
     });
     expect(config).toMatchObject({
       certificates: {
@@ -75,6 +77,7 @@ describe('configuration', () => {
         organization: 'Acme CPO',
         validityDays: 90,
         ocspResponders: ['http://ocsp.example/', 'https://ocsp.v2g.example/ocsp'],
+        contractService: { url: 'https://pnc.example/certificates', token: 'secret' },
       },
       tariff: { currency: 'CHF', perKwh: 0.45, perMinute: 0.05, perSession: 1.5 },
       meterValuesRetentionMonths: 24,
@@ -138,5 +141,11 @@ describe('configuration', () => {
     expect(problemsOf({ CA_KEY: 'ca.key' })).toEqual(['CA_CERT and CA_KEY must be set together']);
     expect(problemsOf({ CERTIFICATE_VALIDITY_DAYS: '0' })[0]).toMatch(/^CERTIFICATE_VALIDITY_DAYS/);
     expect(problemsOf({ OCSP_RESPONDERS: 'ocsp.example' })[0]).toMatch(/^OCSP_RESPONDERS/);
+    expect(problemsOf({ CONTRACT_CERTIFICATE_SERVICE_URL: 'pnc.example' })[0]).toMatch(
+      /^CONTRACT_CERTIFICATE_SERVICE_URL/,
+    );
+    expect(problemsOf({ CONTRACT_CERTIFICATE_SERVICE_TOKEN: 'secret' })).toEqual([
+      'CONTRACT_CERTIFICATE_SERVICE_TOKEN needs CONTRACT_CERTIFICATE_SERVICE_URL',
+    ]);
   });
 });

@@ -155,6 +155,42 @@ describe('charger decisions', () => {
       });
   });
 
+  it("an EV's contract certificate is what the contract service answered, or Failed with why", () => {
+    const request = { schemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: 'AAEC' };
+    given(registered, approved)
+      .when({ type: 'RequestEVCertificate', ...request, answer: undefined })
+      .thenExpect({
+        events: [
+          {
+            type: 'EVCertificateRequested',
+            data: {
+              ...request,
+              decision: {
+                status: 'Failed',
+                reason: 'no ISO 15118 contract certificate service is configured',
+              },
+            },
+          },
+        ],
+        reply: {
+          type: 'EVCertificateDecision',
+          status: 'Failed',
+          reason: 'no ISO 15118 contract certificate service is configured',
+        },
+      });
+    given(registered, approved)
+      .when({ type: 'RequestEVCertificate', ...request, answer: { status: 'Accepted', exiResponse: 'BBED' } })
+      .thenExpect({
+        events: [
+          {
+            type: 'EVCertificateRequested',
+            data: { ...request, decision: { status: 'Accepted', exiResponse: 'BBED' } },
+          },
+        ],
+        reply: { type: 'EVCertificateDecision', status: 'Accepted', exiResponse: 'BBED' },
+      });
+  });
+
   it('a request for a service Ampledger does not run yet is turned down with why, and recorded', () => {
     given(registered, approved)
       .when({ type: 'ReportEVChargingNeeds', evseId: 1, needs: { requestedEnergyTransfer: 'DC' } })

@@ -4,6 +4,7 @@ import { fixedHeartbeatSeconds, idTagQuirk, isStatusEcho, quirksOf } from '../..
 import { type AuthorizationStatus, authorizeTokenFor, type Token } from '../tokens/tokens.js';
 import type { CertificateUse } from './certificates/certificateEvents.js';
 import type { CertificateStatusAnswer } from './certificates/certificateStatus.js';
+import type { EVCertificateAnswer, EVCertificateRequest } from './certificates/contractCertificates.js';
 import { type CsrReading, csrProblem } from './certificates/csrRules.js';
 import type {
   BootStatus,
@@ -63,7 +64,11 @@ export type ChargerCommand =
       /** what the certificate's OCSP responder said, asked before deciding (undefined: not asked) */
       answer: CertificateStatusAnswer | undefined;
     }
-  | { type: 'RequestEVCertificate'; schemaVersion: string; action: string; exiRequest: string }
+  | ({
+      type: 'RequestEVCertificate';
+      /** the contract certificate service's answer, asked before deciding (absent: none is configured) */
+      answer: EVCertificateAnswer | undefined;
+    } & EVCertificateRequest)
   /** the token as its stream has it (undefined: unknown), looked up before deciding */
   | {
       type: 'AuthorizeToken';
@@ -90,6 +95,7 @@ export type ChargerReply =
   | { type: 'DataTransferDecision'; status: DataTransferStatus }
   | { type: 'SigningDecision'; status: 'Accepted' | 'Rejected'; reason?: string }
   | ({ type: 'CertificateStatusDecision' } & CertificateStatusAnswer)
+  | ({ type: 'EVCertificateDecision' } & EVCertificateAnswer)
   | { type: 'AuthorizationDecision'; status: AuthorizationStatus; expiryDate?: string; parentIdTag?: string }
   | TransactionReply
   | { type: 'Acknowledged' }
@@ -229,11 +235,11 @@ export function decideCharger(
       };
     }
     case 'RequestEVCertificate': {
-      const { type: _type, ...data } = command;
-      const decision = { status: 'Failed' as const, reason: NO_CONTRACT_SERVICE };
+      const { type: _type, answer, ...data } = command;
+      const decision = answer ?? { status: 'Failed' as const, reason: NO_CONTRACT_SERVICE };
       return {
         events: [{ type: 'EVCertificateRequested', data: { ...data, decision } }],
-        reply: { type: 'ServiceDecision', ...decision },
+        reply: { type: 'EVCertificateDecision', ...decision },
       };
     }
     case 'AuthorizeToken': {

@@ -163,13 +163,13 @@ export const reports201: Record<string, InboundTranslator> = {
       schemaVersion: String(request.iso15118SchemaVersion),
       action: String(request.action),
       exiRequest: String(stringOf(request.exiRequest) ?? ''),
+      answer: undefined,
     }),
-    toReply: (reply) => ({
-      status: 'Failed',
-      exiResponse: '',
-      ...(reply.type === 'ServiceDecision'
-        ? { statusInfo: statusInfo('NoContractService', reply.reason) }
-        : {}),
-    }),
+    toReply: (reply) => {
+      if (reply.type !== 'EVCertificateDecision') return { status: 'Failed', exiResponse: '' };
+      return reply.status === 'Accepted'
+        ? { status: 'Accepted', exiResponse: reply.exiResponse }
+        : { status: 'Failed', exiResponse: '', statusInfo: statusInfo('NoContractService', reply.reason) };
+    },
   },
 };

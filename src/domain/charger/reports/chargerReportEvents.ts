@@ -1,3 +1,4 @@
+import type { EVCertificateRequest } from '../certificates/contractCertificates.js';
 import type { DeviceVariableRef } from '../deviceModel/deviceModelEvents.js';
 
 /** A monitor a charger keeps on a variable (it raises Alerting or Periodic events). */
@@ -90,12 +91,9 @@ export type ServiceRequestEvent =
       };
     }
   | {
-      /** an ISO 15118 contract certificate the EV asks for, to be relayed to a contract service */
+      /** an ISO 15118 contract certificate the EV asks for: the contract service's answer relayed, or why not */
       type: 'EVCertificateRequested';
-      data: {
-        schemaVersion: string;
-        action: string;
-        exiRequest: string;
-        decision: { status: 'Failed'; reason: string };
+      data: EVCertificateRequest & {
+        decision: { status: 'Accepted'; exiResponse: string } | { status: 'Failed'; reason: string };
       };
     };
