@@ -17,6 +17,7 @@ import { backgroundRebuilds } from './api/projectionRebuilds.js';
 import { ApiTokenService } from './app/apiTokenService.js';
 import { ChargerRegistryService } from './app/chargerRegistryService.js';
 import { EnergyCorrections } from './app/energyCorrections.js';
+import { EVScheduleDelivery } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
 import { SequenceGapInquiry } from './app/sequenceGapInquiry.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
@@ -111,7 +112,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
     ];
     const http = buildHttpServer({ logger, health: healthChecks });
-    // what reacts to chargers' calls with commands of ours: certificates signed, sequence gaps asked about
+    // what reacts to chargers' calls with commands of ours: certificates signed, sequence gaps
+    // asked about, EVs' schedules sent
     const followUps = commandsWhenReady('ampledger');
     const certificates = await startCertificates({
       config,
@@ -127,6 +129,11 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       logger: logger.child({ part: 'sequence-gaps' }),
     });
     stops.push(() => gapInquiry.settled());
+    const evSchedules = new EVScheduleDelivery({
+      deliver: followUps.deliver,
+      logger: logger.child({ part: 'ev-schedules' }),
+    });
+    stops.push(() => evSchedules.settled());
     const tlsServer = config.tls
       ? await createTlsListener(config.tls, certificates.authority.certificate)
       : undefined;
@@ -149,6 +156,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       afterAnswer: (session, answered) => {
         certificates.issuance.afterAnswer(session.identity, answered);
         gapInquiry.afterAnswer(session.identity, answered);
+        evSchedules.afterAnswer(session.identity, answered);
       },
       metrics,
       nodeId,

@@ -14,7 +14,8 @@ import { eventsAfter } from './decideLoop.js';
 // 3: register readings carry their resolution, transactions the boots while they ran
 // 4: the remote starts waiting for their transaction
 // 5: transactions track their message numbers (2.x seqNo)
-export const CHARGER_STATE_VERSION = 5;
+// 6: the standing charging limits the charger accepted (schedules for EVs stay under them)
+export const CHARGER_STATE_VERSION = 6;
 /** a snapshot is written once this many events follow the last one */
 export const SNAPSHOT_EVERY = 500;
 

@@ -112,7 +112,7 @@ const REPORTS: Array<{ action: string; request: object; answer: object; event: s
     request: { evseId: 1, chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase' } },
     answer: {
       status: 'Rejected',
-      statusInfo: { reasonCode: 'NoSchedule', additionalInfo: expect.stringContaining('smart charging') },
+      statusInfo: { reasonCode: 'NoSchedule', additionalInfo: 'no transaction is under way on EVSE 1' },
     },
     event: 'EVChargingNeedsReported',
   },

@@ -191,29 +191,99 @@ describe('charger decisions', () => {
       });
   });
 
-  it('a request for a service Ampledger does not run yet is turned down with why, and recorded', () => {
-    given(registered, approved)
-      .when({ type: 'ReportEVChargingNeeds', evseId: 1, needs: { requestedEnergyTransfer: 'DC' } })
+  it("an EV's charging needs get a schedule under the charger's standing limit while a transaction runs on its EVSE", () => {
+    const needs: ChargerCommand = {
+      type: 'ReportEVChargingNeeds',
+      evseId: 1,
+      needs: { requestedEnergyTransfer: 'AC_three_phase' },
+      ev: { transfer: 'AC', phases: 3, maxCurrentA: 16 },
+    };
+    const stationMax: ChargingEvent = {
+      type: 'ChargingProfileSet',
+      data: {
+        commandId: 'c1',
+        action: 'SetChargingProfile',
+        evseId: 0,
+        profileId: 1,
+        purpose: 'ChargingStationMaxProfile',
+        stackLevel: 0,
+        profile: {},
+        limit: { value: 32, unit: 'A' },
+      },
+    };
+    const started = decideCharger(
+      {
+        type: 'StartTransaction',
+        evseId: 1,
+        connectorId: 1,
+        transactionKey: 'TX-1',
+        idTag: 'TAG',
+        token: undefined,
+        chargerTime: context.receivedAt,
+      },
+      [registered, approved].reduce(
+        (state, event) => evolveCharger(state, event, context.receivedAt),
+        initialChargerState(),
+      ),
+      context,
+    ).events;
+    const rejected = (reason: string) => ({
+      events: [
+        {
+          type: 'EVChargingNeedsReported' as const,
+          data: {
+            evseId: 1,
+            needs: { requestedEnergyTransfer: 'AC_three_phase' },
+            decision: { status: 'Rejected' as const, reason },
+          },
+        },
+      ],
+      reply: { type: 'ServiceDecision' as const, status: 'Rejected' as const, reason },
+    });
+    given(registered, approved, stationMax)
+      .when(needs)
+      .thenExpect(rejected('no transaction is under way on EVSE 1'));
+    given(registered, approved, ...started)
+      .when(needs)
+      .thenExpect(
+        rejected(
+          'no charging limit of ours applies to EVSE 1 (a ChargingStationMaxProfile or TxDefaultProfile the charger accepted)',
+        ),
+      );
+    given(registered, approved, stationMax, ...started)
+      .when(needs)
       .thenExpect({
         events: [
           {
             type: 'EVChargingNeedsReported',
             data: {
               evseId: 1,
-              needs: { requestedEnergyTransfer: 'DC' },
+              needs: { requestedEnergyTransfer: 'AC_three_phase' },
               decision: {
-                status: 'Rejected',
-                reason: 'no smart charging service computes schedules for EVs yet',
+                status: 'Accepted',
+                transactionKey: 'TX-1',
+                profile: { profileId: 900_001, stackLevel: 0, unit: 'A', limit: 16, phases: 3 },
               },
             },
           },
         ],
-        reply: {
-          type: 'ServiceDecision',
-          status: 'Rejected',
-          reason: 'no smart charging service computes schedules for EVs yet',
-        },
+        reply: { type: 'Acknowledged' },
       });
+    // the limit cleared: nothing to schedule under any more
+    const cleared: ChargingEvent = {
+      type: 'ChargingProfilesCleared',
+      data: { commandId: 'c2', action: 'ClearChargingProfile', profileId: 1 },
+    };
+    given(registered, approved, stationMax, cleared, ...started)
+      .when(needs)
+      .thenExpect(
+        rejected(
+          'no charging limit of ours applies to EVSE 1 (a ChargingStationMaxProfile or TxDefaultProfile the charger accepted)',
+        ),
+      );
+  });
+
+  it('a report is recorded as told and acknowledged', () => {
     const report = {
       type: 'ReservationEnded' as const,
       data: { reservationId: 3, reason: 'expired' as const },

@@ -7,6 +7,11 @@ import type { Registration } from './registry/chargerRegistry.js';
 import { evolveRegistration } from './registry/chargerRegistry.js';
 import type { RegistryEvent } from './registry/registryEvents.js';
 import { REGISTRY_EVENT_TYPES } from './registry/registryEvents.js';
+import {
+  type ChargingLimit,
+  limitsWithoutCleared,
+  limitsWithProfile,
+} from './smartCharging/chargingLimits.js';
 import { meterWithBoot, meterWithSamples, type SessionMeter } from './transactions/sessionMeter.js';
 import type { AuthorizationOutcome, ConnectorRef, RecordedSample } from './transactions/transactionEvents.js';
 import { type SequenceTrack, tracked } from './transactions/transactionSequence.js';
@@ -49,6 +54,8 @@ export interface ChargerState {
   remoteStartTimeouts?: Array<{ commandId: string; evseId?: number; at: string }>;
   /** remote starts the charger accepted that no transaction on their connector has followed yet */
   pendingRemoteStarts?: PendingRemoteStart[];
+  /** the standing limits (station max, TxDefault) the charger accepted from us */
+  chargingLimits?: ChargingLimit[];
 }
 
 export interface PendingRemoteStart {
@@ -243,6 +250,10 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
           ? { ...transaction, stopped: { ...transaction.stopped, flags: charging.data.flags } }
           : transaction,
       );
+    case 'ChargingProfileSet':
+      return { ...state, chargingLimits: limitsWithProfile(state.chargingLimits ?? [], charging.data) };
+    case 'ChargingProfilesCleared':
+      return { ...state, chargingLimits: limitsWithoutCleared(state.chargingLimits ?? [], charging.data) };
     // facts that change nothing the decider remembers
     case 'AuthorizationDecided':
     case 'CertificateSigningRequested':
@@ -273,8 +284,6 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     // what commands established is for the read models
     case 'ReservationMade':
     case 'ReservationCancelled':
-    case 'ChargingProfileSet':
-    case 'ChargingProfilesCleared':
     case 'FirmwareUpdateRequested':
     case 'LocalListSent':
     case 'LocalListVersionReported':

@@ -16,6 +16,7 @@ import type {
 import { type ChargerState, connectorKey, tenantOf } from './chargerState.js';
 import type { DeviceModelEvent } from './deviceModel/deviceModelEvents.js';
 import type { ChargerReportEvent } from './reports/chargerReportEvents.js';
+import { type EVChargingNeeds, scheduleForNeeds } from './smartCharging/scheduleForNeeds.js';
 import {
   decideTransaction,
   type TransactionCommand,
@@ -55,7 +56,10 @@ export type ChargerCommand =
   | {
       type: 'ReportEVChargingNeeds';
       evseId: number;
+      /** as the charger sent them, kept for the record */
       needs: Record<string, unknown>;
+      /** the same, in our words, to decide on */
+      ev: EVChargingNeeds;
       maxScheduleTuples?: number;
     }
   | {
@@ -112,7 +116,6 @@ export interface ChargerDecision {
 /** Two reports of one change this close together are a vendor's echo, not two changes. */
 
 /** Why a request for a service Ampledger does not run yet is turned down (issue 16 wires them). */
-const NO_SMART_CHARGING = 'no smart charging service computes schedules for EVs yet';
 const NO_OCSP_RESPONDER = 'no OCSP responder is configured';
 const NO_CONTRACT_SERVICE = 'no ISO 15118 contract certificate service is configured';
 
@@ -220,11 +223,22 @@ export function decideCharger(
     case 'RecordReport':
       return acknowledge(command.report);
     case 'ReportEVChargingNeeds': {
-      const { type: _type, ...data } = command;
-      const decision = { status: 'Rejected' as const, reason: NO_SMART_CHARGING };
+      const { type: _type, ev, ...data } = command;
+      const decision = scheduleForNeeds({
+        evseId: command.evseId,
+        needs: ev,
+        limits: state.chargingLimits ?? [],
+        transactionKey: state.transactions.find(
+          (transaction) => !transaction.stopped && transaction.evseId === command.evseId,
+        )?.key,
+        now: Date.parse(context.receivedAt),
+      });
       return {
         events: [{ type: 'EVChargingNeedsReported', data: { ...data, decision } }],
-        reply: { type: 'ServiceDecision', ...decision },
+        reply:
+          decision.status === 'Accepted'
+            ? { type: 'Acknowledged' }
+            : { type: 'ServiceDecision', status: 'Rejected', reason: decision.reason },
       };
     }
     case 'RequestCertificateStatus': {

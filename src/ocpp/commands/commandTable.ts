@@ -3,6 +3,7 @@ import type { ChargerCommand, ChargerCommandKind } from '../../domain/charger/co
 import type { CommandOutcomeFact } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandWeight } from '../../domain/charger/commands/commandWeight.js';
 import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
+import type { ProfileLimit } from '../../domain/charger/smartCharging/chargingLimits.js';
 
 /** A request as one version words it. */
 export interface OutboundRequest {
@@ -116,11 +117,20 @@ export const reservationMade =
 
 /** A charging profile the charger took: where it applies, and the profile with its id field's name. */
 export const chargingProfileSet =
-  (read: (payload: CommandPayload) => { evseId: unknown; profile: unknown; idField: string }): Outcome =>
+  (
+    read: (payload: CommandPayload) => {
+      evseId: unknown;
+      profile: unknown;
+      idField: string;
+      /** the profile's (first) schedule, where its version keeps it */
+      schedule: unknown;
+    },
+  ): Outcome =>
   ({ payload, outcome }) => {
-    const { evseId, profile, idField } = read(payload);
+    const { evseId, profile, idField, schedule } = read(payload);
     if (!acceptedAnswer(outcome) || typeof profile !== 'object' || profile === null) return undefined;
     const held = profile as Fields;
+    const limit = limitOf(schedule);
     return {
       type: 'ChargingProfileSet',
       data: {
@@ -129,9 +139,20 @@ export const chargingProfileSet =
         purpose: String(held.chargingProfilePurpose),
         stackLevel: Number(held.stackLevel),
         profile: held,
+        ...(limit ? { limit } : {}),
       },
     };
   };
+
+/** A schedule's first period's limit (1.6 and 2.x word schedules alike), if it has one. */
+function limitOf(schedule: unknown): ProfileLimit | undefined {
+  const { chargingRateUnit, chargingSchedulePeriod } = (schedule ?? {}) as Fields;
+  const [first] = Array.isArray(chargingSchedulePeriod) ? (chargingSchedulePeriod as Fields[]) : [];
+  const value = numberOf(first?.limit);
+  if (value === undefined || (chargingRateUnit !== 'A' && chargingRateUnit !== 'W')) return undefined;
+  const phases = numberOf(first?.numberPhases);
+  return { value, unit: chargingRateUnit, ...(phases !== undefined ? { phases } : {}) };
+}
 
 /** Profiles the charger cleared, by the criteria the request gave. */
 export const chargingProfilesCleared =

@@ -63,6 +63,8 @@ export const COMMANDS_16: CommandTable = {
         evseId: payload.connectorId,
         profile: payload.csChargingProfiles,
         idField: 'chargingProfileId',
+        schedule: (payload.csChargingProfiles as { chargingSchedule?: unknown } | undefined)
+          ?.chargingSchedule,
       })),
     },
     ClearChargingProfile: {
@@ -132,6 +134,27 @@ export const COMMANDS_16: CommandTable = {
           idTag: entry.idTag,
           ...(entry.grant ? { idTagInfo: entry.grant } : {}),
         })),
+      },
+    }),
+    ApplyTransactionProfile: ({ evseId, transactionKey, profile }) => ({
+      action: 'SetChargingProfile',
+      payload: {
+        connectorId: evseId,
+        csChargingProfiles: {
+          chargingProfileId: profile.profileId,
+          // 1.6 transaction ids are the integers we issued
+          transactionId: Number(transactionKey),
+          stackLevel: profile.stackLevel,
+          chargingProfilePurpose: 'TxProfile',
+          chargingProfileKind: 'Relative',
+          chargingSchedule: {
+            chargingRateUnit: profile.unit,
+            ...defined({ duration: profile.durationSeconds }),
+            chargingSchedulePeriod: [
+              { startPeriod: 0, limit: profile.limit, ...defined({ numberPhases: profile.phases }) },
+            ],
+          },
+        },
       },
     }),
     // the security extension's: the charger's own certificate, the only kind 1.6 asks for

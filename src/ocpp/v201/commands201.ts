@@ -91,6 +91,8 @@ export const COMMANDS_201: CommandTable = {
         evseId: payload.evseId,
         profile: payload.chargingProfile,
         idField: 'id',
+        schedule: (payload.chargingProfile as { chargingSchedule?: unknown[] } | undefined)
+          ?.chargingSchedule?.[0],
       })),
     },
     ClearChargingProfile: {
@@ -167,6 +169,29 @@ export const COMMANDS_201: CommandTable = {
     ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
     ReadVariables: (command) => getVariables201(command.variables),
     WriteVariables: (command) => setVariables201(command.variables),
+    ApplyTransactionProfile: ({ evseId, transactionKey, profile }) => ({
+      action: 'SetChargingProfile',
+      payload: {
+        evseId,
+        chargingProfile: {
+          id: profile.profileId,
+          stackLevel: profile.stackLevel,
+          chargingProfilePurpose: 'TxProfile',
+          chargingProfileKind: 'Relative',
+          transactionId: transactionKey,
+          chargingSchedule: [
+            {
+              id: 1,
+              chargingRateUnit: profile.unit,
+              ...defined({ duration: profile.durationSeconds }),
+              chargingSchedulePeriod: [
+                { startPeriod: 0, limit: profile.limit, ...defined({ numberPhases: profile.phases }) },
+              ],
+            },
+          ],
+        },
+      },
+    }),
     AskTransactionStatus: (command) => ({
       action: 'GetTransactionStatus',
       payload: { transactionId: command.transactionKey },

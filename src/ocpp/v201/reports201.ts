@@ -1,4 +1,5 @@
 import type { ChargerReportEvent } from '../../domain/charger/reports/chargerReportEvents.js';
+import type { EVChargingNeeds } from '../../domain/charger/smartCharging/scheduleForNeeds.js';
 import { defined, numberOf, stringOf } from '../commands/commandTable.js';
 import type { InboundTranslator } from '../inboundTranslator.js';
 import type { Payload } from '../rpc/frames.js';
@@ -24,6 +25,42 @@ interface Monitoring201 {
     type: string;
     severity: number;
   }>;
+}
+
+interface ChargingNeeds201 {
+  requestedEnergyTransfer: string;
+  departureTime?: string;
+  acChargingParameters?: {
+    energyAmount: number;
+    evMinCurrent: number;
+    evMaxCurrent: number;
+    evMaxVoltage: number;
+  };
+  dcChargingParameters?: {
+    evMaxCurrent: number;
+    evMaxVoltage: number;
+    energyAmount?: number;
+    evMaxPower?: number;
+  };
+}
+
+const PHASES_201: Record<string, number> = { AC_single_phase: 1, AC_two_phase: 2, AC_three_phase: 3 };
+
+/** ISO 15118 charging needs as 2.0.1 words them (EnergyTransferModeEnumType, AC/DC parameters) → ours. */
+function evChargingNeeds201(needs: ChargingNeeds201): EVChargingNeeds {
+  const phases = PHASES_201[needs.requestedEnergyTransfer];
+  const ac = needs.acChargingParameters;
+  const dc = needs.dcChargingParameters;
+  return defined({
+    transfer: phases !== undefined ? 'AC' : 'DC',
+    phases,
+    departureAt: needs.departureTime,
+    energyWh: ac?.energyAmount ?? dc?.energyAmount,
+    minCurrentA: ac?.evMinCurrent,
+    maxCurrentA: ac?.evMaxCurrent ?? dc?.evMaxCurrent,
+    maxVoltageV: ac?.evMaxVoltage ?? dc?.evMaxVoltage,
+    maxPowerW: dc?.evMaxPower,
+  }) as EVChargingNeeds;
 }
 
 /** The 2.0.1 charger→CSMS reports and requests beyond transactions and the device model. */
@@ -135,6 +172,7 @@ export const reports201: Record<string, InboundTranslator> = {
       type: 'ReportEVChargingNeeds',
       evseId: Number(request.evseId),
       needs: request.chargingNeeds as Record<string, unknown>,
+      ev: evChargingNeeds201(request.chargingNeeds as ChargingNeeds201),
       ...(typeof request.maxScheduleTuples === 'number'
         ? { maxScheduleTuples: request.maxScheduleTuples }
         : {}),

@@ -1,5 +1,6 @@
 import type { CertificateUse } from '../certificates/certificateEvents.js';
 import type { DeviceVariableRef } from '../deviceModel/deviceModelEvents.js';
+import type { ComputedProfile } from '../smartCharging/scheduleForNeeds.js';
 import type { LocalListEntry } from './localListPlan.js';
 
 /** A variable of a charger's device model to read, and which of its attributes (default Actual). */
@@ -43,6 +44,8 @@ export type ChargerCommand =
   | { kind: 'ReadVariables'; variables: readonly VariableRead[] }
   | { kind: 'WriteVariables'; variables: readonly VariableWrite[] }
   /** whether the charger still holds messages of a transaction (2.x), after a sequence gap */
-  | { kind: 'AskTransactionStatus'; transactionKey: string };
+  | { kind: 'AskTransactionStatus'; transactionKey: string }
+  /** a schedule we computed for one transaction (an EV's charging needs), as its TxProfile */
+  | { kind: 'ApplyTransactionProfile'; evseId: number; transactionKey: string; profile: ComputedProfile };
 
 export type ChargerCommandKind = ChargerCommand['kind'];

@@ -1,4 +1,5 @@
 import type { DeviceVariableRef } from '../deviceModel/deviceModelEvents.js';
+import type { ProfileLimit } from '../smartCharging/chargingLimits.js';
 import type { LocalListEntry } from './localListPlan.js';
 
 /**
@@ -31,6 +32,8 @@ export type CommandOutcomeEvent =
         stackLevel: number;
         /** the profile as the charger got it, kept to be shown to operators */
         profile: Record<string, unknown>;
+        /** its first period's limit, in our words (absent in outcomes recorded before issue 16) */
+        limit?: ProfileLimit;
       };
     }
   | {

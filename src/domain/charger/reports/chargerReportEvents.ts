@@ -1,5 +1,6 @@
 import type { EVCertificateRequest } from '../certificates/contractCertificates.js';
 import type { DeviceVariableRef } from '../deviceModel/deviceModelEvents.js';
+import type { ChargingNeedsDecision } from '../smartCharging/scheduleForNeeds.js';
 
 /** A monitor a charger keeps on a variable (it raises Alerting or Periodic events). */
 export interface VariableMonitor {
@@ -73,13 +74,14 @@ export type ChargerReportEvent =
 /** Answers Ampledger cannot give yet, each with why (a service it would need is not configured). */
 export type ServiceRequestEvent =
   | {
-      /** an EV's charging needs: a schedule back needs a smart charging service */
+      /** an EV's charging needs, and the schedule we decided for it (or why none) */
       type: 'EVChargingNeedsReported';
       data: {
         evseId: number;
         needs: Record<string, unknown>;
         maxScheduleTuples?: number;
-        decision: { status: 'Rejected'; reason: string };
+        /** the schedule it gets, sent with SetChargingProfile after the answer; or why none */
+        decision: ChargingNeedsDecision;
       };
     }
   | {
