@@ -19,6 +19,7 @@ import { ChargerRegistryService } from './app/chargerRegistryService.js';
 import { EnergyCorrections } from './app/energyCorrections.js';
 import { EVScheduleDelivery } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
+import { PendingInventory } from './app/pendingInventory.js';
 import { SequenceGapInquiry } from './app/sequenceGapInquiry.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { type Config, loadConfigOrExit } from './config.js';
@@ -113,7 +114,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     ];
     const http = buildHttpServer({ logger, health: healthChecks });
     // what reacts to chargers' calls with commands of ours: certificates signed, sequence gaps
-    // asked about, EVs' schedules sent
+    // asked about, EVs' schedules sent, Pending chargers' device models fetched
     const followUps = commandsWhenReady('ampledger');
     const certificates = await startCertificates({
       config,
@@ -134,6 +135,11 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       logger: logger.child({ part: 'ev-schedules' }),
     });
     stops.push(() => evSchedules.settled());
+    const pendingInventory = new PendingInventory({
+      deliver: followUps.deliver,
+      logger: logger.child({ part: 'pending-inventory' }),
+    });
+    stops.push(() => pendingInventory.settled());
     const tlsServer = config.tls
       ? await createTlsListener(config.tls, certificates.authority.certificate)
       : undefined;
@@ -157,6 +163,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
         certificates.issuance.afterAnswer(session.identity, answered);
         gapInquiry.afterAnswer(session.identity, answered);
         evSchedules.afterAnswer(session.identity, answered);
+        pendingInventory.afterAnswer(session, session.identity, answered);
       },
       metrics,
       nodeId,

@@ -24,7 +24,7 @@ const status = {
 };
 
 describe('an operator puts an approved 2.0.1 charger back in Pending', () => {
-  it('its next boot is Pending, it may then send only what we ask for (SecurityError otherwise), and approval lets it in again', async () => {
+  it('its next boot is Pending, we ask for its device model, it may then send only what we ask for (SecurityError otherwise), and approval lets it in again', async () => {
     const id = 'CP-PENDING';
     await api('POST', '/api/chargers', ADMIN, { id });
     await api('POST', `/api/chargers/${id}/approve`, ADMIN);
@@ -50,6 +50,19 @@ describe('an operator puts an approved 2.0.1 charger back in Pending', () => {
       status: 'Pending',
       interval: 60,
     });
+    // Ampledger asks a Pending charger for its whole device model, once per connection
+    const inventoryRequests = () =>
+      charger.calls.filter(
+        ([, action, payload]) => action === 'GetBaseReport' && payload.reportBase === 'FullInventory',
+      );
+    for (let waited = 0; inventoryRequests().length === 0 && waited < 5_000; waited += 50)
+      await new Promise((done) => setTimeout(done, 50));
+    expect(inventoryRequests()).toHaveLength(1);
+    expect((await charger.call('b2again', 'BootNotification', station))[2]).toMatchObject({
+      status: 'Pending',
+    });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(inventoryRequests()).toHaveLength(1);
     expect(await charger.call('s1', 'StatusNotification', status)).toEqual([
       4,
       's1',

@@ -167,6 +167,10 @@ export const COMMANDS_201: CommandTable = {
       },
     }),
     ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
+    ReportInventory: (_command, requestId) => ({
+      action: 'GetBaseReport',
+      payload: { requestId: requestId(), reportBase: 'FullInventory' },
+    }),
     ReadVariables: (command) => getVariables201(command.variables),
     WriteVariables: (command) => setVariables201(command.variables),
     ApplyTransactionProfile: ({ evseId, transactionKey, profile }) => ({

@@ -43,6 +43,8 @@ export type ChargerCommand =
   /** variables of the charger's device model, read or set (2.x), one message's worth */
   | { kind: 'ReadVariables'; variables: readonly VariableRead[] }
   | { kind: 'WriteVariables'; variables: readonly VariableWrite[] }
+  /** the charger's whole device model, reported (2.x) */
+  | { kind: 'ReportInventory' }
   /** whether the charger still holds messages of a transaction (2.x), after a sequence gap */
   | { kind: 'AskTransactionStatus'; transactionKey: string }
   /** a schedule we computed for one transaction (an EV's charging needs), as its TxProfile */
