@@ -820,6 +820,28 @@ describe('transactions as 2.x reports them', () => {
     expect(next.events.map((event) => event.type)).toEqual(['MeterValuesReported']);
   });
 
+  it('what the charger says of how it came to send a message (offline, its trigger) is kept on the event', () => {
+    const given = new Scenario(registered, approved);
+    const how = { offline: true as const, trigger: 'Authorized' };
+    const started = given.when(start({ transactionKey: 'tx-how', ...how }));
+    expect(given.event(started, 'TransactionStarted').data).toMatchObject(how);
+    const sampled = given.when(
+      meterValues([kwh(2, at(1))], { transactionKey: 'tx-how', trigger: 'MeterValuePeriodic' }),
+      at(1),
+    );
+    expect(given.event(sampled, 'MeterValuesReported').data).toMatchObject({ trigger: 'MeterValuePeriodic' });
+    expect(given.event(sampled, 'MeterValuesReported').data).not.toHaveProperty('offline');
+    const stopped = given.when(stop('tx-how', { offline: true, trigger: 'EVDeparted' }), at(2));
+    expect(given.event(stopped, 'TransactionStopped').data).toMatchObject({
+      offline: true,
+      trigger: 'EVDeparted',
+    });
+    // a charger that says neither (1.6) leaves them out
+    const plain = given.when(start({ evseId: 2, transactionKey: 'tx-plain' }), at(3));
+    expect(given.event(plain, 'TransactionStarted').data).not.toHaveProperty('offline');
+    expect(given.event(plain, 'TransactionStarted').data).not.toHaveProperty('trigger');
+  });
+
   it('samples of a named transaction carry its connector even when the report leaves the EVSE out', () => {
     const given = new Scenario(registered, approved);
     given.when(start({ transactionKey: 'tx-2', evseId: 2 }));

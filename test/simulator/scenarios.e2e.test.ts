@@ -150,6 +150,27 @@ describe.each<SimulatedProtocol>(['1.6', '2.0.1'])(
         expect(session.start_corrected_time.getTime()).toBe(Date.parse(session.start_charger_time));
       }
       expect(fleet.stats.errors).toBe(0);
+      // a 2.0.1 charger says it recorded them offline, and why it sent each; 1.6 says neither
+      const recorded = (await server.eventStore.readStream(`charger-${named('backlog')}-00001`))
+        .filter((event) => event.type === 'TransactionStarted' || event.type === 'TransactionStopped')
+        .map((event) => {
+          const { offline, trigger } = event.data as { offline?: boolean; trigger?: string };
+          return { type: event.type, offline, trigger };
+        });
+      expect(recorded).toEqual(
+        [1, 2].flatMap(
+          (): Array<{ type: string; offline?: boolean; trigger?: string }> =>
+            protocol === '2.0.1'
+              ? [
+                  { type: 'TransactionStarted', offline: true, trigger: 'Authorized' },
+                  { type: 'TransactionStopped', offline: true, trigger: 'StopAuthorized' },
+                ]
+              : [
+                  { type: 'TransactionStarted', offline: undefined, trigger: undefined },
+                  { type: 'TransactionStopped', offline: undefined, trigger: undefined },
+                ],
+        ),
+      );
     });
 
     it('duplicates: every transaction message sent twice still makes one session and one sample each', async () => {

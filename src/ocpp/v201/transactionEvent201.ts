@@ -61,6 +61,8 @@ export const transactionEvent201: InboundTranslator = {
       token: undefined,
       ...(idToken ? { idTag: idToken, ...(tokenType ? { tokenType } : {}) } : {}),
       ...(info.chargingState ? { chargingState: info.chargingState } : {}),
+      ...(request.offline === true ? { offline: true as const } : {}),
+      ...(typeof request.triggerReason === 'string' ? { trigger: request.triggerReason } : {}),
     };
     // the EVSE comes with the first event of a transaction; later ones may leave it out
     const connector = { evseId: evse?.id ?? 0, connectorId: evse?.connectorId ?? 1 };

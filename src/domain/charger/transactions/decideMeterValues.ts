@@ -14,6 +14,7 @@ import {
 } from '../chargerState.js';
 import { startAuthorization } from './decideStart.js';
 import { mergeFlags } from './flags.js';
+import { reportedHow } from './reportedHow.js';
 import { reconcileSessionEnergy } from './sessionMeter.js';
 import type {
   Decision,
@@ -64,6 +65,7 @@ export function decideMeterValues(
         samples,
         duplicateSamples: duplicates,
         ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
+        ...reportedHow(command),
         ...(command.chargingState
           ? { chargingState: { state: command.chargingState, at: time.correctedTime } }
           : {}),

@@ -7,6 +7,7 @@ import type { TokenLock } from '../../tokens/tokenEvents.js';
 import { activeLock, authorizeToken, authorizeTokenFor, type Token } from '../../tokens/tokens.js';
 import type { ChargingEvent } from '../chargerEvents.js';
 import { type ChargerState, connectorKey, tenantOf, transactionOf } from '../chargerState.js';
+import { reportedHow } from './reportedHow.js';
 import type { Decision, TransactionCommand, TransactionContext } from './transactionDecision.js';
 import type { AuthorizationOutcome, ConnectorRef } from './transactionEvents.js';
 import { recordSamples } from './transactionSamples.js';
@@ -96,6 +97,7 @@ export function decideStart(
       ...(nulQuirk ? { quirks: [nulQuirk.id] } : {}),
       ...(command.samples ? { samples: recorded.samples } : {}),
       ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
+      ...reportedHow(command),
       ...(command.chargingState
         ? { chargingState: { state: command.chargingState, at: time.correctedTime } }
         : {}),

@@ -5,6 +5,7 @@ import { quirksOf, registerResetQuirk } from '../../../policies/vendorQuirks.js'
 import { authorizeToken } from '../../tokens/tokens.js';
 import { type ChargerState, type TransactionState, tenantOf, transactionOf } from '../chargerState.js';
 import { mergeFlags } from './flags.js';
+import { reportedHow } from './reportedHow.js';
 import { reconcileSessionEnergy } from './sessionMeter.js';
 import type {
   Decision,
@@ -126,6 +127,7 @@ export function decideStop(
           energyWh: energy.energyWh,
           flags,
           ...(command.sequence !== undefined ? { sequence: command.sequence } : {}),
+          ...reportedHow(command),
           ...(command.chargingState
             ? { chargingState: { state: command.chargingState, at: time.correctedTime } }
             : {}),

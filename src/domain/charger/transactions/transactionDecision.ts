@@ -2,6 +2,7 @@ import type { RawSampledValue } from '../../../policies/meterValues.js';
 import type { TokenLock } from '../../tokens/tokenEvents.js';
 import type { Token } from '../../tokens/tokens.js';
 import type { ChargingEvent } from '../chargerEvents.js';
+import type { ReportedHow } from './reportedHow.js';
 import type { AuthorizationOutcome, ConnectorRef } from './transactionEvents.js';
 
 export interface RawMeterSample {
@@ -10,29 +11,30 @@ export interface RawMeterSample {
 }
 
 export type TransactionCommand =
-  | (ConnectorRef & {
-      type: 'StartTransaction';
-      /** absent: no token shown yet (2.x: the cable was plugged in first) */
-      idTag?: string;
-      /** absent: read from the start's samples (2.x), else 0 */
-      meterStartWh?: number;
-      chargerTime: string;
-      reservationId?: number;
-      /** the charger's own key (2.x); absent: the CSMS issues one (1.6) */
-      transactionKey?: string;
-      /** the start tag as its stream has it, looked up before deciding */
-      token: Token | undefined;
-      /** the type the charger read the tag as (2.x) */
-      tokenType?: string;
-      samples?: RawMeterSample[];
-      /** the charger's sequence number of the message (2.x seqNo) */
-      sequence?: number;
-      /** whether energy flows (2.x chargingState: Charging, EVConnected, SuspendedEV…) */
-      chargingState?: string;
-      /** the RequestStartTransaction it answers, by the id we gave it (2.x) */
-      remoteStartId?: number;
-    })
-  | {
+  | (ConnectorRef &
+      ReportedHow & {
+        type: 'StartTransaction';
+        /** absent: no token shown yet (2.x: the cable was plugged in first) */
+        idTag?: string;
+        /** absent: read from the start's samples (2.x), else 0 */
+        meterStartWh?: number;
+        chargerTime: string;
+        reservationId?: number;
+        /** the charger's own key (2.x); absent: the CSMS issues one (1.6) */
+        transactionKey?: string;
+        /** the start tag as its stream has it, looked up before deciding */
+        token: Token | undefined;
+        /** the type the charger read the tag as (2.x) */
+        tokenType?: string;
+        samples?: RawMeterSample[];
+        /** the charger's sequence number of the message (2.x seqNo) */
+        sequence?: number;
+        /** whether energy flows (2.x chargingState: Charging, EVConnected, SuspendedEV…) */
+        chargingState?: string;
+        /** the RequestStartTransaction it answers, by the id we gave it (2.x) */
+        remoteStartId?: number;
+      })
+  | (ReportedHow & {
       type: 'StopTransaction';
       transactionKey: string;
       /** absent: the last energy register reading (2.x sends it as a sample) */
@@ -45,20 +47,21 @@ export type TransactionCommand =
       samples: RawMeterSample[];
       sequence?: number;
       chargingState?: string;
-    }
-  | (ConnectorRef & {
-      type: 'ReportMeterValues';
-      transactionKey?: string;
-      samples: RawMeterSample[];
-      /** a token shown during the transaction (2.x), with its stream's state */
-      idTag?: string;
-      token?: Token | undefined;
-      tokenType?: string;
-      sequence?: number;
-      chargingState?: string;
-      /** when the charger sent it (2.x TransactionEvent timestamp); absent: its first sample's time */
-      chargerTime?: string;
-    });
+    })
+  | (ConnectorRef &
+      ReportedHow & {
+        type: 'ReportMeterValues';
+        transactionKey?: string;
+        samples: RawMeterSample[];
+        /** a token shown during the transaction (2.x), with its stream's state */
+        idTag?: string;
+        token?: Token | undefined;
+        tokenType?: string;
+        sequence?: number;
+        chargingState?: string;
+        /** when the charger sent it (2.x TransactionEvent timestamp); absent: its first sample's time */
+        chargerTime?: string;
+      });
 
 export type TransactionReply =
   | { type: 'TransactionStartDecision'; transactionKey: string; authorization: AuthorizationOutcome }

@@ -1,5 +1,6 @@
 import type { Flag } from '../../../policies/energyReconciliation.js';
 import type { MeterSample } from '../../../policies/meterValues.js';
+import type { ReportedHow } from './reportedHow.js';
 
 /** A charger's chargingState (2.x) as of a message, at the message's corrected time. */
 export interface ChargingStateReport {
@@ -45,28 +46,29 @@ export interface RecordedSample extends MeterSample {
 export type TransactionEvent =
   | {
       type: 'TransactionStarted';
-      data: ConnectorRef & {
-        transactionKey: string;
-        tenant: string;
-        idTag: string;
-        normalisedIdTag: string;
-        meterStartWh: number;
-        chargerTime: string;
-        correctedTime: string;
-        clockOffsetMs?: number;
-        reservationId?: number;
-        /** the remote start this transaction answers, by the id the charger names it with (2.x remoteStartId) */
-        remoteStart?: { commandId: string; remoteStartId: number };
-        authorization: AuthorizationOutcome;
-        flags: Flag[];
-        quirks?: string[];
-        /** samples sent with the start (2.x) */
-        samples?: RecordedSample[];
-        /** the charger's sequence number of the message (2.x seqNo) */
-        sequence?: number;
-        /** whether energy flowed from then on, as the charger said it (2.x chargingState), at its corrected time */
-        chargingState?: ChargingStateReport;
-      };
+      data: ConnectorRef &
+        ReportedHow & {
+          transactionKey: string;
+          tenant: string;
+          idTag: string;
+          normalisedIdTag: string;
+          meterStartWh: number;
+          chargerTime: string;
+          correctedTime: string;
+          clockOffsetMs?: number;
+          reservationId?: number;
+          /** the remote start this transaction answers, by the id the charger names it with (2.x remoteStartId) */
+          remoteStart?: { commandId: string; remoteStartId: number };
+          authorization: AuthorizationOutcome;
+          flags: Flag[];
+          quirks?: string[];
+          /** samples sent with the start (2.x) */
+          samples?: RecordedSample[];
+          /** the charger's sequence number of the message (2.x seqNo) */
+          sequence?: number;
+          /** whether energy flowed from then on, as the charger said it (2.x chargingState), at its corrected time */
+          chargingState?: ChargingStateReport;
+        };
     }
   | {
       /** a token shown after the transaction began (2.x), decided like a start's */
@@ -91,7 +93,7 @@ export type TransactionEvent =
     }
   | {
       type: 'TransactionStopped';
-      data: {
+      data: ReportedHow & {
         transactionKey: string;
         tenant: string;
         meterStopWh: number;
@@ -136,19 +138,20 @@ export type TransactionEvent =
     }
   | {
       type: 'MeterValuesReported';
-      data: ConnectorRef & {
-        tenant: string;
-        /** the transaction the samples belong to, and how we know */
-        transactionKey?: string;
-        link: 'reported' | 'connector' | 'time' | 'none';
-        /** the transaction id the charger sent, when it differs from the link (−1, 0, unknown) */
-        reportedTransactionKey?: string;
-        samples: RecordedSample[];
-        /** indexes of samples already recorded for this transaction: kept, skipped by projections */
-        duplicateSamples: number[];
-        sequence?: number;
-        chargingState?: ChargingStateReport;
-      };
+      data: ConnectorRef &
+        ReportedHow & {
+          tenant: string;
+          /** the transaction the samples belong to, and how we know */
+          transactionKey?: string;
+          link: 'reported' | 'connector' | 'time' | 'none';
+          /** the transaction id the charger sent, when it differs from the link (−1, 0, unknown) */
+          reportedTransactionKey?: string;
+          samples: RecordedSample[];
+          /** indexes of samples already recorded for this transaction: kept, skipped by projections */
+          duplicateSamples: number[];
+          sequence?: number;
+          chargingState?: ChargingStateReport;
+        };
     }
   | {
       /**
