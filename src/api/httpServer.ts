@@ -121,7 +121,12 @@ export async function registerOperatorApi(
         }),
       );
       await api.register(
-        sessionRoutes({ authenticator: deps.authenticator, pool: deps.pool, store: deps.store }),
+        sessionRoutes({
+          authenticator: deps.authenticator,
+          pool: deps.pool,
+          store: deps.store,
+          clock: deps.clock,
+        }),
       );
       await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
       await api.register(

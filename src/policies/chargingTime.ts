@@ -40,6 +40,12 @@ export function clockWith(clock: ChargingClock, kind: ChargingKind, atMs: number
   return { ...counted(clock, atMs), current: { kind, sinceMs: atMs } };
 }
 
+/** The time so far at `nowMs` of a session still under way: what it is doing counts until now. */
+export function clockAt(clock: ChargingClock, nowMs: number): { chargingMs: number; idleMs: number } {
+  const { chargingMs, idleMs } = counted(clock, nowMs);
+  return { chargingMs, idleMs };
+}
+
 /** The clock at the session's end: what it was doing counts until then, and nothing after. */
 export function clockStopped(clock: ChargingClock, atMs: number): ChargingClock {
   const { current: _current, ...stopped } = counted(clock, atMs);

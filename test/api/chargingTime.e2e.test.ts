@@ -45,6 +45,11 @@ describe('a session’s charging and idle time', () => {
     });
     await charger.call('e0', 'TransactionEvent', event('Started', 0, 0, 'EVConnected'));
     await charger.call('e1', 'TransactionEvent', event('Updated', 1, 5, 'Charging'));
+    // while it runs, the time so far counts up to the request: charging since minute 5, two hours ago
+    const underway = await sessionOf('CP-CT-201:TX-CT');
+    expect(underway).toMatchObject({ status: 'active', idleSeconds: 300 });
+    expect(underway.chargingSeconds).toBeGreaterThanOrEqual(115 * 60);
+    expect(underway.chargingSeconds).toBeLessThan(116 * 60);
     await charger.call('e2', 'TransactionEvent', event('Updated', 2, 65, 'SuspendedEV'));
     await charger.call('e3', 'TransactionEvent', event('Ended', 3, 90, 'EVConnected'));
     // plugged in 5 min before charging, charged an hour, parked 25 min

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ChargingClock,
   chargingKindOf,
+  clockAt,
   clockStopped,
   clockWith,
 } from '../../src/policies/chargingTime.js';
@@ -28,6 +29,15 @@ describe('charging and idle time of a session', () => {
     clock = clockWith(clock, 'idle', T(65));
     expect(minutes(clockStopped(clock, T(90)))).toEqual({ charging: 60, idle: 30 });
     expect(clockStopped(clock, T(90)).current).toBeUndefined();
+  });
+
+  it('while under way, the time so far counts what it is doing until now, and changes nothing recorded', () => {
+    let clock = clockWith(start, 'idle', T(0));
+    clock = clockWith(clock, 'charging', T(5));
+    expect(minutes({ ...clockAt(clock, T(45)) })).toEqual({ charging: 40, idle: 5 });
+    // a "now" before the last change (a charger clock ahead of ours) adds nothing
+    expect(minutes({ ...clockAt(clock, T(2)) })).toEqual({ charging: 0, idle: 5 });
+    expect(clock.current).toEqual({ kind: 'charging', sinceMs: T(5) });
   });
 
   it('a report older than the last change (delivered late) changes nothing', () => {

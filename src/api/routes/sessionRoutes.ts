@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { type ChargingClock, clockAt } from '../../policies/chargingTime.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
@@ -40,7 +41,7 @@ const sessionView = {
     chargingSeconds: {
       type: ['number', 'null'],
       description:
-        "time energy flowed, from the charger's chargingState (2.x) and connector status; null: the charger never said (while active: up to its last change)",
+        "time energy flowed, from the charger's chargingState (2.x) and connector status; null: the charger never said (while active: so far, up to the time of the request)",
     },
     idleSeconds: {
       type: ['number', 'null'],
@@ -62,7 +63,23 @@ export const flagsOf = (flags: Flag[]) => ({
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-function toView(row: Record<string, unknown>) {
+/** A session's charging and idle seconds: as recorded once it ended; so far, at `nowMs`, while under way. */
+function timesOf(
+  row: Record<string, unknown>,
+  nowMs: number,
+): { chargingSeconds: number | null; idleSeconds: number | null } {
+  const clock = row.charging_clock as ChargingClock | null;
+  if (row.status === 'active' && clock?.current) {
+    const { chargingMs, idleMs } = clockAt(clock, nowMs);
+    return { chargingSeconds: chargingMs / 1_000, idleSeconds: idleMs / 1_000 };
+  }
+  return {
+    chargingSeconds: row.charging_seconds === null ? null : Number(row.charging_seconds),
+    idleSeconds: row.idle_seconds === null ? null : Number(row.idle_seconds),
+  };
+}
+
+function toView(row: Record<string, unknown>, nowMs: number) {
   return {
     id: row.id,
     chargerId: row.charger_id,
@@ -76,8 +93,7 @@ function toView(row: Record<string, unknown>) {
     meterStartWh: Number(row.meter_start_wh),
     meterStopWh: row.meter_stop_wh === null ? null : Number(row.meter_stop_wh),
     energyWh: row.energy_wh === null ? null : Number(row.energy_wh),
-    chargingSeconds: row.charging_seconds === null ? null : Number(row.charging_seconds),
-    idleSeconds: row.idle_seconds === null ? null : Number(row.idle_seconds),
+    ...timesOf(row, nowMs),
     start: {
       chargerTime: row.start_charger_time,
       correctedTime: iso(row.start_corrected_time as Date | null),
@@ -109,7 +125,12 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /** /api/sessions: filtered and paged, one by its transaction id, and its full history with raw frames. */
-export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Pool; store: EventStore }) {
+export function sessionRoutes(deps: {
+  authenticator: Authenticator;
+  pool: pg.Pool;
+  store: EventStore;
+  clock: () => Date;
+}) {
   const read = requires(deps.authenticator, 'sessions:read');
   const history = requires(deps.authenticator, 'history:read');
   const params = {
@@ -194,7 +215,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
         const items = rows.slice(0, limit);
         const last = items.at(-1);
         return {
-          items: items.map(toView),
+          items: items.map((item) => toView(item, deps.clock().getTime())),
           nextCursor:
             rows.length > limit && last
               ? encodeCursor([(last.start_server_time as Date).toISOString(), last.id])
@@ -243,7 +264,7 @@ export function sessionRoutes(deps: { authenticator: Authenticator; pool: pg.Poo
           [session.charger_id, session.transaction_key],
         );
         return {
-          ...toView(session),
+          ...toView(session, deps.clock().getTime()),
           meterValues: rows.map((row) => ({ ...row, sampledAt: iso(row.sampledAt) })),
         };
       },
