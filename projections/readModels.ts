@@ -13,6 +13,7 @@ import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
 import type { Projector } from './projector.js';
 import { reservationsProjector } from './reservations/reservationsProjector.js';
 import { sessionsProjector } from './sessions/sessionsProjector.js';
+import { tariffsProjector } from './tariffs/tariffsProjector.js';
 import { tokensProjector } from './tokens/tokensProjector.js';
 
 export interface ReadModelOptions {
@@ -35,6 +36,7 @@ export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<
   firmware_updates: () => firmwareUpdatesProjector(),
   device_model: () => deviceModelProjector(),
   charger_certificates: () => chargerCertificatesProjector(),
+  tariffs: () => tariffsProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

@@ -21,6 +21,7 @@ import { EVScheduleDelivery } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { SequenceGapInquiry } from './app/sequenceGapInquiry.js';
+import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { upcastersOf } from './events/upcasters.js';
@@ -107,6 +108,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     if (firstAdmin) await projections.get('api_tokens')!.waitFor(firstAdmin.position, 10_000);
     const firstAdminToken = firstAdmin?.secret;
     const tokens = new TokenRegistryService(eventStore, clock);
+    const tariffs = new TariffService(eventStore, clock);
 
     const healthChecks: HealthCheck[] = [
       { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
@@ -212,6 +214,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       registry,
       apiTokens,
       tokens,
+      tariffs,
       store: eventStore,
       clock,
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { ApiTokenService } from '../app/apiTokenService.js';
 import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
+import type { TariffService } from '../app/tariffService.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { FileStorage } from '../files/fileStorage.js';
@@ -30,6 +31,7 @@ import { liveRoutes } from './routes/liveRoutes.js';
 import { localListRoutes } from './routes/localListRoutes.js';
 import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
+import { tariffRoutes } from './routes/tariffRoutes.js';
 import { tokenRoutes } from './routes/tokenRoutes.js';
 import { variableRoutes } from './routes/variableRoutes.js';
 
@@ -61,6 +63,7 @@ export async function registerOperatorApi(
     registry: ChargerRegistryService;
     apiTokens: ApiTokenService;
     tokens: TokenRegistryService;
+    tariffs: TariffService;
     store: EventStore;
     clock: () => Date;
     catchUpRegistry(): Promise<void>;
@@ -129,6 +132,14 @@ export async function registerOperatorApi(
         }),
       );
       await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
+      await api.register(
+        tariffRoutes({
+          authenticator: deps.authenticator,
+          tariffs: deps.tariffs,
+          pool: deps.pool,
+          clock: deps.clock,
+        }),
+      );
       await api.register(
         projectionRoutes({ authenticator: deps.authenticator, pool: deps.pool, rebuilds: deps.rebuilds }),
       );

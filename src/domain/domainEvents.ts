@@ -1,4 +1,5 @@
 import type { ApiTokenEvent } from './apiTokens/apiTokens.js';
+import type { TariffEvent } from './billing/tariffEvents.js';
 import type { ChargingEvent } from './charger/chargerEvents.js';
 import type { CommandRecordEvent } from './charger/commands/commandRecords.js';
 import type { RegistryEvent } from './charger/registry/registryEvents.js';
@@ -9,7 +10,7 @@ import type { TokenEvent } from './tokens/tokenEvents.js';
 /**
  * Every event Ampledger writes to its log, by stream kind: charger-{id} (charging facts, the
  * registry's, command records and outcomes, diagnostics uploaded), idtag-{tag}, apitoken-{id},
- * serial-{serial}, firmware-{id}.
+ * serial-{serial}, firmware-{id}, tariff-{id}.
  * The JSON schema of each type's data, at each of its versions, is under schemas/events/,
  * generated from these types (`npm run schemas`): the types are the one source of both.
  */
@@ -20,7 +21,8 @@ export type DomainEvent =
   | TokenEvent
   | ApiTokenEvent
   | SerialNumberEvent
-  | FileEvent;
+  | FileEvent
+  | TariffEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -112,6 +114,7 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   SerialNumberClaimed: 1,
   FirmwareUploaded: 1,
   DiagnosticsUploaded: 1,
+  TariffVersionPublished: 1,
 };
 
 export const DOMAIN_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(SCHEMA_VERSIONS));

@@ -88,6 +88,17 @@ const ROUTES: Array<{
   { method: 'GET', path: '/api/sessions/1/history', roles: READERS },
   { method: 'GET', path: '/api/cdrs', roles: ROLES },
   { method: 'GET', path: '/api/cdrs/nope', roles: ROLES },
+  { method: 'GET', path: '/api/tariffs', roles: ROLES },
+  { method: 'GET', path: '/api/tariffs/nope', roles: ROLES },
+  {
+    method: 'POST',
+    path: '/api/tariffs',
+    body: {
+      currency: 'EUR',
+      elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, step_size: 1 }] }],
+    },
+    roles: ['admin', 'operator', 'billing'],
+  },
   { method: 'GET', path: '/api/firmware', roles: READERS },
   { method: 'POST', path: '/api/firmware', body: {}, roles: WRITERS },
   { method: 'POST', path: '/api/api-tokens', body: { name: 'n', role: 'auditor' }, roles: ['admin'] },

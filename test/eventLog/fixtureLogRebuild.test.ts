@@ -10,8 +10,8 @@ const GENERATIONS = ['v1'];
 
 /** Read models added after a generation was recorded, and the rows they make of its log. */
 const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
-  // the device model and charger certificates (issue 16): the v1 log holds neither
-  v1: { device_variables: [], charger_certificates: [] },
+  // the device model and charger certificates (issue 16), tariffs (issue 17): the v1 log holds none
+  v1: { device_variables: [], charger_certificates: [], tariffs: [], tariff_versions: [] },
 };
 
 /** A column added later whose value today's code derives from the log: not compared. */

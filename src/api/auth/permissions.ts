@@ -10,6 +10,9 @@ export type Permission =
   | 'tokens:write'
   | 'sessions:read'
   | 'cdrs:read'
+  /** tariffs: read them; publish tariffs and their versions */
+  | 'tariffs:read'
+  | 'tariffs:write'
   | 'history:read'
   | 'journal:read'
   /** upload firmware images */
@@ -24,6 +27,7 @@ const READ_ALL: Permission[] = [
   'tokens:read',
   'sessions:read',
   'cdrs:read',
+  'tariffs:read',
   'history:read',
   'journal:read',
 ];
@@ -36,6 +40,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     'projections:manage',
     'chargers:write',
     'tokens:write',
+    'tariffs:write',
     'firmware:manage',
     'commands:soft',
     'commands:send',
@@ -45,12 +50,13 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     ...READ_ALL,
     'chargers:write',
     'tokens:write',
+    'tariffs:write',
     'firmware:manage',
     'commands:soft',
     'commands:send',
   ]),
   support: new Set<Permission>([...READ_ALL, 'commands:soft']),
-  billing: new Set<Permission>(['sessions:read', 'cdrs:read']),
+  billing: new Set<Permission>(['sessions:read', 'cdrs:read', 'tariffs:read', 'tariffs:write']),
   auditor: new Set<Permission>(READ_ALL),
 };
 

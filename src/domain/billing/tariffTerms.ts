@@ -79,7 +79,10 @@ export interface TariffTerms {
   min_price?: Price;
   max_price?: Price;
   elements: TariffElement[];
+  energy_mix?: Record<string, unknown>;
+  /** when this version takes effect (default: when it is published); never before that */
   start_date_time?: string;
+  /** when it stops applying */
   end_date_time?: string;
   /** Ampledger's, not OCPI's: the IANA time zone its times of day and dates are in (default UTC) */
   time_zone?: string;
