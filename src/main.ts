@@ -72,15 +72,21 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
   };
   try {
     const schemas = SchemaRegistry.load();
-    const storage = await openStorage(config, logger, stops, upcastersOf(schemas));
-    const { readModelConnection } = storage;
     // values that live in parts made below are read when /metrics is scraped
     let gatewayForMetrics: OcppGateway | undefined;
     let projectionsForMetrics: ReadonlyMap<string, ProjectionRunner> = new Map();
+    let storeForMetrics: EventStore | undefined;
     const metrics = new Metrics({
       connectionsByProtocol: () => gatewayForMetrics?.connectionsByProtocol() ?? {},
-      projectionLagSeconds: () => projectionLag(storage.eventStore, projectionsForMetrics),
+      projectionLagSeconds: () =>
+        storeForMetrics ? projectionLag(storeForMetrics, projectionsForMetrics) : Promise.resolve({}),
     });
+    const storage = await openStorage(config, logger, stops, upcastersOf(schemas), (appends, events) => {
+      metrics.groupCommitAppends.observe(appends);
+      metrics.groupCommitEvents.observe(events);
+    });
+    storeForMetrics = storage.eventStore;
+    const { readModelConnection } = storage;
     const eventStore = timedEventStore(storage.eventStore, metrics.appendSeconds);
     const { readModels, projections } = await startReadModels({
       config,

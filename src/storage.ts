@@ -20,6 +20,8 @@ export async function openStorage(
   stops: Array<() => Promise<void>>,
   /** what readers see of events older code wrote */
   upcast: Upcaster,
+  /** told of each group commit of the PostgreSQL log (EventStoreDB commits its own way) */
+  onGroupCommit?: (appends: number, events: number) => void,
 ): Promise<{ databaseUrl: string; eventStore: EventStore; readModelConnection: pg.ClientConfig }> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -38,6 +40,7 @@ export async function openStorage(
         connectionString: databaseUrl,
         schema: config.databaseSchema,
         logger: storeLogger,
+        ...(onGroupCommit ? { onGroupCommit } : {}),
       });
   stops.push(() => storedLog.close());
   // every reader sees today's shapes; every writer is held to them

@@ -1,9 +1,10 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
- * Ampledger's Prometheus metrics (served at /metrics): open connections by protocol, charger calls
- * by action and outcome, append latency, projection lag, command latency and timeouts. Values
- * that live elsewhere (connections, lag) are read when scraped.
+ * Ampledger's Prometheus metrics (served at /metrics): Node's process metrics (CPU, memory,
+ * event-loop lag, GC), open connections by protocol, connection admissions by outcome, charger
+ * calls by action and outcome, append latency and group-commit sizes, projection lag, command
+ * latency and timeouts. Values that live elsewhere (connections, lag) are read when scraped.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -11,6 +12,9 @@ export class Metrics {
   readonly appendSeconds: Histogram;
   readonly commandSeconds: Histogram<'action' | 'outcome'>;
   readonly commandTimeouts: Counter<'action'>;
+  readonly admissions: Counter<'outcome'>;
+  readonly groupCommitAppends: Histogram;
+  readonly groupCommitEvents: Histogram;
 
   constructor(sources: {
     connectionsByProtocol(): Record<string, number>;
@@ -18,6 +22,27 @@ export class Metrics {
     projectionLagSeconds(): Promise<Record<string, number>>;
   }) {
     const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.admissions = new Counter({
+      name: 'ampledger_connection_admissions_total',
+      help: 'Charger connection attempts by outcome: accepted, the HTTP status refused with (400, 401, 403, 404, 429, 503), or abandoned',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['accepted', '401', '403', '404', '429']) this.admissions.inc({ outcome }, 0);
+    const batchSizes = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000];
+    this.groupCommitAppends = new Histogram({
+      name: 'ampledger_group_commit_appends',
+      help: 'Appends (one per stream) committed together in one PostgreSQL transaction',
+      buckets: batchSizes,
+      registers,
+    });
+    this.groupCommitEvents = new Histogram({
+      name: 'ampledger_group_commit_events',
+      help: 'Events committed together in one PostgreSQL transaction',
+      buckets: batchSizes,
+      registers,
+    });
     new Gauge({
       name: 'ampledger_connections',
       help: 'Open charger connections on this node, by OCPP protocol',

@@ -81,6 +81,7 @@ export async function startGateway(options: {
     callTimeoutMs: config.commandTimeoutSeconds * 1_000,
     inboundPerSecond: config.inboundRate.perSecond,
     inboundBurst: config.inboundRate.burst,
+    onAdmission: (outcome) => metrics.admissions.inc({ outcome }),
     onConnected: (session) => {
       presence?.connected(session.identity, session.version);
       void chargers

@@ -546,7 +546,7 @@ describe('the operator API', () => {
     charger.close();
   });
 
-  it('/metrics: connections, calls by action and outcome, appends, projection lag, commands', async () => {
+  it('/metrics: connections, admissions, calls by action and outcome, appends, group commits, projection lag, commands, the process', async () => {
     const charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/CP-API`, 'ocpp1.6', {
       headers: { authorization: `Basic ${Buffer.from('CP-API:second-password').toString('base64')}` },
     });
@@ -564,6 +564,26 @@ describe('the operator API', () => {
     expect(text).toMatch(/ampledger_command_timeouts_total\{action="ClearCache"\} 1/);
     expect(text).toMatch(/ampledger_command_seconds_count\{action="GetConfiguration",outcome="answered"\} 1/);
     expect(text).toMatch(/ampledger_projection_lag_seconds\{projection="sessions"\} \d/);
+    // a protocol nobody speaks here is 0, not missing
+    expect(text).toMatch(/ampledger_connections\{protocol="ocpp2\.0\.1"\} 0/);
+    // admissions by outcome: this connection, and one refused for a wrong password
+    await expect(
+      TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/CP-API`, 'ocpp1.6', {
+        headers: { authorization: `Basic ${Buffer.from('CP-API:wrong-password').toString('base64')}` },
+      }),
+    ).rejects.toThrow('HTTP 401');
+    const after = await (await fetch(`${server.url}/metrics`)).text();
+    expect(after).toMatch(/ampledger_connection_admissions_total\{outcome="accepted"\} [1-9]/);
+    expect(after).toMatch(/ampledger_connection_admissions_total\{outcome="401"\} [1-9]/);
+    expect(after).toMatch(/ampledger_connection_admissions_total\{outcome="429"\} \d/);
+    expect(after).toMatch(/ampledger_group_commit_events_count [1-9]/);
+    // Node's own: CPU, memory, event-loop lag
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+    ])
+      expect(after).toContain(name);
     charger.close();
   });
 

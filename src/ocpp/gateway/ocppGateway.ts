@@ -7,7 +7,7 @@ import type { Payload } from '../rpc/frames.js';
 import type { CallHandler, RpcConnection, RpcLogger } from '../rpc/rpcConnection.js';
 import { ConnectionClosed } from '../rpc/rpcErrors.js';
 import type { SchemaRegistry } from '../rpc/schemaRegistry.js';
-import { type OcppVersion, versionOfSubprotocol } from '../versions.js';
+import { type OcppVersion, subprotocolOf, versionOfSubprotocol } from '../versions.js';
 import type { BootGate, BootStatus } from './bootGate.js';
 import type { ChargerAdmission } from './chargerAdmission.js';
 import { ChargerLink, type LinkOwner } from './chargerLink.js';
@@ -59,7 +59,14 @@ export interface OcppGatewayOptions {
   onPasswordChanged?(session: ChargerSession, password: string): Promise<void>;
   onConnected?(session: ChargerSession): void;
   onDisconnected?(session: ChargerSession, code: number, reason: string): void;
+  /**
+   * How each upgrade request ended: accepted, the HTTP status it was refused with (400, 401,
+   * 403, 404, 429, 503), or abandoned (the charger gave up before it was admitted)
+   */
+  onAdmission?(outcome: AdmissionOutcome): void;
 }
+
+export type AdmissionOutcome = 'accepted' | 'abandoned' | `${number}`;
 
 const MISSED_PONGS_ALLOWED = 2;
 /** sockets checked per turn of the event loop in a liveness sweep */
@@ -139,8 +146,11 @@ export class OcppGateway {
   }
 
   /** Open connections by subprotocol (for metrics). */
+  /** open connections by subprotocol, 0 for each one this gateway speaks and nobody uses */
   connectionsByProtocol(): Record<string, number> {
-    const counts: Record<string, number> = {};
+    const counts: Record<string, number> = Object.fromEntries(
+      this.versions.map((version) => [subprotocolOf(version), 0]),
+    );
     for (const { version } of this.sessions.values())
       counts[`ocpp${version}`] = (counts[`ocpp${version}`] ?? 0) + 1;
     return counts;
@@ -182,7 +192,15 @@ export class OcppGateway {
   }
 
   private async upgrade(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const { logger } = this.options;
+    const { logger, onAdmission } = this.options;
+    const refuse = (to: Socket, status: number, reason: string) => {
+      onAdmission?.(`${status}`);
+      refuseUpgrade(to, status, reason);
+    };
+    const refuseProtocols = (to: Socket, allowed: readonly OcppVersion[], offered: readonly string[]) => {
+      onAdmission?.('400');
+      refuseUnspoken(to, allowed, offered);
+    };
     const path = parseChargerPath(request.url ?? '');
     if (!path.ok) return refuse(socket, path.status, path.reason);
     const { identity } = path;
@@ -216,7 +234,10 @@ export class OcppGateway {
     }
     // the charger gave up waiting (a handshake timeout): connecting it now would only record a
     // connection and its end, work an overloaded server can least afford
-    if (socket.destroyed) return;
+    if (socket.destroyed) {
+      onAdmission?.('abandoned');
+      return;
+    }
     if (!admission.ok) {
       logger.info(
         { identity, remoteAddress, status: admission.status, reason: admission.reason },
@@ -230,6 +251,7 @@ export class OcppGateway {
     const chosen = speakable(allowed);
     if (!chosen) return refuseProtocols(socket, allowed, offered);
     (request as IncomingMessage & { ocppProtocol?: string }).ocppProtocol = chosen;
+    onAdmission?.('accepted');
     request.socket.setKeepAlive(true, 60_000);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       this.open(
@@ -310,9 +332,9 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** No subprotocol offered that this charger may speak: 400, naming the ones it may. */
-function refuseProtocols(socket: Socket, allowed: readonly OcppVersion[], offered: readonly string[]): void {
+function refuseUnspoken(socket: Socket, allowed: readonly OcppVersion[], offered: readonly string[]): void {
   const speak = allowed.map((version) => `ocpp${version}`).join(', ');
-  refuse(
+  refuseUpgrade(
     socket,
     400,
     offered.length === 0
@@ -322,7 +344,7 @@ function refuseProtocols(socket: Socket, allowed: readonly OcppVersion[], offere
 }
 
 /** Answers an upgrade request with a plain HTTP status and closes the socket. */
-function refuse(socket: Socket, status: number, reason: string): void {
+function refuseUpgrade(socket: Socket, status: number, reason: string): void {
   if (socket.destroyed) return;
   const body = `${reason}\n`;
   socket.end(

@@ -42,6 +42,8 @@ export interface PostgresEventStoreOptions {
   maxBatchEvents?: number;
   /** group commits in flight at once (each on its own connection, streams disjoint) */
   concurrentBatches?: number;
+  /** told of each group commit as it starts: how many appends and events it holds */
+  onGroupCommit?(appends: number, events: number): void;
   logger?: StoreLogger;
 }
 
@@ -73,8 +75,20 @@ export class PostgresEventStore implements EventStore {
     private readonly logger: StoreLogger,
     maxBatchEvents: number,
     concurrentBatches: number,
+    onGroupCommit?: (appends: number, events: number) => void,
   ) {
-    this.groupCommit = new GroupCommit((batch) => this.commitBatch(batch), maxBatchEvents, concurrentBatches);
+    this.groupCommit = new GroupCommit(
+      (batch) => {
+        if (onGroupCommit) {
+          let events = 0;
+          for (const append of batch) events += append.events.length;
+          onGroupCommit(batch.length, events);
+        }
+        return this.commitBatch(batch);
+      },
+      maxBatchEvents,
+      concurrentBatches,
+    );
   }
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -100,6 +114,7 @@ export class PostgresEventStore implements EventStore {
         logger,
         options.maxBatchEvents ?? 5_000,
         options.concurrentBatches ?? 2,
+        options.onGroupCommit,
       );
     } catch (error) {
       await pool.end().catch(() => undefined);
