@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ClusterUnavailable } from '../cluster/commandRouter.js';
 import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from '../domain/charger/registry/chargerIdentity.js';
 import { ApiError } from './apiError.js';
 import { credentialsOf } from './auth/consoleSession.js';
@@ -60,6 +61,12 @@ export async function registerApiFrame(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
       return reply.code(error.status).send({ error: error.code, message: error.message });
+    }
+    if (error instanceof ClusterUnavailable) {
+      return reply.code(503).send({
+        error: 'cluster_unavailable',
+        message: `the charger's node cannot be reached now (${error.message}); try again`,
+      });
     }
     const fastifyError = error as {
       validation?: unknown;

@@ -8,6 +8,14 @@ export type {
 } from '../domain/charger/commands/commandOutcome.js';
 
 /**
+ * The cluster cannot say where a charger is, or reach the node that holds it (Redis is away): the
+ * command was not sent. A charger this node holds is not affected.
+ */
+export class ClusterUnavailable extends Error {
+  override readonly name = 'ClusterUnavailable';
+}
+
+/**
  * How a command reaches the node that holds a charger's socket (ARCHITECTURE §7). The single-node
  * implementation calls this process's gateway; a Redis one routes to other nodes (to come).
  */

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { CommandOutcome, CommandPayload, CommandRouter } from './commandRouter.js';
+import {
+  ClusterUnavailable,
+  type CommandOutcome,
+  type CommandPayload,
+  type CommandRouter,
+} from './commandRouter.js';
 
 /** Which node holds which charger, so that commands find it (ARCHITECTURE §7). */
 export interface Presence {
@@ -45,11 +50,29 @@ export class RedisCluster implements CommandRouter, Presence {
       logger: { warn(detail: object, message?: string): void };
     },
   ) {
-    const connection = { lazyConnect: true, maxRetriesPerRequest: 2 };
+    // while Redis is away a command fails at once instead of waiting in a queue: an operator's
+    // request gets its 503 now, and this node's own chargers never wait on Redis
+    const connection = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false };
     this.commands = new Redis(options.url, connection);
-    this.subscriber = new Redis(options.url, connection);
+    this.subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true });
     for (const client of [this.commands, this.subscriber]) {
       client.on('error', (error) => options.logger.warn({ err: error }, 'redis connection failed'));
+    }
+    // back from an outage: this node's chargers are present again at once, not at the next refresh
+    let wasReady = false;
+    this.commands.on('ready', () => {
+      if (wasReady) void this.refresh();
+      wasReady = true;
+    });
+  }
+
+  /** A Redis command for routing; ClusterUnavailable when Redis cannot be asked now. */
+  private async routing<T>(ask: () => Promise<T>): Promise<T> {
+    if (this.commands.status !== 'ready') throw new ClusterUnavailable(`redis is ${this.commands.status}`);
+    try {
+      return await ask();
+    } catch (error) {
+      throw new ClusterUnavailable(`redis failed: ${(error as Error).message}`);
     }
   }
 
@@ -102,7 +125,7 @@ export class RedisCluster implements CommandRouter, Presence {
   async connectedVersion(identity: string): Promise<string | undefined> {
     const local = this.held.get(identity);
     if (local !== undefined) return local;
-    const value = await this.commands.get(this.key(identity));
+    const value = await this.routing(() => this.commands.get(this.key(identity)));
     return value?.split('\n')[1];
   }
 
@@ -113,7 +136,7 @@ export class RedisCluster implements CommandRouter, Presence {
     timeoutMs: number,
   ): Promise<CommandOutcome> {
     if (this.held.has(identity)) return this.options.local.send(identity, action, payload, timeoutMs);
-    const value = await this.commands.get(this.key(identity));
+    const value = await this.routing(() => this.commands.get(this.key(identity)));
     const nodeId = value?.split('\n')[0];
     if (!nodeId) return { status: 'offline' };
     const request: RemoteCommand = {
@@ -124,7 +147,7 @@ export class RedisCluster implements CommandRouter, Presence {
       payload,
       timeoutMs,
     };
-    return new Promise<CommandOutcome>((resolve) => {
+    return new Promise<CommandOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.requestId);
         resolve({ status: 'timeout', timeoutMs });
@@ -133,12 +156,17 @@ export class RedisCluster implements CommandRouter, Presence {
         clearTimeout(timer);
         resolve(outcome);
       });
-      this.commands.publish(this.channel('command', nodeId), JSON.stringify(request)).then(
+      this.routing(() =>
+        this.commands.publish(this.channel('command', nodeId), JSON.stringify(request)),
+      ).then(
         (receivers) => {
           // nobody listens on that node's channel: it is gone, whatever its presence says
           if (receivers === 0) this.waiting.get(request.requestId)?.({ status: 'offline' });
         },
-        () => this.waiting.get(request.requestId)?.({ status: 'offline' }),
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       );
     }).finally(() => this.waiting.delete(request.requestId));
   }

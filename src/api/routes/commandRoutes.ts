@@ -63,7 +63,7 @@ export function commandRoutes(deps: {
           body: { type: 'object', additionalProperties: true },
           response: {
             200: commandAnswerView(),
-            ...failures(400, 401, 403, 404, 409, 502, 504),
+            ...failures(400, 401, 403, 404, 409, 502, 503, 504),
           },
         },
       },
