@@ -1,0 +1,19 @@
+import type { EventStore } from '../../src/store/eventStore.js';
+
+/**
+ * The inbound frames a charger's stream journals, one per frame: the events one call decided
+ * carry the same frame and receipt time, and count once.
+ */
+export async function journaledFrames(store: EventStore, identity: string): Promise<string[]> {
+  const frames: string[] = [];
+  let last = '';
+  for (const event of await store.readStream(`charger-${identity}`)) {
+    const ocpp = (event.metadata as { ocpp?: { frame?: string; frameBase64?: string } }).ocpp;
+    if (!ocpp) continue;
+    const text = ocpp.frame ?? Buffer.from(ocpp.frameBase64 ?? '', 'base64').toString('utf8');
+    const key = `${String(event.metadata.receivedAt)}\u0000${text}`;
+    if (key !== last) frames.push(text);
+    last = key;
+  }
+  return frames;
+}
