@@ -5,7 +5,7 @@
  * OCPP-J, and checks every answer and the journal (see scripts/fuzz/fuzzProduct.ts). Exits 1 on
  * any finding; the seed replays a run. Loopback only, bounded by the frame count.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
 import { startAmpledger } from '../src/main.js';
 import { fuzzFindings, fuzzProduct } from './fuzz/fuzzProduct.js';
-import { journaledFrames } from './fuzz/journaledFrames.js';
+import { journaledFrames, readModelsCatchUp } from './fuzz/productProbes.js';
 
 const PROTOCOLS: Record<string, string[]> = {
   '1.6': ['ocpp1.6'],
@@ -45,6 +45,8 @@ if (
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'ampledger-fuzz-'));
+// the embedded PostgreSQL may run as another user (postgres, when this runs as root): let it in
+await chmod(dataDir, 0o711);
 const server = await startAmpledger(
   loadConfig({
     ...process.env,
@@ -54,9 +56,10 @@ const server = await startAmpledger(
     AUTO_REGISTER: 'accept',
     OCPP_CALLS_PER_SECOND: '100000',
     OCPP_CALL_BURST: '100000',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent',
   }),
-  createLogger('silent'),
+  // FUZZ_LOG_LEVEL=warn shows what the server said of the frames
+  createLogger((process.env.FUZZ_LOG_LEVEL as 'warn' | undefined) ?? 'silent'),
 );
 let code = 0;
 try {
@@ -68,6 +71,7 @@ try {
     protocols: PROTOCOLS[values.protocol]!,
     connections: Number(values.connections) || 8,
     journaledFrames: (identity) => journaledFrames(server.eventStore, identity),
+    readModelsCatchUp: () => readModelsCatchUp(server.projections),
     onProgress: (sent) => {
       if (sent % 10_000 < 500) process.stdout.write(`  ${sent.toLocaleString('en-US')} frames sent\n`);
     },

@@ -40,6 +40,8 @@ export interface FuzzReport {
   badCloses: number[];
   /** a plain charger still gets its Heartbeat answered afterwards */
   stillServes: boolean;
+  /** every read model caught up with the log afterwards (none stuck on something a frame left) */
+  readModelsCaughtUp: boolean;
   seconds: number;
 }
 
@@ -53,6 +55,8 @@ export interface FuzzOptions {
   connections?: number;
   /** the text of every frame the product journaled for a charger, one per frame */
   journaledFrames(identity: string): Promise<string[]>;
+  /** whether every read model catches up with the log (false: one is stuck) */
+  readModelsCatchUp(): Promise<boolean>;
   onProgress?(sent: number): void;
 }
 
@@ -74,7 +78,7 @@ const callIdOf = (text: string) => /^\s*\[\s*2\s*,\s*"([^"\\]{1,36})"/.exec(text
  * connections as it takes (500 frames each), and checks what came back: every CALL
  * with a readable id answered exactly once, every error code one its version has (NotImplemented
  * for an action nobody defines), no InternalError, every frame in its charger's journal, no
- * abnormal close, and the server still serving at the end.
+ * abnormal close, and the server still serving, its read models caught up, at the end.
  */
 export async function fuzzProduct(options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
@@ -90,6 +94,7 @@ export async function fuzzProduct(options: FuzzOptions): Promise<FuzzReport> {
     unjournaled: [],
     badCloses: [],
     stillServes: false,
+    readModelsCaughtUp: false,
     seconds: 0,
   };
   const sentTexts = new Map<string, Map<string, number>>();
@@ -211,6 +216,7 @@ export async function fuzzProduct(options: FuzzOptions): Promise<FuzzReport> {
     after.send(JSON.stringify([2, 'alive', 'Heartbeat', {}]));
   });
   after.close();
+  report.readModelsCaughtUp = await options.readModelsCatchUp();
   report.seconds = (Date.now() - started) / 1_000;
   return report;
 }
@@ -228,5 +234,7 @@ export function fuzzFindings(report: FuzzReport): string[] {
   add('frames not journaled as sent', report.unjournaled);
   add('abnormal closes', report.badCloses);
   if (!report.stillServes) findings.push('the server no longer answers a Heartbeat');
+  if (!report.readModelsCaughtUp)
+    findings.push('a read model did not catch up with the log (stuck on an event?)');
   return findings;
 }

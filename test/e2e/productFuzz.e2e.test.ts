@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzFindings, fuzzProduct } from '../../scripts/fuzz/fuzzProduct.js';
-import { journaledFrames } from '../../scripts/fuzz/journaledFrames.js';
+import { journaledFrames, readModelsCatchUp } from '../../scripts/fuzz/productProbes.js';
 import type { RunningAmpledger } from '../../src/main.js';
 import { startTestServer } from '../support/testServer.js';
 
@@ -29,6 +29,7 @@ describe('fuzzing the whole product (gateway, decider, log)', () => {
       frames: FRAMES,
       seed: SEED,
       journaledFrames: (identity) => journaledFrames(server.eventStore, identity),
+      readModelsCatchUp: () => readModelsCatchUp(server.projections),
     });
     expect(report.frames).toBe(FRAMES);
     expect(report.calls).toBeGreaterThan(FRAMES / 2);

@@ -24,11 +24,34 @@ const SCHEMA_ROOT = fileURLToPath(new URL('../../../schemas/ocpp/', import.meta.
  */
 const LENIENT_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?$/;
 
+const INT32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
+
+/**
+ * Every integer of a schema bounded to 32 bits, as OCPP's integer datatype is (2.x Part 2,
+ * primitive datatypes; 1.6 names no width, and nothing a charger counts needs more). The vendored
+ * files leave them open: a connectorId of 2^60 passed, was recorded, and stopped a read model whose
+ * column is an integer (found by `npm run fuzz`).
+ */
+function boundIntegers(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) boundIntegers(item);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  const type = schema.type;
+  if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) {
+    if (typeof schema.minimum !== 'number' || schema.minimum < INT32.minimum) schema.minimum = INT32.minimum;
+    if (typeof schema.maximum !== 'number' || schema.maximum > INT32.maximum) schema.maximum = INT32.maximum;
+  }
+  for (const value of Object.values(schema)) boundIntegers(value);
+}
+
 /**
  * Every OCPP JSON schema, compiled once at start-up from the files vendored verbatim under
  * schemas/ocpp (see its README). Adjustments happen here, at load time: the dialect keyword and
  * the ids are dropped (draft-04 and draft-06 files share one Ajv per version; files are keyed by
- * name), unknown keywords such as javaType are ignored.
+ * name), unknown keywords such as javaType are ignored, and integers are bounded to 32 bits.
  */
 export class SchemaRegistry {
   private readonly validators = new Map<
@@ -57,6 +80,7 @@ export class SchemaRegistry {
       delete schema.$schema;
       delete schema.$id;
       delete schema.id;
+      boundIntegers(schema);
       const name = file.replace(/\.json$/, '');
       const { action, direction } = parseSchemaName(version, name);
       actions.add(action);

@@ -28,6 +28,40 @@ describe('OCPP schema registry', () => {
     expect(errors.map((e) => e.keyword).sort()).toEqual(['required', 'type']);
   });
 
+  it("bounds every integer to OCPP's 32 bits, in both versions, keeping tighter bounds the files give", () => {
+    const status16 = (connectorId: number) =>
+      schemas.validate('1.6', 'StatusNotification', 'request', {
+        connectorId,
+        errorCode: 'NoError',
+        status: 'Available',
+      });
+    expect(status16(2 ** 31 - 1).ok).toBe(true);
+    expect(status16(2 ** 31).errors.map((e) => [e.instancePath, e.keyword])).toEqual([
+      ['/connectorId', 'maximum'],
+    ]);
+    expect(status16(2 ** 60).ok).toBe(false);
+    const status201 = (evseId: number) =>
+      schemas.validate('2.0.1', 'StatusNotification', 'request', {
+        timestamp: '2026-12-06T10:00:00Z',
+        connectorStatus: 'Available',
+        evseId,
+        connectorId: 1,
+      });
+    expect(status201(7).ok).toBe(true);
+    expect(status201(2 ** 40).ok).toBe(false);
+    // a bound of the file's own stays: a state of charge is 0–100
+    const needs = (stateOfCharge: number) =>
+      schemas.validate('2.0.1', 'NotifyEVChargingNeeds', 'request', {
+        evseId: 1,
+        chargingNeeds: {
+          requestedEnergyTransfer: 'DC',
+          dcChargingParameters: { evMaxCurrent: 100, evMaxVoltage: 400, stateOfCharge },
+        },
+      });
+    expect(needs(80).ok).toBe(true);
+    expect(needs(101).ok).toBe(false);
+  });
+
   it('accepts charging limits that are multiples of 0.1 such as 7.1 and 0.3', () => {
     const profile = (limit: number) => ({
       connectorId: 1,

@@ -17,3 +17,14 @@ export async function journaledFrames(store: EventStore, identity: string): Prom
   }
   return frames;
 }
+
+/** Whether every projection of a server catches up with the log within `timeoutMs`. */
+export async function readModelsCatchUp(
+  projections: ReadonlyMap<string, { catchUp(timeoutMs: number): Promise<boolean> }>,
+  timeoutMs = 20_000,
+): Promise<boolean> {
+  const caughtUp = await Promise.all(
+    [...new Set(projections.values())].map((runner) => runner.catchUp(timeoutMs)),
+  );
+  return caughtUp.every(Boolean);
+}
