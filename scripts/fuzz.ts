@@ -9,6 +9,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
 import { startAmpledger } from '../src/main.js';
@@ -44,6 +45,7 @@ if (
   process.exit(2);
 }
 
+const schema = process.env.DATABASE_URL ? `fuzz_${seed}_${Date.now()}` : undefined;
 const dataDir = await mkdtemp(join(tmpdir(), 'ampledger-fuzz-'));
 // the embedded PostgreSQL may run as another user (postgres, when this runs as root): let it in
 await chmod(dataDir, 0o711);
@@ -52,7 +54,7 @@ const server = await startAmpledger(
     ...process.env,
     PORT: '0',
     DATA_DIR: dataDir,
-    ...(process.env.DATABASE_URL ? { DATABASE_SCHEMA: `fuzz_${seed}_${Date.now()}` } : {}),
+    ...(schema ? { DATABASE_SCHEMA: schema } : {}),
     AUTO_REGISTER: 'accept',
     OCPP_CALLS_PER_SECOND: '100000',
     OCPP_CALL_BURST: '100000',
@@ -99,5 +101,12 @@ try {
 } finally {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });
+  // a configured database keeps nothing of the run
+  if (schema) {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${client.escapeIdentifier(schema)} CASCADE`);
+    await client.end();
+  }
 }
 process.exit(code);

@@ -733,6 +733,14 @@ export class SimulatedCharger {
     return this.connectors.find((connector) => connector.transaction && matches(connector.transaction));
   }
 
+  /** A stop the CSMS asked for: the matching session ends (reason Remote); false when none matches. */
+  remoteStop(matches: (transaction: Transaction) => boolean): boolean {
+    const connector = this.connectorInTransaction(matches);
+    if (!connector) return false;
+    this.later(0, () => this.stopSession(connector, 'Remote'));
+    return true;
+  }
+
   /** Resets: the sessions end (their stops queued, so none is lost), the socket closes, it reconnects. */
   reset(reason: 'HardReset' | 'SoftReset'): void {
     for (const connector of this.connectors) this.stopSession(connector, reason);

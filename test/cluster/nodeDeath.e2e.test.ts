@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
 
@@ -23,16 +24,6 @@ const request = (node: ServerProcess, method: string, path: string, body?: objec
     // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
     body: (await response.json()) as any,
   }));
-
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!check(value) && Date.now() < deadline) {
-    await new Promise((done) => setTimeout(done, 200));
-    value = await read();
-  }
-  return value;
-}
 
 // runs wherever REDIS_URL is set (CI sets it)
 describe.skipIf(!redisUrl)(

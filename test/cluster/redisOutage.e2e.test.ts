@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
 import { startTcpProxy } from '../support/tcpProxy.js';
@@ -25,17 +26,6 @@ const health = async (node: ServerProcess) => {
   const response = await fetch(`${node.url}/health`);
   return { status: response.status, body: await response.json() };
 };
-
-/** polls until `check` holds (at most `ms`); the last value either way */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!check(value) && Date.now() < deadline) {
-    await new Promise((done) => setTimeout(done, 200));
-    value = await read();
-  }
-  return value;
-}
 
 // runs wherever REDIS_URL is set (CI sets it); Redis is cut through a proxy, never stopped
 describe.skipIf(!redisUrl)('Redis goes away under a two-node cluster', () => {

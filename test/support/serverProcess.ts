@@ -39,10 +39,11 @@ export async function startServerProcess(
   const { child, output } = spawnServer(env, execArgv);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in time:\n${output()}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // a server that never said it runs is not left running behind the test
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${output()}`));
+    }, timeoutMs);
     const look = () => {
       const running = output()
         .split('\n')

@@ -192,12 +192,10 @@ export class Ocpp16Dialect implements ChargerDialect {
         return { status: connector ? 'Accepted' : 'Rejected' };
       }
       case 'RemoteStopTransaction': {
-        const connector = charger.connectorInTransaction(
+        const stopping = charger.remoteStop(
           (transaction) => transaction.csmsTransactionId === payload.transactionId,
         );
-        if (!connector) return { status: 'Rejected' };
-        charger.later(0, () => charger.stopSession(connector, 'Remote'));
-        return { status: 'Accepted' };
+        return { status: stopping ? 'Accepted' : 'Rejected' };
       }
       case 'Reset':
         charger.later(100, () => charger.reset(payload.type === 'Hard' ? 'HardReset' : 'SoftReset'));

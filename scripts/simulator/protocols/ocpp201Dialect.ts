@@ -357,12 +357,8 @@ export class Ocpp201Dialect implements ChargerDialect {
         return { status: connector ? 'Accepted' : 'Rejected' };
       }
       case 'RequestStopTransaction': {
-        const connector = charger.connectorInTransaction(
-          (transaction) => transaction.id === payload.transactionId,
-        );
-        if (!connector) return { status: 'Rejected' };
-        charger.later(0, () => charger.stopSession(connector, 'Remote'));
-        return { status: 'Accepted' };
+        const stopping = charger.remoteStop((transaction) => transaction.id === payload.transactionId);
+        return { status: stopping ? 'Accepted' : 'Rejected' };
       }
       case 'GetTransactionStatus': {
         const id = typeof payload.transactionId === 'string' ? payload.transactionId : undefined;
