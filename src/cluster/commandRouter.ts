@@ -17,7 +17,7 @@ export class ClusterUnavailable extends Error {
 
 /**
  * How a command reaches the node that holds a charger's socket (ARCHITECTURE §7). The single-node
- * implementation calls this process's gateway; a Redis one routes to other nodes (to come).
+ * implementation calls this process's gateway; the Redis one (redisCluster.ts) routes to other nodes.
  */
 export interface CommandRouter {
   /** the connected charger's protocol version, or undefined when it is not connected */

@@ -103,7 +103,7 @@ export type ChargerReply =
   | { type: 'AuthorizationDecision'; status: AuthorizationStatus; expiryDate?: string; parentIdTag?: string }
   | TransactionReply
   | { type: 'Acknowledged' }
-  /** a request Ampledger cannot serve yet, and why */
+  /** a request turned down (no schedule for an EV), and why */
   | { type: 'ServiceDecision'; status: 'Rejected' | 'Failed'; reason: string };
 
 export interface ChargerDecision {
@@ -115,7 +115,7 @@ export interface ChargerDecision {
 
 /** Two reports of one change this close together are a vendor's echo, not two changes. */
 
-/** Why a request for a service Ampledger does not run yet is turned down (issue 16 wires them). */
+/** Why a request for a service that is not configured is turned down. */
 const NO_OCSP_RESPONDER = 'no OCSP responder is configured';
 const NO_CONTRACT_SERVICE = 'no ISO 15118 contract certificate service is configured';
 

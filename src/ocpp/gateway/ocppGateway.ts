@@ -145,8 +145,7 @@ export class OcppGateway {
     return this.sessions.size;
   }
 
-  /** Open connections by subprotocol (for metrics). */
-  /** open connections by subprotocol, 0 for each one this gateway speaks and nobody uses */
+  /** Open connections by subprotocol (for metrics), 0 for each one this gateway speaks and nobody uses. */
   connectionsByProtocol(): Record<string, number> {
     const counts: Record<string, number> = Object.fromEntries(
       this.versions.map((version) => [subprotocolOf(version), 0]),
