@@ -17,10 +17,11 @@ import { backgroundRebuilds } from './api/projectionRebuilds.js';
 import { ApiTokenService } from './app/apiTokenService.js';
 import { ChargerRegistryService } from './app/chargerRegistryService.js';
 import { EnergyCorrections } from './app/energyCorrections.js';
-import { EVScheduleDelivery } from './app/evScheduleDelivery.js';
+import { sendEVSchedules } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
+import { FollowUpCommands } from './app/followUpCommands.js';
 import { PendingInventory } from './app/pendingInventory.js';
-import { SequenceGapInquiry } from './app/sequenceGapInquiry.js';
+import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
 import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { type Config, loadConfigOrExit } from './config.js';
@@ -133,21 +134,9 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       logger,
       stops,
     });
-    const gapInquiry = new SequenceGapInquiry({
-      deliver: followUps.deliver,
-      logger: logger.child({ part: 'sequence-gaps' }),
-    });
-    stops.push(() => gapInquiry.settled());
-    const evSchedules = new EVScheduleDelivery({
-      deliver: followUps.deliver,
-      logger: logger.child({ part: 'ev-schedules' }),
-    });
-    stops.push(() => evSchedules.settled());
-    const pendingInventory = new PendingInventory({
-      deliver: followUps.deliver,
-      logger: logger.child({ part: 'pending-inventory' }),
-    });
-    stops.push(() => pendingInventory.settled());
+    const followUpCommands = new FollowUpCommands(followUps.deliver, logger.child({ part: 'follow-ups' }));
+    stops.push(() => followUpCommands.settled());
+    const pendingInventory = new PendingInventory(followUpCommands);
     const tlsServer = config.tls
       ? await createTlsListener(config.tls, certificates.authority.certificate)
       : undefined;
@@ -169,8 +158,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
       },
       afterAnswer: (session, answered) => {
         certificates.issuance.afterAnswer(session.identity, answered);
-        gapInquiry.afterAnswer(session.identity, answered);
-        evSchedules.afterAnswer(session.identity, answered);
+        askAboutSequenceGaps(followUpCommands, session.identity, answered);
+        sendEVSchedules(followUpCommands, session.identity, answered);
         pendingInventory.afterAnswer(session, session.identity, answered);
       },
       metrics,

@@ -1,6 +1,5 @@
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
-import type { DeliverToCharger } from './deliverToCharger.js';
-import { InFlight } from './inFlight.js';
+import type { FollowUpCommands } from './followUpCommands.js';
 
 /**
  * A charger that boots Pending is asked for its whole device model (2.x GetBaseReport
@@ -9,16 +8,10 @@ import { InFlight } from './inFlight.js';
  * cannot take the command and is not asked.
  */
 export class PendingInventory {
-  private readonly inFlight = new InFlight();
   /** connections already asked (their boots repeat every interval while Pending) */
   private readonly asked = new WeakSet<object>();
 
-  constructor(
-    private readonly options: {
-      deliver: DeliverToCharger;
-      logger: { warn(detail: object, message?: string): void };
-    },
-  ) {}
+  constructor(private readonly followUps: FollowUpCommands) {}
 
   afterAnswer(connection: object, identity: string, answered: { events: readonly ChargingEvent[] }): void {
     const pending = answered.events.some(
@@ -26,15 +19,12 @@ export class PendingInventory {
     );
     if (!pending || this.asked.has(connection)) return;
     this.asked.add(connection);
-    this.inFlight.track(this.options.deliver(identity, { kind: 'ReportInventory' }), (error) =>
-      this.options.logger.warn(
-        { err: error, identity },
-        'could not ask a Pending charger for its device model',
-      ),
+    this.followUps.send(
+      identity,
+      { kind: 'ReportInventory' },
+      {
+        message: 'could not ask a Pending charger for its device model',
+      },
     );
-  }
-
-  settled(): Promise<void> {
-    return this.inFlight.settled();
   }
 }
