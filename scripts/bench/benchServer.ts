@@ -10,6 +10,8 @@ import { buildServer } from '../build/bundle.js';
 import { PG_STATS_SETTINGS, pgStatsWanted } from './pgStatements.js';
 import { progress } from './report.js';
 
+export const BENCH_APPLICATION_NAME = 'ampledger-bench';
+
 /**
  * `npm start` on a fresh embedded PostgreSQL, as a benchmark's subject, with a connection of the
  * bench's own to the same database (to issue tokens and watch projection lag).
@@ -39,12 +41,15 @@ export async function startBenchServer(name: string, env: Record<string, string>
   server.child.stdout!.pipe(serverLog, { end: false });
   server.child.stderr!.pipe(serverLog, { end: false });
   const embedded = owned ?? (await startEmbeddedPostgres({ dataDir }));
-  const store = await PostgresEventStore.open({ connectionString: embedded.url });
-  const pool = new pg.Pool({ connectionString: embedded.url, max: 2 });
+  // named, so that what counts the server's database sessions can leave the bench's own out
+  const databaseUrl = `${embedded.url}${embedded.url.includes('?') ? '&' : '?'}application_name=${BENCH_APPLICATION_NAME}`;
+  const store = await PostgresEventStore.open({ connectionString: databaseUrl });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   return {
     server,
     store,
     pool,
+    databaseUrl,
     /** Issues these tags (in parallel batches), as an operator would before the drivers arrive. */
     async issueTokens(tags: string[]) {
       const tokens = new TokenRegistryService(store, () => new Date());

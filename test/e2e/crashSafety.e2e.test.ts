@@ -7,6 +7,7 @@ import { compareCheckpoints } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
 import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
 import { TestCharger } from '../support/gatewayHarness.js';
+import { readModelRows } from '../support/readModelsVsRebuild.js';
 import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
 
 const schema = freshSchemaName('crash');
@@ -102,24 +103,6 @@ async function drive(
   }
 }
 
-async function tableRows(client: pg.Client): Promise<Record<string, unknown[]>> {
-  const { rows: tables } = await client.query<{ name: string }>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()
-       AND tablename NOT IN ('events', 'schema_migrations', 'projection_checkpoints')
-       AND tablename NOT LIKE 'meter\\_values\\_%' ORDER BY 1`,
-  );
-  const dump: Record<string, unknown[]> = {};
-  for (const { name } of tables) {
-    const { rows } = await client.query(
-      `SELECT to_jsonb(t) AS row FROM ${pg.escapeIdentifier(name)} t ORDER BY 1::text`,
-    );
-    dump[name] = rows
-      .map((row) => row.row)
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  }
-  return dump;
-}
-
 describe('crash safety', () => {
   it('kill -9 under load loses no acknowledged call, and the restarted projections equal a rebuild', async () => {
     const first = await startServerProcess(env());
@@ -181,7 +164,7 @@ describe('crash safety', () => {
         if (tries > 300) throw new Error(`projections did not catch up: ${JSON.stringify(rows)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const live = await tableRows(client);
+      const live = await readModelRows(client);
       expect(live.sessions!.length).toBeGreaterThan(10);
 
       // ...to exactly what a rebuild from the log gives
@@ -196,7 +179,7 @@ describe('crash safety', () => {
           projector: await projector({ tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 } }),
         });
       }
-      expect(await tableRows(client)).toEqual(live);
+      expect(await readModelRows(client)).toEqual(live);
     } finally {
       await client.end();
       second.child.kill('SIGTERM');

@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { rebuildProjection } from '../../projections/projectionRebuild.js';
+import { READ_MODELS } from '../../projections/readModels.js';
+import type { Tariff } from '../../src/policies/tariff.js';
+import { type Checkpoint, compareCheckpoints, type EventStore } from '../../src/store/eventStore.js';
+
+/** the flat tariff a server has when no TARIFF_* is configured */
+export const NO_TARIFF: Tariff = { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 };
+
+/** Every read model's rows, sorted, as JSON (the log, checkpoints and meter partitions left out). */
+export async function readModelRows(client: pg.ClientBase): Promise<Record<string, unknown[]>> {
+  const { rows: tables } = await client.query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()
+       AND tablename NOT IN ('events', 'schema_migrations', 'projection_checkpoints')
+       AND tablename NOT LIKE 'meter\\_values\\_%' ORDER BY 1`,
+  );
+  const dump: Record<string, unknown[]> = {};
+  for (const { name } of tables) {
+    const { rows } = await client.query(
+      `SELECT to_jsonb(t) AS row FROM ${pg.escapeIdentifier(name)} t ORDER BY 1::text`,
+    );
+    dump[name] = rows
+      .map((row) => row.row)
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  }
+  return dump;
+}
+
+/**
+ * Waits until every read model's checkpoint has reached the head of the streams it reads, as the
+ * log is now; resolves with the names of those still behind after `timeoutMs` (none: caught up).
+ */
+export async function readModelsCaughtUp(
+  store: EventStore,
+  client: pg.ClientBase,
+  timeoutMs: number,
+  tariff: Tariff = NO_TARIFF,
+): Promise<string[]> {
+  const projectors = await Promise.all(Object.values(READ_MODELS).map((build) => build({ tariff })));
+  const heads = new Map<string, Checkpoint | null>();
+  for (const projector of projectors)
+    heads.set(projector.name, (await store.headCheckpoint({ streamPrefix: projector.streamPrefix })) ?? null);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ name: string; checkpoint: Checkpoint | null }>(
+      'SELECT name, checkpoint FROM projection_checkpoints',
+    );
+    const behind = [...heads].filter(([name, head]) => {
+      if (head === null) return false;
+      const checkpoint = rows.find((row) => row.name === name)?.checkpoint;
+      return !checkpoint || compareCheckpoints(checkpoint, head) < 0;
+    });
+    if (behind.length === 0 || Date.now() > deadline) return behind.map(([name]) => name);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Rebuilds every read model from the log (swapping the fresh tables in) and tells which tables
+ * differ from what the live projections had built: none when the read models equal a rebuild.
+ */
+export async function tablesDifferingFromRebuild(
+  store: EventStore,
+  connection: pg.ClientConfig,
+  tariff: Tariff = NO_TARIFF,
+): Promise<{ differing: string[]; live: Record<string, unknown[]> }> {
+  const client = new pg.Client(connection);
+  await client.connect();
+  try {
+    const live = await readModelRows(client);
+    for (const build of Object.values(READ_MODELS))
+      await rebuildProjection({ store, connection, projector: await build({ tariff }) });
+    const rebuilt = await readModelRows(client);
+    const names = new Set([...Object.keys(live), ...Object.keys(rebuilt)]);
+    const differing = [...names].filter(
+      (name) => JSON.stringify(live[name] ?? null) !== JSON.stringify(rebuilt[name] ?? null),
+    );
+    return { differing, live };
+  } finally {
+    await client.end();
+  }
+}
