@@ -18,7 +18,12 @@ export interface LoadLedger {
   unanswered: number;
 }
 
-export const emptyLedger = (): LoadLedger => ({ acknowledged: [], errors: {}, errorSamples: [], unanswered: 0 });
+export const emptyLedger = (): LoadLedger => ({
+  acknowledged: [],
+  errors: {},
+  errorSamples: [],
+  unanswered: 0,
+});
 
 const RETRY_PAUSE_MS = 300;
 /** a charger's calls no closer than this: 16 a second, under the CSMS's flood limit (20/s) */
