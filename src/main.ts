@@ -30,6 +30,7 @@ import { DiskFileStorage } from './files/diskFileStorage.js';
 import { fileUrlSecret } from './files/fileUrlSecret.js';
 import { FileUrlSigner } from './files/signedFileUrls.js';
 import { createLogger, type Logger } from './logging.js';
+import { AppendHealth } from './observability/appendHealth.js';
 import { projectionLag } from './observability/instruments.js';
 import { Metrics } from './observability/metrics.js';
 import { timedEventStore } from './observability/timedEventStore.js';
@@ -88,7 +89,8 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     });
     storeForMetrics = storage.eventStore;
     const { readModelConnection } = storage;
-    const eventStore = timedEventStore(storage.eventStore, metrics.appendSeconds);
+    const appendHealth = new AppendHealth();
+    const eventStore = appendHealth.track(timedEventStore(storage.eventStore, metrics.appendSeconds));
     const { readModels, projections } = await startReadModels({
       config,
       eventStore,
@@ -120,6 +122,7 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     const healthChecks: HealthCheck[] = [
       { name: 'eventStore', check: async () => void (await eventStore.headCheckpoint()) },
       { name: 'database', check: async () => void (await readModels.query('SELECT 1')) },
+      { name: 'appends', check: appendHealth.check },
     ];
     const http = buildHttpServer({ logger, health: healthChecks });
     // what reacts to chargers' calls with commands of ours: certificates signed, sequence gaps
