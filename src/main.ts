@@ -22,6 +22,7 @@ import { createFirstAdmin } from './app/firstAdmin.js';
 import { FollowUpCommands } from './app/followUpCommands.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
+import { serverClock } from './app/serverClock.js';
 import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { type Config, loadConfigOrExit } from './config.js';
@@ -65,7 +66,12 @@ export interface RunningAmpledger {
 }
 
 /** The composition root: the one place that chooses and wires the adapters. */
-export async function startAmpledger(config: Config, logger: Logger): Promise<RunningAmpledger> {
+export async function startAmpledger(
+  config: Config,
+  logger: Logger,
+  /** the system clock, for tests that step it (default Date.now) */
+  wallClock?: () => number,
+): Promise<RunningAmpledger> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.splice(0).reverse()) {
@@ -100,7 +106,14 @@ export async function startAmpledger(config: Config, logger: Logger): Promise<Ru
     });
     const registryProjection = projections.get('charger_registry')!;
 
-    const clock = () => new Date();
+    const clock = serverClock({
+      ...(wallClock ? { wall: wallClock } : {}),
+      onStep: (stepMs) =>
+        logger.warn(
+          { stepMs },
+          'the system clock stepped: Ampledger keeps counting its own time from before the step (restart it to adopt the system clock, if the step was a correction)',
+        ),
+    });
     const nodeId = `${hostname()}-${process.pid}`;
     const energyCorrections = new EnergyCorrections({
       store: eventStore,

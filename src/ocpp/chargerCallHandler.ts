@@ -56,6 +56,8 @@ export interface ChargerCallHandlerOptions {
    */
   afterAnswer?: (session: SessionInfo, decided: AnsweredCall) => void;
   nodeId: string;
+  /** the server's time, for facts no frame carries a receipt time of (default: the system clock) */
+  clock?: () => Date;
   logger: { warn(detail: object, message?: string): void };
 }
 
@@ -328,7 +330,7 @@ export class ChargerCallHandler {
     session: SessionInfo,
     event: ChargingEvent,
     frame?: string,
-    at = new Date().toISOString(),
+    at = (this.options.clock?.() ?? new Date()).toISOString(),
   ) {
     await this.options.store.append(
       chargerStream(session.identity),

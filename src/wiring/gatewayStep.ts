@@ -51,6 +51,7 @@ export async function startGateway(options: {
     ...(options.certificates ? { certificates: options.certificates } : {}),
     ...(options.afterAnswer ? { afterAnswer: options.afterAnswer } : {}),
     nodeId: options.nodeId,
+    clock: options.clock,
     logger: logger.child({ part: 'chargers' }),
   });
   /** which node holds which charger: set once the cluster is up (none on a single node) */
@@ -79,6 +80,7 @@ export async function startGateway(options: {
     journal: countedRejections(chargers.journal(), metrics),
     logger: gatewayLogger,
     callTimeoutMs: config.commandTimeoutSeconds * 1_000,
+    clock: options.clock,
     inboundPerSecond: config.inboundRate.perSecond,
     inboundBurst: config.inboundRate.burst,
     onAdmission: (outcome) => metrics.admissions.inc({ outcome }),

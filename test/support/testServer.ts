@@ -15,6 +15,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   /** runs on the fresh schema before the server starts (e.g. to hand it a log written before) */
   beforeStart?: (schema: string) => Promise<void>,
+  /** the system clock the server reads (default Date.now), for tests that step it */
+  wallClock?: () => number,
 ): Promise<{ server: RunningAmpledger; schema: string; stop(): Promise<void> }> {
   const schema = freshSchemaName(label);
   await beforeStart?.(schema);
@@ -30,6 +32,7 @@ export async function startTestServer(
       ...env,
     }),
     createLogger((env.LOG_LEVEL as 'silent' | undefined) ?? 'silent'),
+    wallClock,
   );
   return {
     server,
