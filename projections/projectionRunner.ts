@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
@@ -201,12 +202,15 @@ export class ProjectionRunner {
     this.applied = 0;
     this.caughtUp = undefined;
     const subscription = ++this.subscriptions;
+    // ends with this subscription or with the runner; the runner's listener goes when this ends
     const ended = new AbortController();
+    const endWithRunner = () => ended.abort();
+    this.abort.signal.addEventListener('abort', endWithRunner, { once: true });
     const iterator = store
       .subscribe({
         fromCheckpoint: this.checkpoint,
         streamPrefix: this.streamPrefix,
-        signal: AbortSignal.any([this.abort.signal, ended.signal]),
+        signal: ended.signal,
         onCaughtUp: (checkpoint) => {
           // an earlier subscription that has not stopped yet speaks of events this one has not
           // delivered: heard, it would move a read model that failed past what it never applied
@@ -220,6 +224,7 @@ export class ProjectionRunner {
       await this.consume(iterator, batchSize, maxBatchDelayMs);
     } finally {
       // a batch that failed ends this subscription (its wait for more events too), not only the loop
+      this.abort.signal.removeEventListener('abort', endWithRunner);
       ended.abort();
       void iterator.return?.().catch(() => undefined);
     }
@@ -375,16 +380,7 @@ export class ProjectionRunner {
   }
 }
 
+/** Waits `ms`, less if the signal aborts (its listener goes with the wait: standby nodes sleep often). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+  return wait(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 }

@@ -106,6 +106,27 @@ describe('projection runner', () => {
     await standby.stop();
   });
 
+  it('a standby that waits for the lock for long gathers no listeners (a node that runs for days)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const active = runnerFor();
+    await active.start();
+    await expect.poll(() => active.isActive).toBe(true);
+    const standby = runnerFor({ standbyRetryMs: 2 });
+    await standby.start();
+    try {
+      // a hundred and more tries for the lock
+      await new Promise((done) => setTimeout(done, 400));
+      expect(standby.isActive).toBe(false);
+      expect(warnings.filter((warning) => warning.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await standby.stop();
+      await active.stop();
+    }
+  });
+
   it('a read model whose streams are quiet moves past the rest of the log, in memory and for its next start', async () => {
     const runner = runnerFor({ caughtUpWriteMs: 0 });
     await runner.start();

@@ -38,8 +38,12 @@ export class InMemoryLog {
   nextAppend(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      this.waiting.push(resolve);
-      signal?.addEventListener('abort', () => resolve(), { once: true });
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      this.waiting.push(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 
