@@ -45,6 +45,8 @@ export interface Config {
   firmwareMaxBytes: number;
   /** a charger silent for this long (no heartbeat or other frame) is stale on the console */
   staleAfterSeconds: number;
+  /** Ampledger's own OCPI party (a charge point operator) and the name its partners see */
+  ocpi: { countryCode: string; partyId: string; businessName: string };
   /** the CA that signs chargers' CSRs: CA_CERT/CA_KEY, or one made under DATA_DIR/ca */
   certificates: {
     caCertFile?: string;
@@ -106,6 +108,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       return 0;
     }
     return parsed;
+  };
+  const pattern = (name: string, shape: RegExp, fallback: string, what: string): string => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!shape.test(raw)) {
+      problems.push(`${name} must be ${what} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return raw;
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = value(name);
@@ -206,6 +217,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fileUrlSecret,
     firmwareMaxBytes: integer('FIRMWARE_MAX_MB', 512, 1, 8_192) * 1024 * 1024,
     staleAfterSeconds: integer('STALE_AFTER', 600, 10, 7 * 86_400),
+    ocpi: {
+      countryCode: pattern(
+        'OCPI_COUNTRY_CODE',
+        /^[A-Za-z]{2}$/,
+        'ZZ',
+        'an ISO 3166 alpha-2 country code such as NL',
+      ).toUpperCase(),
+      partyId: pattern('OCPI_PARTY_ID', /^[A-Za-z0-9]{3}$/, 'AMP', 'three letters or digits').toUpperCase(),
+      businessName: value('CPO_NAME') ?? 'Ampledger',
+    },
     certificates: {
       ...(caCertFile && caKeyFile ? { caCertFile, caKeyFile } : {}),
       ...(value('CPO_NAME') ? { organization: value('CPO_NAME') } : {}),

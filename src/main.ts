@@ -20,6 +20,7 @@ import { EnergyCorrections } from './app/energyCorrections.js';
 import { sendEVSchedules } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
 import { FollowUpCommands } from './app/followUpCommands.js';
+import { OcpiPartnerService } from './app/ocpiPartnerService.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
 import { serverClock } from './app/serverClock.js';
@@ -226,6 +227,7 @@ export async function startAmpledger(
       apiTokens,
       tokens,
       tariffs,
+      ocpi: { partners: new OcpiPartnerService(eventStore, clock), party: config.ocpi },
       store: eventStore,
       clock,
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),

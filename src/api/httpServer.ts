@@ -9,6 +9,8 @@ import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { FileStorage } from '../files/fileStorage.js';
 import type { FileUrlSigner } from '../files/signedFileUrls.js';
 import type { Logger } from '../logging.js';
+import type { OcpiDeps } from '../ocpi/routes/ocpiContext.js';
+import { registerOcpi } from '../ocpi/routes/ocpiRoutes.js';
 import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import type { Authenticator } from './auth/principal.js';
 import type { ChargerCommandService } from './commands/chargerCommandService.js';
@@ -29,6 +31,7 @@ import { diagnosticsRoutes } from './routes/diagnosticsRoutes.js';
 import { firmwareRoutes } from './routes/firmwareRoutes.js';
 import { liveRoutes } from './routes/liveRoutes.js';
 import { localListRoutes } from './routes/localListRoutes.js';
+import { ocpiPartnerRoutes } from './routes/ocpiPartnerRoutes.js';
 import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { tariffRoutes } from './routes/tariffRoutes.js';
@@ -64,6 +67,7 @@ export async function registerOperatorApi(
     apiTokens: ApiTokenService;
     tokens: TokenRegistryService;
     tariffs: TariffService;
+    ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'>;
     store: EventStore;
     clock: () => Date;
     catchUpRegistry(): Promise<void>;
@@ -185,8 +189,16 @@ export async function registerOperatorApi(
           sync: deps.localLists,
         }),
       );
+      await api.register(
+        ocpiPartnerRoutes({
+          authenticator: deps.authenticator,
+          partners: deps.ocpi.partners,
+          publicUrl: deps.files.publicUrl,
+        }),
+      );
     },
     { prefix: '/api' },
   );
+  await registerOcpi(app, { ...deps.ocpi, publicUrl: deps.files.publicUrl, clock: deps.clock });
   await registerConsole(app);
 }

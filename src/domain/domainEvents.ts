@@ -5,12 +5,13 @@ import type { CommandRecordEvent } from './charger/commands/commandRecords.js';
 import type { RegistryEvent } from './charger/registry/registryEvents.js';
 import type { SerialNumberEvent } from './charger/registry/serialNumberEvents.js';
 import type { FileEvent } from './files/fileEvents.js';
+import type { OcpiPartnerEvent } from './ocpi/ocpiPartnerEvents.js';
 import type { TokenEvent } from './tokens/tokenEvents.js';
 
 /**
  * Every event Ampledger writes to its log, by stream kind: charger-{id} (charging facts, the
  * registry's, command records and outcomes, diagnostics uploaded), idtag-{tag}, apitoken-{id},
- * serial-{serial}, firmware-{id}, tariff-{id}.
+ * serial-{serial}, firmware-{id}, tariff-{id}, ocpi-partner-{id}.
  * The JSON schema of each type's data, at each of its versions, is under schemas/events/,
  * generated from these types (`npm run schemas`): the types are the one source of both.
  */
@@ -22,7 +23,8 @@ export type DomainEvent =
   | ApiTokenEvent
   | SerialNumberEvent
   | FileEvent
-  | TariffEvent;
+  | TariffEvent
+  | OcpiPartnerEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -48,6 +50,9 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   FrameRejected: 1,
   FrameUnmatched: 1,
   RemoteStartTimedOut: 1,
+  OcpiPartnerRegistered: 1,
+  OcpiCredentialsExchanged: 1,
+  OcpiPartnerUnregistered: 1,
   DeviceModelReported: 1,
   DeviceEventsNotified: 1,
   ReservationEnded: 1,

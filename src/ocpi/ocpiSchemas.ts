@@ -27,9 +27,11 @@ function inlined(schema: Schema): Schema {
  * The OCPI 2.2.1 object definitions Ampledger speaks, written from the specification as data
  * (schemas/ocpi/2.2.1): validated against in tests, and the source of the API's tariff bodies.
  */
-export function ocpiSchema(name: 'Tariff'): Schema {
+export type OcpiSchemaName = 'Tariff' | 'Credentials' | 'Versions' | 'VersionDetails';
+
+export function ocpiSchema(name: OcpiSchemaName): Schema {
   return JSON.parse(readFileSync(`${SCHEMA_ROOT}${name}.json`, 'utf8')) as Schema;
 }
 
 /** The same, self-contained (for an API route's schema). */
-export const ocpiSchemaInlined = (name: 'Tariff'): Schema => inlined(ocpiSchema(name));
+export const ocpiSchemaInlined = (name: OcpiSchemaName): Schema => inlined(ocpiSchema(name));

@@ -107,6 +107,14 @@ const ROUTES: Array<{
   { method: 'GET', path: '/api/projections', roles: ['admin'] },
   {
     method: 'POST',
+    path: '/api/ocpi/partners',
+    body: { name: 'Roam', countryCode: 'DE', partyId: 'EMP' },
+    roles: ['admin'],
+  },
+  { method: 'GET', path: '/api/ocpi/partners', roles: ['admin'] },
+  { method: 'GET', path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000001', roles: ['admin'] },
+  {
+    method: 'POST',
     path: '/api/projections/rebuild',
     body: { names: ['no_such_read_model'] },
     roles: ['admin'],

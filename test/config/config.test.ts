@@ -36,6 +36,7 @@ describe('configuration', () => {
       fileUrlSecret: undefined,
       firmwareMaxBytes: 512 * 1024 * 1024,
       staleAfterSeconds: 600,
+      ocpi: { countryCode: 'ZZ', partyId: 'AMP', businessName: 'Ampledger' },
       certificates: { validityDays: 365, ocspResponders: [] },
     });
   });
@@ -69,8 +70,11 @@ describe('configuration', () => {
       OCSP_RESPONDERS: 'http://ocsp.example/, https://ocsp.v2g.example/ocsp',
       CONTRACT_CERTIFICATE_SERVICE_URL: 'https://pnc.example/certificates',
       CONTRACT_CERTIFICATE_SERVICE_TOKEN: 'secret',
+      OCPI_COUNTRY_CODE: 'nl',
+      OCPI_PARTY_ID: 'acm',
     });
     expect(config).toMatchObject({
+      ocpi: { countryCode: 'NL', partyId: 'ACM', businessName: 'Acme CPO' },
       certificates: {
         caCertFile: 'ca-chain.pem',
         caKeyFile: 'ca.key',
@@ -104,8 +108,12 @@ describe('configuration', () => {
       TARIFF_PER_KWH: '-1',
       TARIFF_CURRENCY: 'euro',
       METER_VALUES_RETENTION_MONTHS: 'forever',
+      OCPI_COUNTRY_CODE: 'NLD',
+      OCPI_PARTY_ID: 'A',
     });
     for (const name of [
+      'OCPI_COUNTRY_CODE',
+      'OCPI_PARTY_ID',
       'TARIFF_PER_KWH',
       'TARIFF_CURRENCY',
       'METER_VALUES_RETENTION_MONTHS',
@@ -120,7 +128,7 @@ describe('configuration', () => {
     ]) {
       expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
     }
-    expect(problems).toHaveLength(11);
+    expect(problems).toHaveLength(13);
   });
 
   it('TLS needs both a certificate and a key', () => {

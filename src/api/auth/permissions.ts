@@ -3,6 +3,8 @@ import type { ApiRole } from '../../domain/apiTokens/apiTokens.js';
 /** What a request may do; each route names the one it needs. */
 export type Permission =
   | 'api-tokens:manage'
+  /** register OCPI partners (eMSPs) and see them */
+  | 'ocpi:manage'
   | 'projections:manage'
   | 'chargers:read'
   | 'chargers:write'
@@ -37,6 +39,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
     ...READ_ALL,
     'api-tokens:manage',
+    'ocpi:manage',
     'projections:manage',
     'chargers:write',
     'tokens:write',
