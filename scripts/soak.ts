@@ -199,6 +199,7 @@ try {
     'RSS MB median': round(median(warm.map((sample) => sample.rssMB)), 1),
     'RSS MB/h': perHour('rssMB'),
     'heap MB/h': perHour('heapUsedMB'),
+    'old gen MB/h': perHour('oldSpaceMB'),
     'off-heap MB/h': perHour('offHeapMB'),
     'lag p99 ms median': round(median(warm.map((sample) => sample.lagP99Ms)), 1),
     'lag p99 ms/h': perHour('lagP99Ms'),

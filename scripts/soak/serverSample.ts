@@ -8,6 +8,8 @@ export interface ServerSample {
   t: number;
   rssMB: number;
   heapUsedMB: number;
+  /** the V8 old generation in use: what outlives a few collections (a leak grows here) */
+  oldSpaceMB: number;
   /** off the V8 heap: buffers, sockets' memory, native code (RSS − heap total) */
   offHeapMB: number;
   /** event-loop lag p99 over the last interval (prom-client resets it on every scrape) */
@@ -30,7 +32,11 @@ const MB = 1024 * 1024;
 export function metricValue(exposition: string, name: string): number {
   let total = 0;
   for (const line of exposition.split('\n')) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) total += Number(line.split(' ').at(-1));
+    // a name with labels ({space="old"}) matches that series only
+    const matches = name.includes('{')
+      ? line.startsWith(`${name} `)
+      : line.startsWith(`${name} `) || line.startsWith(`${name}{`);
+    if (matches) total += Number(line.split(' ').at(-1));
   }
   return total;
 }
@@ -65,6 +71,7 @@ export async function sampleServer(options: {
     t: Math.round(options.t),
     rssMB: round(rss / MB),
     heapUsedMB: round(metricValue(exposition, 'nodejs_heap_size_used_bytes') / MB),
+    oldSpaceMB: round(metricValue(exposition, 'nodejs_heap_space_size_used_bytes{space="old"}') / MB),
     offHeapMB: round((rss - metricValue(exposition, 'nodejs_heap_size_total_bytes')) / MB),
     lagP99Ms: round(metricValue(exposition, 'nodejs_eventloop_lag_p99_seconds') * 1_000),
     callsPerSecond: Math.round(options.callsPerSecond),

@@ -18,6 +18,7 @@ const PANELS: Panel[] = [
     series: [
       { label: 'RSS', key: 'rssMB', color: '#1f6feb' },
       { label: 'V8 heap used', key: 'heapUsedMB', color: '#2da44e' },
+      { label: 'old generation used', key: 'oldSpaceMB', color: '#8250df' },
       { label: 'off the heap', key: 'offHeapMB', color: '#bf8700' },
     ],
   },

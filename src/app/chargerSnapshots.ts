@@ -15,7 +15,8 @@ import { eventsAfter } from './decideLoop.js';
 // 4: the remote starts waiting for their transaction
 // 5: transactions track their message numbers (2.x seqNo)
 // 6: the standing charging limits the charger accepted (schedules for EVs stay under them)
-export const CHARGER_STATE_VERSION = 6;
+// 7: stopped transactions but the latest few let go of their meter
+export const CHARGER_STATE_VERSION = 7;
 /** a snapshot is written once this many events follow the last one */
 export const SNAPSHOT_EVERY = 500;
 

@@ -4,6 +4,7 @@ import {
   type ChargerState,
   evolveCharger,
   initialChargerState,
+  METERED_STOPPED_TRANSACTIONS,
   transactionOf,
 } from '../../src/domain/charger/chargerState.js';
 import {
@@ -516,6 +517,53 @@ describe('MeterValues', () => {
           detail: { meterDeltaWh: 10_000, sampleDeltaWh: 8000, toleranceWh: 100 },
         },
       ],
+    });
+  });
+
+  it('given more stopped transactions than keep their meter, when another starts, only the latest few keep theirs', () => {
+    const given = new Scenario(registered, approved);
+    for (let session = 0; session < METERED_STOPPED_TRANSACTIONS + 2; session++) {
+      const key = String(101 + session);
+      given.when(start({ chargerTime: at(session * 100) }), at(session * 100));
+      given.when(
+        meterValues([energy(2000, at(session * 100 + 5))], { transactionKey: key }),
+        at(session * 100 + 5),
+      );
+      given.when(stop(key, { chargerTime: at(session * 100 + 60) }), at(session * 100 + 60));
+    }
+    given.when(start({ chargerTime: at(1000) }), at(1000));
+    const stopped = given.state.transactions.filter((transaction) => transaction.stopped);
+    expect(stopped).toHaveLength(METERED_STOPPED_TRANSACTIONS + 2);
+    expect(stopped.map((transaction) => transaction.readings.length)).toEqual([0, 0, 1, 1, 1]);
+    expect(stopped.map((transaction) => transaction.meterDropped ?? false)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    // what a repeated stop needs is still there: it is known as a repeat
+    const repeated = given.when(stop('101', { chargerTime: at(60) }), at(1001));
+    expect(repeated.events.map((event) => event.type)).toEqual(['TransactionStopRepeated']);
+  });
+
+  it('when samples come for a transaction whose meter was let go of, they are stored, its flags stay, its meter stays empty', () => {
+    const given = new Scenario(registered, approved);
+    for (let session = 0; session < METERED_STOPPED_TRANSACTIONS + 2; session++) {
+      const key = String(101 + session);
+      given.when(start({ chargerTime: at(session * 100) }), at(session * 100));
+      given.when(
+        stop(key, { chargerTime: at(session * 100 + 60), samples: [energy(1000, at(session * 100))] }),
+        at(session * 100 + 60),
+      );
+    }
+    const late = given.when(meterValues([energy(9000, at(59))], { transactionKey: '101' }), at(1001));
+    expect(late.events.map((event) => event.type)).toEqual(['MeterValuesReported']);
+    expect(given.event(late, 'MeterValuesReported').data).toMatchObject({ transactionKey: '101' });
+    expect(transactionOf(given.state, '101')).toMatchObject({
+      readings: [],
+      sampleKeys: [],
+      meterDropped: true,
     });
   });
 

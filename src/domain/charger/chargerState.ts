@@ -31,6 +31,11 @@ export interface TransactionState extends ConnectorRef, SessionMeter {
   /** instants of the samples recorded so far (dedup) */
   sampleKeys: string[];
   stopped?: { meterStopWh: number; stoppedMs?: number; energyWh: number; flags: Flag[] };
+  /**
+   * a stopped transaction's meter (readings, sample instants, boots) let go of once newer ones
+   * stopped: kept only for late samples, which come soon after a stop if at all
+   */
+  meterDropped?: true;
   /** the message numbers (2.x seqNo) seen so far */
   sequence?: SequenceTrack;
 }
@@ -76,6 +81,12 @@ const startsOn = (evseId: number | undefined, startedOn: number) =>
 
 /** Stopped transactions kept for dedup and late samples; older ones fall out of the state. */
 export const KEPT_STOPPED_TRANSACTIONS = 50;
+/**
+ * The most recent stopped transactions that keep their meter. The rest keep what dedup needs: a
+ * charger's fifty transactions with a sample every 15 s each were ~300 KB of memory per charger,
+ * and grew for half a day of sessions before the fifty were reached.
+ */
+export const METERED_STOPPED_TRANSACTIONS = 3;
 
 export const initialChargerState = (): ChargerState => ({ connectors: {}, transactions: [] });
 
@@ -330,6 +341,8 @@ function withSamples(
   samples: readonly RecordedSample[],
   duplicates: readonly number[],
 ): TransactionState {
+  // late samples of a transaction long stopped are in the log; its meter is not kept again
+  if (transaction.meterDropped) return transaction;
   const sampleKeys = [...transaction.sampleKeys];
   samples.forEach((sample, index) => {
     if (!duplicates.includes(index)) sampleKeys.push(sampleTimeKey(sample.chargerTime));
@@ -347,12 +360,24 @@ function updateTransaction(
   return { ...state, transactions: state.transactions.with(index, change(state.transactions[index]!)) };
 }
 
-/** Every active transaction, and the most recent stopped ones. */
+/** Every active transaction, and the most recent stopped ones (only the latest few with their meter). */
 function keepRecent(transactions: TransactionState[]): TransactionState[] {
   const stopped = transactions.filter((transaction) => transaction.stopped);
-  if (stopped.length <= KEPT_STOPPED_TRANSACTIONS) return transactions;
-  const dropped = new Set(stopped.slice(0, stopped.length - KEPT_STOPPED_TRANSACTIONS));
-  return transactions.filter((transaction) => !dropped.has(transaction));
+  const dropped = new Set(stopped.slice(0, Math.max(0, stopped.length - KEPT_STOPPED_TRANSACTIONS)));
+  const unmetered = new Set(
+    stopped
+      .slice(0, Math.max(0, stopped.length - METERED_STOPPED_TRANSACTIONS))
+      .filter((transaction) => !transaction.meterDropped && !dropped.has(transaction)),
+  );
+  if (dropped.size === 0 && unmetered.size === 0) return transactions;
+  return transactions
+    .filter((transaction) => !dropped.has(transaction))
+    .map((transaction) => (unmetered.has(transaction) ? withoutMeter(transaction) : transaction));
+}
+
+function withoutMeter(transaction: TransactionState): TransactionState {
+  const { bootsMs: _boots, ...kept } = transaction;
+  return { ...kept, readings: [], sampleKeys: [], meterDropped: true };
 }
 
 /** A transaction once a message numbered `sequence` (2.x seqNo) of it arrived. */

@@ -78,8 +78,9 @@ export function decideMeterValues(
       ? undefined
       : authorizeShownToken(shown, command.token, transaction, state, context, command.tokenType);
   if (authorized?.event) events.unshift(authorized.event);
-  // samples after the stop: the session's meter reconciliation is done again with them
-  if (transaction?.stopped && readings.length !== transaction.readings.length) {
+  // samples after the stop: the session's meter reconciliation is done again with them (while the
+  // state still keeps its meter: a transaction long stopped keeps the flags its stop gave it)
+  if (transaction?.stopped && !transaction.meterDropped && readings.length !== transaction.readings.length) {
     const energy = reconcileSessionEnergy(
       { ...transaction, readings },
       transaction.stopped.meterStopWh,
