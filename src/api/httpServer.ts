@@ -199,6 +199,11 @@ export async function registerOperatorApi(
     },
     { prefix: '/api' },
   );
-  await registerOcpi(app, { ...deps.ocpi, publicUrl: deps.files.publicUrl, clock: deps.clock });
+  await registerOcpi(app, {
+    ...deps.ocpi,
+    pool: deps.pool,
+    publicUrl: deps.files.publicUrl,
+    clock: deps.clock,
+  });
   await registerConsole(app);
 }

@@ -1,10 +1,9 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
 import { ocpiSchema } from '../../src/ocpi/ocpiSchemas.js';
 import { apiClient } from '../support/apiClient.js';
+import { emspCredentials, ocpiRequest, startEmsp } from '../support/fakeEmsp.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-ocpi-credentials';
@@ -15,50 +14,11 @@ const valid = (name: 'Credentials' | 'Versions' | 'VersionDetails', data: unknow
   return validate(data) ? [] : validate.errors;
 };
 
-/**
- * An eMSP of the test's own: its versions and 2.2.1 endpoints, answered only to the token B the
- * test gave Ampledger; every Authorization header it saw is noted.
- */
-async function startEmsp() {
-  const seen: string[] = [];
-  const state = { tokenB: 'emsp-token-b-1', versions: ['2.2.1'] };
-  let base = '';
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    seen.push(String(request.headers.authorization));
-    const send = (status: number, body: object) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ ...body, timestamp: new Date().toISOString() }));
-    };
-    if (request.headers.authorization !== `Token ${Buffer.from(state.tokenB).toString('base64')}`)
-      return send(401, { status_code: 2000, status_message: 'unknown token' });
-    if (request.url === '/emsp/versions')
-      return send(200, {
-        status_code: 1000,
-        data: state.versions.map((version) => ({ version, url: `${base}/emsp/${version}` })),
-      });
-    if (request.url === '/emsp/2.2.1')
-      return send(200, {
-        status_code: 1000,
-        data: {
-          version: '2.2.1',
-          endpoints: [
-            { identifier: 'credentials', role: 'SENDER', url: `${base}/emsp/2.2.1/credentials` },
-            { identifier: 'cdrs', role: 'RECEIVER', url: `${base}/emsp/2.2.1/cdrs` },
-            { identifier: 'sessions', role: 'RECEIVER', url: `${base}/emsp/2.2.1/sessions` },
-          ],
-        },
-      });
-    return send(404, { status_code: 2000, status_message: 'no such endpoint' });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { server, seen, state, versionsUrl: `${base}/emsp/versions` };
-}
-
 let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
 let server: RunningAmpledger;
 let emsp: Awaited<ReturnType<typeof startEmsp>>;
+const ocpi = (method: string, path: string, token: string | undefined, body?: unknown, raw = false) =>
+  ocpiRequest(server.url, method, path, token, body, raw);
 const { api } = apiClient(() => server.url, ADMIN);
 
 beforeAll(async () => {
@@ -74,32 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   emsp?.server.close();
   await running?.stop();
-});
-
-/** An OCPI request as a partner makes it: `Authorization: Token <base64 of the token>` (2.2.1). */
-async function ocpi(method: string, path: string, token: string | undefined, body?: unknown, raw = false) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Token ${raw ? token : Buffer.from(token).toString('base64')}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-const emspCredentials = (
-  token: string,
-  url = emsp.versionsUrl,
-  party = { country_code: 'DE', party_id: 'EMP' },
-) => ({
-  token,
-  url,
-  roles: [
-    { role: 'EMSP', ...party, business_details: { name: 'Roam GmbH', website: 'https://roam.example' } },
-  ],
 });
 
 async function registerPartner(name = 'Roam') {
@@ -141,7 +75,7 @@ describe('OCPI 2.2.1 credentials handshake (Ampledger as the CPO)', () => {
       'POST',
       '/ocpi/2.2.1/credentials',
       partner.tokenA,
-      emspCredentials('emsp-token-b-1'),
+      emspCredentials(emsp, 'emsp-token-b-1'),
     );
     expect(registered.status).toBe(200);
     expect(registered.body.status_code).toBe(1000);
@@ -167,7 +101,12 @@ describe('OCPI 2.2.1 credentials handshake (Ampledger as the CPO)', () => {
     expect((await ocpi('GET', '/ocpi/versions', tokenC, undefined, true)).status).toBe(200);
 
     // registering again is not allowed (2.2.1 §7.2.2)
-    const again = await ocpi('POST', '/ocpi/2.2.1/credentials', tokenC, emspCredentials('emsp-token-b-1'));
+    const again = await ocpi(
+      'POST',
+      '/ocpi/2.2.1/credentials',
+      tokenC,
+      emspCredentials(emsp, 'emsp-token-b-1'),
+    );
     expect(again.status).toBe(405);
 
     // the admin sees the partner registered, with its endpoints and never a token
@@ -190,7 +129,12 @@ describe('OCPI 2.2.1 credentials handshake (Ampledger as the CPO)', () => {
 
     // PUT with token C: a new token B, the endpoints fetched again, a new token C
     emsp.state.tokenB = 'emsp-token-b-2';
-    const updated = await ocpi('PUT', '/ocpi/2.2.1/credentials', tokenC, emspCredentials('emsp-token-b-2'));
+    const updated = await ocpi(
+      'PUT',
+      '/ocpi/2.2.1/credentials',
+      tokenC,
+      emspCredentials(emsp, 'emsp-token-b-2'),
+    );
     expect(updated.status).toBe(200);
     const tokenC2 = updated.body.data.token as string;
     expect(tokenC2).not.toBe(tokenC);
@@ -213,7 +157,7 @@ describe('OCPI 2.2.1 credentials handshake (Ampledger as the CPO)', () => {
     expect(malformed.body.status_code).toBe(2001);
 
     const otherParty = await post(
-      emspCredentials('emsp-token-b-1', emsp.versionsUrl, { country_code: 'FR', party_id: 'XYZ' }),
+      emspCredentials(emsp, 'emsp-token-b-1', emsp.versionsUrl, { country_code: 'FR', party_id: 'XYZ' }),
     );
     expect(otherParty.status).toBe(400);
     expect(otherParty.body).toMatchObject({
@@ -221,29 +165,29 @@ describe('OCPI 2.2.1 credentials handshake (Ampledger as the CPO)', () => {
       status_message: expect.stringContaining('DE EMP'),
     });
 
-    const unreachable = await post(emspCredentials('emsp-token-b-1', 'http://127.0.0.1:1/versions'));
+    const unreachable = await post(emspCredentials(emsp, 'emsp-token-b-1', 'http://127.0.0.1:1/versions'));
     expect(unreachable.body.status_code).toBe(3001);
 
-    const wrongTokenB = await post(emspCredentials('not-what-the-emsp-knows'));
+    const wrongTokenB = await post(emspCredentials(emsp, 'not-what-the-emsp-knows'));
     expect(wrongTokenB.body).toMatchObject({
       status_code: 3001,
       status_message: expect.stringContaining('401'),
     });
 
     emsp.state.versions = ['2.1.1'];
-    const oldVersion = await post(emspCredentials('emsp-token-b-1'));
+    const oldVersion = await post(emspCredentials(emsp, 'emsp-token-b-1'));
     emsp.state.versions = ['2.2.1'];
     expect(oldVersion.body.status_code).toBe(3002);
 
     // PUT or DELETE before registering: 405
     expect(
-      (await ocpi('PUT', '/ocpi/2.2.1/credentials', partner.tokenA, emspCredentials('emsp-token-b-1')))
+      (await ocpi('PUT', '/ocpi/2.2.1/credentials', partner.tokenA, emspCredentials(emsp, 'emsp-token-b-1')))
         .status,
     ).toBe(405);
     expect((await ocpi('DELETE', '/ocpi/2.2.1/credentials', partner.tokenA)).status).toBe(405);
 
     expect((await api('GET', `/api/ocpi/partners/${partner.id}`, ADMIN)).body.status).toBe('invited');
-    const registered = await post(emspCredentials('emsp-token-b-1'));
+    const registered = await post(emspCredentials(emsp, 'emsp-token-b-1'));
     expect(registered.body.status_code).toBe(1000);
   });
 

@@ -27,6 +27,21 @@ export function partnerOf(request: FastifyRequest): AuthenticatedPartner {
 }
 
 /**
+ * The partner, if it is registered: token A opens only versions and credentials (2.2.1 §7.1); every
+ * other module needs token C.
+ */
+export function registeredPartnerOf(request: FastifyRequest): AuthenticatedPartner {
+  const partner = partnerOf(request);
+  if (partner.presented !== 'C')
+    throw new OcpiError(
+      401,
+      OCPI_STATUS.clientError,
+      'token A opens only versions and credentials: register first',
+    );
+  return partner;
+}
+
+/**
  * The OCPI scope's frame: every request authenticated by its `Authorization: Token …` (401 with an
  * OCPI envelope otherwise), every refusal and validation error answered in the OCPI envelope.
  */

@@ -6,6 +6,7 @@ import { OCPI_VERSION, type OcpiDeps, ocpiBase } from './ocpiContext.js';
 const ENDPOINTS = [
   { identifier: 'credentials', role: 'SENDER', path: 'credentials' },
   { identifier: 'credentials', role: 'RECEIVER', path: 'credentials' },
+  { identifier: 'tariffs', role: 'SENDER', path: 'tariffs' },
 ] as const;
 
 /** GET /ocpi/versions and GET /ocpi/2.2.1: what a partner discovers first, with token A or C. */

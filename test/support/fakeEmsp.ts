@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * An eMSP of the test's own: its versions and 2.2.1 endpoints, answered only to the token B the
+ * test gave Ampledger; every Authorization header it saw is noted.
+ */
+export async function startEmsp() {
+  const seen: string[] = [];
+  const state = { tokenB: 'emsp-token-b-1', versions: ['2.2.1'] };
+  let base = '';
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    seen.push(String(request.headers.authorization));
+    const send = (status: number, body: object) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ...body, timestamp: new Date().toISOString() }));
+    };
+    if (request.headers.authorization !== `Token ${Buffer.from(state.tokenB).toString('base64')}`)
+      return send(401, { status_code: 2000, status_message: 'unknown token' });
+    if (request.url === '/emsp/versions')
+      return send(200, {
+        status_code: 1000,
+        data: state.versions.map((version) => ({ version, url: `${base}/emsp/${version}` })),
+      });
+    if (request.url === '/emsp/2.2.1')
+      return send(200, {
+        status_code: 1000,
+        data: {
+          version: '2.2.1',
+          endpoints: [
+            { identifier: 'credentials', role: 'SENDER', url: `${base}/emsp/2.2.1/credentials` },
+            { identifier: 'cdrs', role: 'RECEIVER', url: `${base}/emsp/2.2.1/cdrs` },
+            { identifier: 'sessions', role: 'RECEIVER', url: `${base}/emsp/2.2.1/sessions` },
+          ],
+        },
+      });
+    return send(404, { status_code: 2000, status_message: 'no such endpoint' });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { server, seen, state, versionsUrl: `${base}/emsp/versions` };
+}
+
+/** An OCPI request as a partner makes it: `Authorization: Token <base64 of the token>` (2.2.1), or raw. */
+export async function ocpiRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  raw = false,
+) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Token ${raw ? token : Buffer.from(token).toString('base64')}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+/** The eMSP's credentials for a POST or PUT: its token B, versions URL and role. */
+export const emspCredentials = (
+  emsp: { versionsUrl: string },
+  token: string,
+  url = emsp.versionsUrl,
+  party = { country_code: 'DE', party_id: 'EMP' },
+) => ({
+  token,
+  url,
+  roles: [
+    { role: 'EMSP', ...party, business_details: { name: 'Roam GmbH', website: 'https://roam.example' } },
+  ],
+});
