@@ -21,6 +21,7 @@ import { sendEVSchedules } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
 import { FollowUpCommands } from './app/followUpCommands.js';
 import { OcpiPartnerService } from './app/ocpiPartnerService.js';
+import { OcpiTokenService } from './app/ocpiTokenService.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
 import { serverClock } from './app/serverClock.js';
@@ -227,7 +228,11 @@ export async function startAmpledger(
       apiTokens,
       tokens,
       tariffs,
-      ocpi: { partners: new OcpiPartnerService(eventStore, clock), party: config.ocpi },
+      ocpi: {
+        partners: new OcpiPartnerService(eventStore, clock),
+        tokens: new OcpiTokenService(eventStore, tokens, clock),
+        party: config.ocpi,
+      },
       store: eventStore,
       clock,
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { ApiTokenService } from '../app/apiTokenService.js';
 import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
+import type { OcpiTokenService } from '../app/ocpiTokenService.js';
 import type { TariffService } from '../app/tariffService.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
@@ -67,7 +68,7 @@ export async function registerOperatorApi(
     apiTokens: ApiTokenService;
     tokens: TokenRegistryService;
     tariffs: TariffService;
-    ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'>;
+    ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService };
     store: EventStore;
     clock: () => Date;
     catchUpRegistry(): Promise<void>;

@@ -6,12 +6,13 @@ import type { RegistryEvent } from './charger/registry/registryEvents.js';
 import type { SerialNumberEvent } from './charger/registry/serialNumberEvents.js';
 import type { FileEvent } from './files/fileEvents.js';
 import type { OcpiPartnerEvent } from './ocpi/ocpiPartnerEvents.js';
+import type { OcpiTokenEvent } from './ocpi/ocpiTokens.js';
 import type { TokenEvent } from './tokens/tokenEvents.js';
 
 /**
  * Every event Ampledger writes to its log, by stream kind: charger-{id} (charging facts, the
  * registry's, command records and outcomes, diagnostics uploaded), idtag-{tag}, apitoken-{id},
- * serial-{serial}, firmware-{id}, tariff-{id}, ocpi-partner-{id}.
+ * serial-{serial}, firmware-{id}, tariff-{id}, ocpi-partner-{id}, ocpi-token-{country}-{party}-{uid}.
  * The JSON schema of each type's data, at each of its versions, is under schemas/events/,
  * generated from these types (`npm run schemas`): the types are the one source of both.
  */
@@ -24,7 +25,8 @@ export type DomainEvent =
   | SerialNumberEvent
   | FileEvent
   | TariffEvent
-  | OcpiPartnerEvent;
+  | OcpiPartnerEvent
+  | OcpiTokenEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -53,6 +55,7 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   OcpiPartnerRegistered: 1,
   OcpiCredentialsExchanged: 1,
   OcpiPartnerUnregistered: 1,
+  OcpiTokenReceived: 1,
   DeviceModelReported: 1,
   DeviceEventsNotified: 1,
   ReservationEnded: 1,

@@ -1,18 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import type { OcpiTokenService } from '../../app/ocpiTokenService.js';
 import { credentialsRoutes } from './credentialsRoutes.js';
 import { type OcpiDeps, ocpiFrame } from './ocpiContext.js';
 import { tariffsRoutes } from './tariffsRoutes.js';
+import { tokensRoutes } from './tokensRoutes.js';
 import { versionsRoutes } from './versionsRoutes.js';
 
-/** OCPI 2.2.1 as a charge point operator, under /ocpi: versions, credentials and tariffs so far. */
-export async function registerOcpi(app: FastifyInstance, deps: OcpiDeps & { pool: pg.Pool }): Promise<void> {
+/** OCPI 2.2.1 as a charge point operator, under /ocpi: versions, credentials, tariffs (Sender) and tokens (Receiver) so far. */
+export async function registerOcpi(
+  app: FastifyInstance,
+  deps: OcpiDeps & { pool: pg.Pool; tokens: OcpiTokenService },
+): Promise<void> {
   await app.register(
     async (ocpi) => {
       ocpiFrame(ocpi, deps);
       await ocpi.register(versionsRoutes(deps));
       await ocpi.register(credentialsRoutes(deps));
       await ocpi.register(tariffsRoutes(deps));
+      await ocpi.register(tokensRoutes(deps));
     },
     { prefix: '/ocpi' },
   );

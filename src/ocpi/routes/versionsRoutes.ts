@@ -7,6 +7,7 @@ const ENDPOINTS = [
   { identifier: 'credentials', role: 'SENDER', path: 'credentials' },
   { identifier: 'credentials', role: 'RECEIVER', path: 'credentials' },
   { identifier: 'tariffs', role: 'SENDER', path: 'tariffs' },
+  { identifier: 'tokens', role: 'RECEIVER', path: 'tokens' },
 ] as const;
 
 /** GET /ocpi/versions and GET /ocpi/2.2.1: what a partner discovers first, with token A or C. */
