@@ -44,7 +44,7 @@ describe('npm start on the embedded default', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({
       status: 'up',
-      parts: { eventStore: { status: 'up' }, database: { status: 'up' } },
+      parts: { eventStore: { status: 'up' }, database: { status: 'up' }, appends: { status: 'up' } },
     });
     expect(existsSync(postmasterPid())).toBe(true);
     const pgPid = Number.parseInt((await readFile(postmasterPid(), 'utf8')).split('\n')[0]!, 10);
