@@ -44,8 +44,12 @@ const FLAKY_SHARE = positive('flaky', values.flaky, 1);
 const SAMPLE_SECONDS = positive('sample-seconds', values['sample-seconds'], 600);
 const COMMAND_SECONDS = positive('command-seconds', values['command-seconds'], 600);
 const DURATION_MS = HOURS * 3_600_000;
-/** what is left out of the trends: the ramp and the first sessions (10 minutes, or a sixth of a short soak) */
-const WARM_UP_SECONDS = Math.min(600, (DURATION_MS / 1_000) * (1 / 6));
+/**
+ * what is left out of the trends: the ramp and the first sessions, until each charger's state holds
+ * what it holds for good (a stopped transaction's meter for 15 minutes): 20 minutes, or a third of a
+ * short soak
+ */
+const WARM_UP_SECONDS = Math.min(1_200, DURATION_MS / 1_000 / 3);
 const FLAKY = Math.max(1, Math.round(CHARGERS * FLAKY_SHARE));
 const STEADY = CHARGERS - FLAKY;
 const MB = 1024 * 1024;

@@ -522,16 +522,17 @@ describe('MeterValues', () => {
 
   it('given more stopped transactions than keep their meter, when another starts, only the latest few keep theirs', () => {
     const given = new Scenario(registered, approved);
+    // short sessions in a row: none is stale yet, the count alone decides
     for (let session = 0; session < METERED_STOPPED_TRANSACTIONS + 2; session++) {
       const key = String(101 + session);
-      given.when(start({ chargerTime: at(session * 100) }), at(session * 100));
+      given.when(start({ chargerTime: at(session * 2) }), at(session * 2));
       given.when(
-        meterValues([energy(2000, at(session * 100 + 5))], { transactionKey: key }),
-        at(session * 100 + 5),
+        meterValues([energy(2000, at(session * 2 + 0.5))], { transactionKey: key }),
+        at(session * 2 + 0.5),
       );
-      given.when(stop(key, { chargerTime: at(session * 100 + 60) }), at(session * 100 + 60));
+      given.when(stop(key, { chargerTime: at(session * 2 + 1) }), at(session * 2 + 1));
     }
-    given.when(start({ chargerTime: at(1000) }), at(1000));
+    given.when(start({ chargerTime: at(10) }), at(10));
     const stopped = given.state.transactions.filter((transaction) => transaction.stopped);
     expect(stopped).toHaveLength(METERED_STOPPED_TRANSACTIONS + 2);
     expect(stopped.map((transaction) => transaction.readings.length)).toEqual([0, 0, 1, 1, 1]);
@@ -543,8 +544,20 @@ describe('MeterValues', () => {
       false,
     ]);
     // what a repeated stop needs is still there: it is known as a repeat
-    const repeated = given.when(stop('101', { chargerTime: at(60) }), at(1001));
+    const repeated = given.when(stop('101', { chargerTime: at(1) }), at(11));
     expect(repeated.events.map((event) => event.type)).toEqual(['TransactionStopRepeated']);
+  });
+
+  it('given a transaction stopped more than 15 minutes before the next start, it lets go of its meter', () => {
+    const given = new Scenario(registered, approved);
+    given.when(start(), T0);
+    given.when(meterValues([energy(2000, at(5))], { transactionKey: '101' }), at(5));
+    given.when(stop('101', { chargerTime: at(10) }), at(10));
+    given.when(start({ chargerTime: at(20) }), at(20));
+    expect(transactionOf(given.state, '101')?.meterDropped).toBeUndefined();
+    given.when(stop('102', { chargerTime: at(26) }), at(26));
+    expect(transactionOf(given.state, '101')).toMatchObject({ readings: [], meterDropped: true });
+    expect(transactionOf(given.state, '102')?.meterDropped).toBeUndefined();
   });
 
   it('when samples come for a transaction whose meter was let go of, they are stored, its flags stay, its meter stays empty', () => {

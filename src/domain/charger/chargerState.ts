@@ -30,7 +30,14 @@ export interface TransactionState extends ConnectorRef, SessionMeter {
   flags: Flag[];
   /** instants of the samples recorded so far (dedup) */
   sampleKeys: string[];
-  stopped?: { meterStopWh: number; stoppedMs?: number; energyWh: number; flags: Flag[] };
+  stopped?: {
+    meterStopWh: number;
+    stoppedMs?: number;
+    energyWh: number;
+    flags: Flag[];
+    /** server time the stop was received, epoch ms (how long its meter is kept is counted from it) */
+    receivedMs?: number;
+  };
   /**
    * a stopped transaction's meter (readings, sample instants, boots) let go of once newer ones
    * stopped: kept only for late samples, which come soon after a stop if at all
@@ -82,11 +89,13 @@ const startsOn = (evseId: number | undefined, startedOn: number) =>
 /** Stopped transactions kept for dedup and late samples; older ones fall out of the state. */
 export const KEPT_STOPPED_TRANSACTIONS = 50;
 /**
- * The most recent stopped transactions that keep their meter. The rest keep what dedup needs: a
- * charger's fifty transactions with a sample every 15 s each were ~300 KB of memory per charger,
- * and grew for half a day of sessions before the fifty were reached.
+ * A stopped transaction keeps its meter (for late samples, which come soon after a stop if at all)
+ * while it is among the three most recent and was stopped less than 15 minutes (server time) before
+ * the charger's latest start or stop. The rest keep what dedup needs: a charger's fifty transactions
+ * with a sample every 15 s each were ~300 KB of memory per charger, and grew for half a day.
  */
 export const METERED_STOPPED_TRANSACTIONS = 3;
+export const METER_KEPT_AFTER_STOP_MS = 15 * 60_000;
 
 export const initialChargerState = (): ChargerState => ({ connectors: {}, transactions: [] });
 
@@ -174,7 +183,7 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
         : pending.findIndex((start) => startsOn(start.evseId, data.evseId));
       return {
         ...state,
-        transactions: keepRecent(transactions),
+        transactions: keepRecent(transactions, at),
         ...(answered === -1 ? {} : { pendingRemoteStarts: pending.toSpliced(answered, 1) }),
       };
     }
@@ -237,15 +246,17 @@ export function evolveCharger(state: ChargerState, event: ChargerStreamEvent, at
     }
     case 'TransactionStopped': {
       const { data } = charging;
-      return updateTransaction(state, data.transactionKey, (transaction) => ({
+      const stopped = updateTransaction(state, data.transactionKey, (transaction) => ({
         ...withSequence(withSamples(transaction, data.samples, data.duplicateSamples), data.sequence),
         stopped: {
           meterStopWh: data.meterStopWh,
           ...withMs('stoppedMs', data.correctedTime),
           energyWh: data.energyWh,
           flags: data.flags,
+          ...withMs('receivedMs', at),
         },
       }));
+      return stopped === state ? state : { ...stopped, transactions: keepRecent(stopped.transactions, at) };
     }
     case 'SessionEnergyCorrected': {
       const { energyWh, flags } = charging.data;
@@ -360,14 +371,24 @@ function updateTransaction(
   return { ...state, transactions: state.transactions.with(index, change(state.transactions[index]!)) };
 }
 
-/** Every active transaction, and the most recent stopped ones (only the latest few with their meter). */
-function keepRecent(transactions: TransactionState[]): TransactionState[] {
+/**
+ * Every active transaction, and the most recent stopped ones, only the latest and freshest with
+ * their meter. `at`: the server time of the event (a replay compacts exactly as the first fold did).
+ */
+function keepRecent(transactions: TransactionState[], at: string): TransactionState[] {
+  const nowMs = Date.parse(at);
   const stopped = transactions.filter((transaction) => transaction.stopped);
   const dropped = new Set(stopped.slice(0, Math.max(0, stopped.length - KEPT_STOPPED_TRANSACTIONS)));
+  const stale = (transaction: TransactionState) =>
+    transaction.stopped?.receivedMs !== undefined &&
+    nowMs - transaction.stopped.receivedMs > METER_KEPT_AFTER_STOP_MS;
   const unmetered = new Set(
-    stopped
-      .slice(0, Math.max(0, stopped.length - METERED_STOPPED_TRANSACTIONS))
-      .filter((transaction) => !transaction.meterDropped && !dropped.has(transaction)),
+    stopped.filter(
+      (transaction, index) =>
+        !transaction.meterDropped &&
+        !dropped.has(transaction) &&
+        (index < stopped.length - METERED_STOPPED_TRANSACTIONS || stale(transaction)),
+    ),
   );
   if (dropped.size === 0 && unmetered.size === 0) return transactions;
   return transactions
