@@ -45,6 +45,8 @@ export interface Config {
   firmwareMaxBytes: number;
   /** a charger silent for this long (no heartbeat or other frame) is stale on the console */
   staleAfterSeconds: number;
+  /** the Ed25519 key (PKCS#8 PEM file) that signs session exports; unset: one kept in DATA_DIR */
+  auditKeyFile?: string;
   /** Ampledger's own OCPI party (a charge point operator) and the name its partners see */
   ocpi: { countryCode: string; partyId: string; businessName: string };
   /** the CA that signs chargers' CSRs: CA_CERT/CA_KEY, or one made under DATA_DIR/ca */
@@ -217,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fileUrlSecret,
     firmwareMaxBytes: integer('FIRMWARE_MAX_MB', 512, 1, 8_192) * 1024 * 1024,
     staleAfterSeconds: integer('STALE_AFTER', 600, 10, 7 * 86_400),
+    ...(value('AUDIT_KEY_FILE') ? { auditKeyFile: value('AUDIT_KEY_FILE') } : {}),
     ocpi: {
       countryCode: pattern(
         'OCPI_COUNTRY_CODE',

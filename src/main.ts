@@ -27,6 +27,7 @@ import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
 import { serverClock } from './app/serverClock.js';
 import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
+import { loadAuditKey } from './audit/auditKey.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { upcastersOf } from './events/upcasters.js';
 import { DiskFileStorage } from './files/diskFileStorage.js';
@@ -228,6 +229,7 @@ export async function startAmpledger(
       apiTokens,
       tokens,
       tariffs,
+      auditKey: await loadAuditKey(config.auditKeyFile, config.dataDir),
       ocpi: {
         partners: new OcpiPartnerService(eventStore, clock),
         tokens: new OcpiTokenService(eventStore, tokens, clock),

@@ -6,6 +6,7 @@ import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
 import type { OcpiTokenService } from '../app/ocpiTokenService.js';
 import type { TariffService } from '../app/tariffService.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
+import type { AuditKey } from '../audit/auditKey.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { FileStorage } from '../files/fileStorage.js';
 import type { FileUrlSigner } from '../files/signedFileUrls.js';
@@ -22,6 +23,7 @@ import { type HealthCheck, registerHealthRoutes } from './healthRoutes.js';
 import type { LiveEvents } from './live/liveEvents.js';
 import { registerApiFrame } from './operatorApi.js';
 import { apiTokenRoutes } from './routes/apiTokenRoutes.js';
+import { auditRoutes } from './routes/auditRoutes.js';
 import { cdrRoutes } from './routes/cdrRoutes.js';
 import { type CertificateAuthorityView, certificateRoutes } from './routes/certificateRoutes.js';
 import { chargerFileRoutes } from './routes/chargerFileRoutes.js';
@@ -68,6 +70,7 @@ export async function registerOperatorApi(
     apiTokens: ApiTokenService;
     tokens: TokenRegistryService;
     tariffs: TariffService;
+    auditKey: AuditKey;
     ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService };
     store: EventStore;
     clock: () => Date;
@@ -134,8 +137,10 @@ export async function registerOperatorApi(
           pool: deps.pool,
           store: deps.store,
           clock: deps.clock,
+          auditKey: deps.auditKey,
         }),
       );
+      await api.register(auditRoutes({ authenticator: deps.authenticator, auditKey: deps.auditKey }));
       await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
       await api.register(
         tariffRoutes({

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import type { AuditKey } from '../../audit/auditKey.js';
+import { type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
 import { type ChargingClock, clockAt } from '../../policies/chargingTime.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
@@ -130,6 +132,7 @@ export function sessionRoutes(deps: {
   pool: pg.Pool;
   store: EventStore;
   clock: () => Date;
+  auditKey: AuditKey;
 }) {
   const read = requires(deps.authenticator, 'sessions:read');
   const history = requires(deps.authenticator, 'history:read');
@@ -156,7 +159,65 @@ export function sessionRoutes(deps: {
     return visible[0]!;
   }
 
+  /** Every event of the session's charger stream that concerns it, with the frame it was decided on. */
+  async function historyOf(session: Record<string, unknown>): Promise<ExportEntry[]> {
+    const revisions = (session.revisions as string[]).map(BigInt);
+    const first = revisions.reduce((a, b) => (a < b ? a : b));
+    const last = revisions.reduce((a, b) => (a > b ? a : b));
+    const wanted = new Set(revisions);
+    const events = await deps.store.readStream(`charger-${session.charger_id}`, {
+      fromRevision: first,
+      maxCount: Number(last - first) + 1,
+    });
+    return events
+      .filter((event) => wanted.has(event.revision))
+      .map((event) => {
+        const metadata = event.metadata as { receivedAt?: string; ocpp?: Record<string, unknown> };
+        return {
+          revision: event.revision.toString(),
+          type: event.type,
+          receivedAt: metadata.receivedAt ?? event.recordedAt.toISOString(),
+          data: event.data,
+          ...(metadata.ocpp ? { ocpp: metadata.ocpp } : {}),
+        };
+      });
+  }
+
   return async (app: FastifyInstance) => {
+    app.get<{ Params: { transactionId: string } }>(
+      '/sessions/:transactionId/export',
+      {
+        onRequest: history,
+        schema: {
+          tags: ['sessions', 'audit'],
+          description:
+            "Every frame and event of the session in order, each hash-chained over the one before, the head signed with the server's Ed25519 key (GET /api/audit/public-key); `npm run verify -- bundle.json` checks it offline. The body is canonical JSON (RFC 8785): save it byte for byte.",
+          params,
+          response: { ...failures(401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const session = await visibleSession(request, request.params.transactionId);
+        const { rows: cdrs } = await deps.pool.query(
+          'SELECT to_jsonb(c) AS cdr FROM cdrs c WHERE session_id = $1 ORDER BY version',
+          [session.id],
+        );
+        const now = deps.clock();
+        const bundle = sealSessionExport(
+          {
+            exportedAt: now.toISOString(),
+            session: toView(session, now.getTime()),
+            cdrs: cdrs.map((row) => row.cdr),
+            entries: await historyOf(session),
+          },
+          deps.auditKey,
+        );
+        return reply
+          .type('application/json')
+          .header('content-disposition', `attachment; filename="session-${session.id}.json"`)
+          .send(bundle);
+      },
+    );
     app.get<{
       Querystring: {
         chargerId?: string;
@@ -295,29 +356,7 @@ export function sessionRoutes(deps: {
           },
         },
       },
-      async (request) => {
-        const session = await visibleSession(request, request.params.transactionId);
-        const revisions = (session.revisions as string[]).map(BigInt);
-        const first = revisions.reduce((a, b) => (a < b ? a : b));
-        const last = revisions.reduce((a, b) => (a > b ? a : b));
-        const wanted = new Set(revisions);
-        const events = await deps.store.readStream(`charger-${session.charger_id}`, {
-          fromRevision: first,
-          maxCount: Number(last - first) + 1,
-        });
-        return events
-          .filter((event) => wanted.has(event.revision))
-          .map((event) => {
-            const metadata = event.metadata as { receivedAt?: string; ocpp?: Record<string, unknown> };
-            return {
-              revision: event.revision.toString(),
-              type: event.type,
-              receivedAt: metadata.receivedAt ?? event.recordedAt.toISOString(),
-              data: event.data,
-              ...(metadata.ocpp ? { ocpp: metadata.ocpp } : {}),
-            };
-          });
-      },
+      async (request) => historyOf(await visibleSession(request, request.params.transactionId)),
     );
   };
 }

@@ -1,0 +1,34 @@
+/**
+ * npm run verify -- bundle.json [--public-key key.pem]
+ * Checks a session export (GET /api/sessions/{id}/export) offline: its hash chain, its seal and
+ * its signature, against the trusted public key when one is given (GET /api/audit/public-key).
+ * Exit 0 when it verifies, 1 with what is wrong otherwise.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { type SessionBundle, verifySessionExport } from '../src/audit/sessionExport.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'public-key': { type: 'string' } },
+});
+const [file] = positionals;
+if (!file) {
+  process.stderr.write('usage: npm run verify -- bundle.json [--public-key key.pem]\n');
+  process.exit(2);
+}
+const text = await readFile(file, 'utf8');
+const trusted = values['public-key'] ? await readFile(values['public-key'], 'utf8') : undefined;
+const problems = verifySessionExport(text, trusted);
+if (problems.length > 0) {
+  process.stderr.write(
+    `${file} does NOT verify:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
+  );
+  process.exit(1);
+}
+const bundle = JSON.parse(text) as SessionBundle;
+const session = bundle.session as { id?: string };
+process.stdout.write(
+  `${file} verifies: session ${session.id}, ${bundle.entries.length} entries chained, ` +
+    `signed by key ${bundle.seal.keyId}${trusted ? ' (the trusted key)' : ' (no trusted key given: pass --public-key to check whose it is)'}\n`,
+);

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
+import { verifySessionExport } from '../../src/audit/sessionExport.js';
+import type { RunningAmpledger } from '../../src/main.js';
+import { apiClient } from '../support/apiClient.js';
+import { TestCharger } from '../support/gatewayHarness.js';
+import { startTestServer } from '../support/testServer.js';
+
+const ADMIN = 'admin-token-for-session-exports';
+const run = promisify(execFile);
+let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
+let server: RunningAmpledger;
+let folder: string;
+const { api, tokenFor } = apiClient(() => server.url, ADMIN);
+
+beforeAll(async () => {
+  running = await startTestServer('session_export', { ADMIN_TOKEN: ADMIN, AUTO_REGISTER: 'accept' });
+  server = running.server;
+  folder = await mkdtemp(join(tmpdir(), 'ampledger-export-'));
+  await new TokenRegistryService(server.eventStore, () => new Date()).execute('EXPORT-TAG', {
+    type: 'IssueToken',
+    idTag: 'EXPORT-TAG',
+  });
+});
+afterAll(async () => {
+  await running?.stop();
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** `npm run verify`'s command on a file; resolves with its exit code and what it printed. */
+async function verifyCli(file: string, publicKeyFile?: string) {
+  const args = [
+    '--import',
+    'tsx',
+    'scripts/verify.ts',
+    file,
+    ...(publicKeyFile ? ['--public-key', publicKeyFile] : []),
+  ];
+  return run(process.execPath, args).then(
+    ({ stdout }) => ({ code: 0, output: stdout }),
+    (error: { code: number; stderr: string }) => ({ code: error.code, output: error.stderr }),
+  );
+}
+
+describe('session exports', () => {
+  it("exports a session's frames and events, chained and signed; verify accepts it and refuses a tampered copy", async () => {
+    const charger = await TestCharger.connect(
+      `${server.url.replace('http', 'ws')}/ocpp/EXPORT-CP`,
+      'ocpp1.6',
+    );
+    const now = () => new Date().toISOString();
+    await charger.call('b', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'X' });
+    const [, , started] = await charger.call('s', 'StartTransaction', {
+      connectorId: 1,
+      idTag: 'EXPORT-TAG',
+      meterStart: 1000,
+      timestamp: now(),
+    });
+    const { transactionId } = started as { transactionId: number };
+    await charger.call('m', 'MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: now(), sampledValue: [{ value: '1500' }] }],
+    });
+    await charger.call('e', 'StopTransaction', { transactionId, meterStop: 2000, timestamp: now() });
+    charger.close();
+    for (const runner of server.projections.values()) await runner.catchUp(10_000);
+
+    const auditor = await tokenFor('auditor');
+    const response = await fetch(`${server.url}/api/sessions/${transactionId}/export`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const key = await api('GET', '/api/audit/public-key', auditor);
+    expect(key.body).toMatchObject({ algorithm: 'Ed25519' });
+    expect(verifySessionExport(text, key.body.publicKey)).toEqual([]);
+
+    const bundle = JSON.parse(text);
+    expect(bundle.session).toMatchObject({ transactionId: String(transactionId), energyWh: 1000 });
+    expect(bundle.entries.map((entry: { type: string }) => entry.type)).toEqual([
+      'TransactionStarted',
+      'MeterValuesReported',
+      'TransactionStopped',
+    ]);
+    expect(bundle.entries[0].ocpp.frame).toContain('"StartTransaction"');
+    expect(bundle.cdrs).toHaveLength(1);
+    expect(bundle.seal.keyId).toBe(key.body.keyId);
+
+    const file = join(folder, 'bundle.json');
+    const publicKeyFile = join(folder, 'key.pem');
+    await writeFile(file, text);
+    await writeFile(publicKeyFile, key.body.publicKey);
+    const verified = await verifyCli(file, publicKeyFile);
+    expect(verified).toMatchObject({ code: 0 });
+    expect(verified.output).toContain('the trusted key');
+
+    // the meter stop in the StopTransaction frame, 2000 → 9000
+    const tampered = join(folder, 'tampered.json');
+    await writeFile(tampered, text.replace('"meterStop\\":2000', '"meterStop\\":9000'));
+    expect(text).toContain('"meterStop\\":2000');
+    const refused = await verifyCli(tampered, publicKeyFile);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/does NOT verify[\s\S]*entry 2 \(revision \d+, TransactionStopped\)/);
+
+    // billing may read sessions but not their histories
+    const billing = await tokenFor('billing');
+    expect((await api('GET', `/api/sessions/${transactionId}/export`, billing)).status).toBe(403);
+  }, 60_000);
+});
