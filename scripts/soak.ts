@@ -204,6 +204,7 @@ try {
     'RSS MB/h': perHour('rssMB'),
     'heap MB/h': perHour('heapUsedMB'),
     'old gen MB/h': perHour('oldSpaceMB'),
+    'after major GC MB/h': perHour('heapAfterMajorGcMB'),
     'off-heap MB/h': perHour('offHeapMB'),
     'lag p99 ms median': round(median(warm.map((sample) => sample.lagP99Ms)), 1),
     'lag p99 ms/h': perHour('lagP99Ms'),

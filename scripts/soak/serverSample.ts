@@ -8,8 +8,10 @@ export interface ServerSample {
   t: number;
   rssMB: number;
   heapUsedMB: number;
-  /** the V8 old generation in use: what outlives a few collections (a leak grows here) */
+  /** the V8 old generation in use: what outlives a few collections, and garbage not yet collected */
   oldSpaceMB: number;
+  /** the V8 heap in use right after the latest major collection: what survives (a leak climbs here) */
+  heapAfterMajorGcMB: number;
   /** off the V8 heap: buffers, sockets' memory, native code (RSS − heap total) */
   offHeapMB: number;
   /** event-loop lag p99 over the last interval (prom-client resets it on every scrape) */
@@ -72,6 +74,7 @@ export async function sampleServer(options: {
     rssMB: round(rss / MB),
     heapUsedMB: round(metricValue(exposition, 'nodejs_heap_size_used_bytes') / MB),
     oldSpaceMB: round(metricValue(exposition, 'nodejs_heap_space_size_used_bytes{space="old"}') / MB),
+    heapAfterMajorGcMB: round(metricValue(exposition, 'ampledger_heap_used_after_major_gc_bytes') / MB),
     offHeapMB: round((rss - metricValue(exposition, 'nodejs_heap_size_total_bytes')) / MB),
     lagP99Ms: round(metricValue(exposition, 'nodejs_eventloop_lag_p99_seconds') * 1_000),
     callsPerSecond: Math.round(options.callsPerSecond),

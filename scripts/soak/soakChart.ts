@@ -19,6 +19,7 @@ const PANELS: Panel[] = [
       { label: 'RSS', key: 'rssMB', color: '#1f6feb' },
       { label: 'V8 heap used', key: 'heapUsedMB', color: '#2da44e' },
       { label: 'old generation used', key: 'oldSpaceMB', color: '#8250df' },
+      { label: 'heap after a major GC', key: 'heapAfterMajorGcMB', color: '#cf222e' },
       { label: 'off the heap', key: 'offHeapMB', color: '#bf8700' },
     ],
   },

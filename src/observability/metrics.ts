@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { heapUsedAfterMajorGc } from './heapAfterGc.js';
 
 /**
  * Ampledger's Prometheus metrics (served at /metrics): Node's process metrics (CPU, memory,
@@ -42,6 +43,16 @@ export class Metrics {
       help: 'Events committed together in one PostgreSQL transaction',
       buckets: batchSizes,
       registers,
+    });
+    heapUsedAfterMajorGc();
+    new Gauge({
+      name: 'ampledger_heap_used_after_major_gc_bytes',
+      help: 'V8 heap in use right after the latest major collection: what survives (a leak climbs here)',
+      registers,
+      collect() {
+        const bytes = heapUsedAfterMajorGc();
+        if (bytes !== undefined) this.set(bytes);
+      },
     });
     new Gauge({
       name: 'ampledger_connections',
