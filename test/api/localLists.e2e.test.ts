@@ -224,7 +224,8 @@ describe('the local list schedule', () => {
     await api('POST', '/api/tokens', operator, { idTag: 'TAG-S' });
     await server.projections.get('tokens')!.catchUp(5_000);
     const held = await bootedCharger(server.url, 'CP-SCHEDULED');
-    const deadline = Date.now() + 10_000;
+    // bounded, and generous: on a busy machine the schedule's first round can take its time
+    const deadline = Date.now() + 30_000;
     while (held.sent('GetLocalListVersion').length < 2 && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, 100));
     }
@@ -234,5 +235,5 @@ describe('the local list schedule', () => {
     expect(held.sent('SendLocalList')).toHaveLength(1);
     held.charger.close();
     await held.charger.closed();
-  });
+  }, 60_000);
 });
