@@ -60,9 +60,12 @@ export async function writeSoakChart(samples: ServerSample[], heading: string, p
     data: [
       minutes,
       ...panel.series.map((series) =>
-        samples.map((sample) =>
-          series.key === 'databaseConnections' ? sample.databaseConnections * 10 : Number(sample[series.key]),
-        ),
+        samples.map((sample) => {
+          // a sample from a server that did not report it is a gap, not a zero
+          const value = sample[series.key] as number | undefined;
+          if (value === undefined) return null;
+          return series.key === 'databaseConnections' ? value * 10 : value;
+        }),
       ),
     ],
   }));
