@@ -52,7 +52,7 @@ describe('the database goes away under load', () => {
       { connectionString: databaseUrl(), options: `-c search_path=${pg.escapeIdentifier(schema)}` },
       server,
     );
-  }, 150_000);
+  }, 180_000);
 
   it('the embedded PostgreSQL killed: Ampledger starts it again, nothing acknowledged lost, all resumes', async () => {
     const dataDir = resolve(process.env.DATA_DIR ?? '.data', `test-outage-${randomBytes(4).toString('hex')}`);

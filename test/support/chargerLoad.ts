@@ -37,9 +37,11 @@ const CALL_GAP_MS = 60;
 export async function driveCharger(
   url: string,
   identity: string,
-  options: { until: number; tags: readonly string[]; ledger: LoadLedger },
+  /** until: when to stop, read again before every call (a test can move it) */
+  options: { until: number | (() => number); tags: readonly string[]; ledger: LoadLedger },
 ): Promise<void> {
   const { ledger } = options;
+  const until = () => (typeof options.until === 'number' ? options.until : options.until());
   const charger = await TestCharger.connect(`${url.replace('http', 'ws')}/ocpp/${identity}`, 'ocpp1.6');
   let closed = false;
   const closing = charger.closed().then(() => {
@@ -50,7 +52,7 @@ export async function driveCharger(
   let lastSent = 0;
   const call = async (action: string, payload: object) => {
     const number = ++n;
-    for (let attempt = 1; !closed && Date.now() < options.until; attempt++) {
+    for (let attempt = 1; !closed && Date.now() < until(); attempt++) {
       const gap = lastSent + CALL_GAP_MS - Date.now();
       if (gap > 0) await new Promise((done) => setTimeout(done, gap));
       lastSent = Date.now();
@@ -78,7 +80,7 @@ export async function driveCharger(
   try {
     if (!(await call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'Load' }))) return;
     let meter = 0;
-    for (let round = 0; Date.now() < options.until && round < 500; round++) {
+    for (let round = 0; Date.now() < until() && round < 500; round++) {
       const status = { connectorId: 1, errorCode: 'NoError', status: 'Preparing', timestamp: now() };
       if (!(await call('StatusNotification', status))) return;
       const idTag = options.tags[(round + identity.length) % options.tags.length]!;

@@ -43,18 +43,22 @@ function watchHealth(url: string) {
  */
 export async function loadAcross(server: ServerProcess, outage: () => Promise<void>) {
   const ledger: LoadLedger = emptyLedger();
-  // long enough for a stretch of load before, the outage, and ten seconds of load after it
-  const until = Date.now() + 20_000;
+  // a stretch of load before, the outage, and load after it until enough is acknowledged again
+  // (bounded: on a busy machine each stretch takes longer, never for ever)
+  let until = Date.now() + 60_000;
   const health = watchHealth(server.url);
   const load = Promise.all(
     Array.from({ length: CHARGERS }, (_, i) =>
-      driveCharger(server.url, `OUTAGE-${i}`, { until, tags: TAGS, ledger }),
+      driveCharger(server.url, `OUTAGE-${i}`, { until: () => until, tags: TAGS, ledger }),
     ),
   );
   while (ledger.acknowledged.length < 150 && Date.now() < until) await sleep(20);
   const beforeOutage = ledger.acknowledged.length;
   await outage();
   const afterOutage = ledger.acknowledged.length;
+  until = Date.now() + 45_000;
+  while (ledger.acknowledged.length < afterOutage + 150 && Date.now() < until) await sleep(50);
+  until = Date.now();
   await load;
   const resumed = ledger.acknowledged.length - afterOutage;
   await sleep(1_000);
