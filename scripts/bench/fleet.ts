@@ -4,6 +4,7 @@
  * held, server RSS per 1,000 chargers, calls/s, ack p50/p99, projection lag, errors. Loopback only;
  * the ramp and the steady phase are bounded in count and time.
  */
+import { metricValue } from '../soak/serverSample.js';
 import { startBenchServer } from './benchServer.js';
 import { FleetParts } from './fleet/fleetParts.js';
 import { projectionsCaughtUp, watchLag } from './projectionLag.js';
@@ -19,11 +20,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** open OCPP connections as the server's /metrics counts them */
 async function serverConnections(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('ampledger_connections{'))
-    .reduce((total, line) => total + Number(line.split(' ').at(-1)), 0);
+  return metricValue(await (await fetch(`${url}/metrics`)).text(), 'ampledger_connections');
 }
 
 const bench = await startBenchServer('fleet', { AUTO_REGISTER: 'accept' });

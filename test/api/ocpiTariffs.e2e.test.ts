@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
 import { ocpiSchema } from '../../src/ocpi/ocpiSchemas.js';
 import { apiClient } from '../support/apiClient.js';
-import { emspCredentials, ocpiRequest, startEmsp } from '../support/fakeEmsp.js';
+import { ocpiRequest, registeredEmsp, startEmsp } from '../support/fakeEmsp.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-ocpi-tariffs';
@@ -40,19 +40,9 @@ const energyTariff = (price: number) => ({
 
 describe('OCPI 2.2.1 tariffs (Sender, pull)', () => {
   it('serves every tariff as its latest version says, paged by last_updated with Link, X-Total-Count and X-Limit', async () => {
-    const partner = (
-      await api('POST', '/api/ocpi/partners', ADMIN, { name: 'Roam', countryCode: 'DE', partyId: 'EMP' })
-    ).body as { tokenA: string };
-    const registered = await ocpiRequest(
-      server.url,
-      'POST',
-      '/ocpi/2.2.1/credentials',
-      partner.tokenA,
-      emspCredentials(emsp, 'emsp-token-b-1'),
-    );
-    const tokenC = registered.body.data.token as string;
+    const { tokenA, tokenC } = await registeredEmsp(server.url, ADMIN, emsp);
     // token A opens the handshake only
-    expect((await ocpi('/ocpi/2.2.1/tariffs', partner.tokenA)).status).toBe(401);
+    expect((await ocpi('/ocpi/2.2.1/tariffs', tokenA)).status).toBe(401);
 
     const before = new Date();
     const ids: string[] = [];

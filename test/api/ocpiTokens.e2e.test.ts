@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAmpledger } from '../../src/main.js';
 import { ocpiSchema } from '../../src/ocpi/ocpiSchemas.js';
 import { apiClient } from '../support/apiClient.js';
-import { emspCredentials, ocpiRequest, startEmsp } from '../support/fakeEmsp.js';
+import { ocpiRequest, registeredEmsp, startEmsp } from '../support/fakeEmsp.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
 
@@ -22,17 +22,7 @@ beforeAll(async () => {
   running = await startTestServer('ocpi_tokens', { ADMIN_TOKEN: ADMIN, AUTO_REGISTER: 'accept' });
   server = running.server;
   emsp = await startEmsp();
-  const partner = (
-    await api('POST', '/api/ocpi/partners', ADMIN, { name: 'Roam', countryCode: 'DE', partyId: 'EMP' })
-  ).body as { tokenA: string };
-  const registered = await ocpiRequest(
-    server.url,
-    'POST',
-    '/ocpi/2.2.1/credentials',
-    partner.tokenA,
-    emspCredentials(emsp, 'emsp-token-b-1'),
-  );
-  tokenC = registered.body.data.token;
+  ({ tokenC } = await registeredEmsp(server.url, ADMIN, emsp));
 });
 afterAll(async () => {
   emsp?.server.close();

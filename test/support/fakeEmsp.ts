@@ -76,3 +76,28 @@ export const emspCredentials = (
     { role: 'EMSP', ...party, business_details: { name: 'Roam GmbH', website: 'https://roam.example' } },
   ],
 });
+
+/**
+ * An eMSP (DE EMP) registered by the admin and through the credentials handshake with `emsp`'s
+ * token B: its token A (spent now) and the token C it uses from then on.
+ */
+export async function registeredEmsp(
+  baseUrl: string,
+  adminToken: string,
+  emsp: { versionsUrl: string },
+): Promise<{ tokenA: string; tokenC: string }> {
+  const created = await fetch(`${baseUrl}/api/ocpi/partners`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Roam', countryCode: 'DE', partyId: 'EMP' }),
+  });
+  const { tokenA } = (await created.json()) as { tokenA: string };
+  const registered = await ocpiRequest(
+    baseUrl,
+    'POST',
+    '/ocpi/2.2.1/credentials',
+    tokenA,
+    emspCredentials(emsp, 'emsp-token-b-1'),
+  );
+  return { tokenA, tokenC: registered.body.data.token as string };
+}

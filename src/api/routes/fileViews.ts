@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { StoredFile } from '../../files/fileStorage.js';
 import type { FileGrant, FileUrlSigner } from '../../files/signedFileUrls.js';
+import { publicBaseUrl } from '../publicBaseUrl.js';
 
 /** A stored file as the API shows it. */
 export const storedFileView = {
@@ -51,7 +52,7 @@ export function signedFileUrl(
 ): { location: string; expiresAt: string } {
   const expires = Math.floor(options.now.getTime() / 1_000) + FILE_URL_LIFETIME_SECONDS;
   const token = options.signer.token({ ...grant, expires });
-  const base = options.publicUrl ?? `${request.protocol}://${request.host}`;
+  const base = publicBaseUrl(options.publicUrl, request);
   return {
     location: `${base}/files/${grant.kind}/${token}${fileName ? `/${fileName}` : ''}`,
     expiresAt: new Date(expires * 1_000).toISOString(),

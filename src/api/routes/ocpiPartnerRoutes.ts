@@ -4,6 +4,7 @@ import type { OcpiPartnerState } from '../../domain/ocpi/ocpiPartners.js';
 import { notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { commandContext, failures, requires } from '../operatorApi.js';
+import { publicBaseUrl } from '../publicBaseUrl.js';
 
 const partnerView = {
   type: 'object',
@@ -61,8 +62,7 @@ export function ocpiPartnerRoutes(deps: {
   partners: OcpiPartnerService;
   publicUrl: string | undefined;
 }) {
-  const versionsUrl = (request: FastifyRequest) =>
-    `${deps.publicUrl ?? `${request.protocol}://${request.host}`}/ocpi/versions`;
+  const versionsUrl = (request: FastifyRequest) => `${publicBaseUrl(deps.publicUrl, request)}/ocpi/versions`;
   return async (app: FastifyInstance) => {
     const admin = requires(deps.authenticator, 'ocpi:manage');
     app.post<{ Body: { name: string; countryCode: string; partyId: string } }>(

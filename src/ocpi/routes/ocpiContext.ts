@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { publicBaseUrl } from '../../api/publicBaseUrl.js';
 import type { AuthenticatedPartner, OcpiPartnerService } from '../../app/ocpiPartnerService.js';
 import { OCPI_STATUS, OcpiError, ocpiError } from '../ocpiEnvelope.js';
 
@@ -15,7 +16,7 @@ export const OCPI_VERSION = '2.2.1';
 
 /** The base of our OCPI URLs as this request's partner reaches them. */
 export const ocpiBase = (deps: OcpiDeps, request: FastifyRequest) =>
-  `${deps.publicUrl ?? `${request.protocol}://${request.host}`}/ocpi`;
+  `${publicBaseUrl(deps.publicUrl, request)}/ocpi`;
 
 const partners = new WeakMap<FastifyRequest, AuthenticatedPartner>();
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { publicBaseUrl } from '../../api/publicBaseUrl.js';
 import type { TariffTerms } from '../../domain/billing/tariffTerms.js';
 import { ocpiSuccess } from '../ocpiEnvelope.js';
 import { pageOf, setPageHeaders } from '../ocpiPaging.js';
@@ -28,13 +29,7 @@ export function tariffsRoutes(deps: OcpiDeps & { pool: pg.Pool }) {
           [...window, page.offset, page.limit],
         ),
       ]);
-      setPageHeaders(
-        request,
-        reply,
-        page,
-        Number(counted[0]!.total),
-        deps.publicUrl ?? `${request.protocol}://${request.host}`,
-      );
+      setPageHeaders(request, reply, page, Number(counted[0]!.total), publicBaseUrl(deps.publicUrl, request));
       return ocpiSuccess(
         rows.map((row) => ({
           country_code: deps.party.countryCode,

@@ -50,15 +50,15 @@ export function tokensRoutes(deps: OcpiDeps & { tokens: OcpiTokenService }) {
   });
   return async (app: FastifyInstance) => {
     const path = `/${OCPI_VERSION}/tokens/:country_code/:party_id/:uid`;
-    app.get(path, async (request, reply) => {
+    app.get(path, async (request) => {
       const { key } = keyOf(request);
       const token = await deps.tokens.get(key);
       if (!token)
-        return reply.code(404).send({
-          status_code: OCPI_STATUS.unknownToken,
-          status_message: `no token ${key.uid} of ${key.countryCode} ${key.partyId}`,
-          timestamp: deps.clock().toISOString(),
-        });
+        throw new OcpiError(
+          404,
+          OCPI_STATUS.unknownToken,
+          `no token ${key.uid} of ${key.countryCode} ${key.partyId}`,
+        );
       return ocpiSuccess(token, deps.clock());
     });
     app.put(path, { schema: { body: tokenBody } }, async (request, reply) => {
