@@ -1,5 +1,5 @@
 /**
- * npm run soak -- --hours H [--chargers 2000] [--flaky 0.05] [--sample-seconds 10]
+ * npm run soak -- --hours H [--chargers 2000] [--flaky 0.05] [--sample-seconds 10] [--env KEY=VALUE …]
  * `npm start` on a fresh embedded PostgreSQL under a realistic fleet for hours: half 1.6 and half
  * 2.0.1 chargers charging, metering and heartbeating, a flaky share dropping their connections,
  * an operator sending commands and reading pages. Samples the server's memory, event-loop lag,
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { readModelsCaughtUp, tablesDifferingFromRebuild } from '../test/support/readModelsVsRebuild.js';
 import { startBenchServer } from './bench/benchServer.js';
-import { FleetParts, type PartStats } from './bench/fleet/fleetParts.js';
+import { addedUp, FleetParts, type PartStats } from './bench/fleet/fleetParts.js';
 import { latencySummary, progress, report, round } from './bench/report.js';
 import { seededRandom } from './simulator/fleet.js';
 import { operatorTraffic } from './soak/operatorTraffic.js';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     flaky: { type: 'string', default: '0.05' },
     'sample-seconds': { type: 'string', default: '10' },
     'command-seconds': { type: 'string', default: '2' },
+    // the server's own settings, as an operator would set them (e.g. LOCAL_LIST_SYNC_INTERVAL=600)
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 const positive = (name: string, raw: string, max: number) => {
@@ -55,11 +57,21 @@ const STEADY = CHARGERS - FLAKY;
 const MB = 1024 * 1024;
 const ADMIN_TOKEN = `soak-admin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 const results = join(process.cwd(), 'bench', 'results');
+const SERVER_ENV = Object.fromEntries(
+  values.env.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      process.stderr.write(`--env takes KEY=VALUE, not ${pair}\n`);
+      process.exit(2);
+    }
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const tags = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}-TAG-${String(i + 1).padStart(5, '0')}`);
 
-const bench = await startBenchServer('soak', { AUTO_REGISTER: 'accept', ADMIN_TOKEN });
+const bench = await startBenchServer('soak', { ...SERVER_ENV, AUTO_REGISTER: 'accept', ADMIN_TOKEN });
 const apiUrl = bench.server.url;
 const pid = bench.server.child.pid!;
 let failed = false;
@@ -97,25 +109,10 @@ try {
     settings: { flakySeconds: 300 },
     charger: charger(),
   });
-  const fleetStats = async (): Promise<PartStats> => {
-    const [a, b] = await Promise.all([steady.stats(), flaky.stats()]);
-    const sum = <K extends 'connected' | 'answered' | 'refused' | 'lost' | 'dropped' | 'connectFailures'>(
-      key: K,
-    ) => a[key] + b[key];
-    return {
-      ...a,
-      connected: sum('connected'),
-      answered: sum('answered'),
-      refused: sum('refused'),
-      lost: sum('lost'),
-      dropped: sum('dropped'),
-      connectFailures: sum('connectFailures'),
-      booted: a.booted + b.booted,
-      sessionsStarted: a.sessionsStarted + b.sessionsStarted,
-      sessionsStopped: a.sessionsStopped + b.sessionsStopped,
-      latencies: [...a.latencies, ...b.latencies],
-    };
-  };
+  const fleetStats = async (): Promise<PartStats> => addedUp([await steady.stats(), await flaky.stats()]);
+  // the operator asks about the steady chargers: wait until they have all booted (two minutes at most),
+  // or its first requests would name chargers not yet registered (404)
+  for (let waited = 0; waited < 120 && (await steady.stats()).booted < STEADY; waited++) await sleep(1_000);
   const operator = operatorTraffic({
     apiUrl,
     token: ADMIN_TOKEN,
@@ -214,6 +211,8 @@ try {
     'sockets left': afterStop.connections,
     'read models = rebuild': differing.length === 0 && behind.length === 0 ? 'yes' : 'no',
   };
+  // a flaky charger that hangs up with a call in flight loses that call by its own doing
+  const lostToTheCsms = finalFleet.lost - (finalFleet.lostReasons['charger hung up'] ?? 0);
   const problems = [
     ...(behind.length > 0 ? [`read models still behind the log: ${behind.join(', ')}`] : []),
     ...(differing.length > 0 ? [`read models differ from a rebuild: ${differing.join(', ')}`] : []),
@@ -223,7 +222,9 @@ try {
     ...(afterStop.openFds > idle.fds + 5
       ? [`${afterStop.openFds - idle.fds} more descriptors open than before the fleet`]
       : []),
-    ...(finalFleet.lost > 0 ? [`${finalFleet.lost} calls lost`] : []),
+    ...(lostToTheCsms > 0
+      ? [`${lostToTheCsms} calls got no answer: ${JSON.stringify(finalFleet.lostReasons)}`]
+      : []),
     ...(operator.stats.failed > 0
       ? [`${operator.stats.failed} operator requests failed: ${operator.stats.failures.join(' | ')}`]
       : []),
@@ -246,6 +247,7 @@ try {
       answered: finalFleet.answered,
       refused: finalFleet.refused,
       lost: finalFleet.lost,
+      lostReasons: finalFleet.lostReasons,
       dropped: finalFleet.dropped,
       connectFailures: finalFleet.connectFailures,
       sessionsStarted: finalFleet.sessionsStarted,

@@ -14,8 +14,21 @@ export class CallRefused extends Error {
   }
 }
 
+/**
+ * Why a call got no answer: the CSMS did not answer in time, the connection closed under it, or
+ * the charger itself dropped or closed the connection (a flaky charger's own doing), or it was offline.
+ */
+export type LostReason = 'no answer in time' | 'connection closed' | 'charger hung up' | 'offline';
+
 /** The connection closed (or never answered in time) before our call was answered. */
-export class CallLost extends Error {}
+export class CallLost extends Error {
+  constructor(
+    message: string,
+    readonly reason: LostReason,
+  ) {
+    super(message);
+  }
+}
 
 /** How the charger answers a CALL from the CSMS: a payload, or an error code for a CALLERROR. */
 export type IncomingCallHandler = (action: string, payload: Payload) => Promise<Payload | { error: string }>;
@@ -52,8 +65,8 @@ export class ChargePointConnection {
     private readonly onAnswered: (action: string, ms: number) => void,
   ) {
     ws.on('message', (data) => this.receive(String(data)));
-    ws.on('close', () => this.fail(new CallLost('connection closed')));
-    ws.on('error', () => this.fail(new CallLost('connection failed')));
+    ws.on('close', () => this.fail(new CallLost('connection closed', 'connection closed')));
+    ws.on('error', () => this.fail(new CallLost('connection failed', 'connection closed')));
   }
 
   /** Opens the socket; rejects with the HTTP status (401, 404…) or network error when refused. */
@@ -116,7 +129,7 @@ export class ChargePointConnection {
     const messageId = String(this.nextId++);
     const timer = setTimeout(() => {
       this.outstanding = undefined;
-      reject(new CallLost(`${action}: no answer within ${this.callTimeoutMs} ms`));
+      reject(new CallLost(`${action}: no answer within ${this.callTimeoutMs} ms`, 'no answer in time'));
       this.sendNext();
     }, this.callTimeoutMs);
     this.outstanding = { messageId, action, resolve, reject, timer, sentAt: performance.now() };
@@ -126,12 +139,12 @@ export class ChargePointConnection {
   /** Closes the socket as a charger losing its network would: no closing handshake. */
   drop(): void {
     this.ws.terminate();
-    this.fail(new CallLost('connection dropped'));
+    this.fail(new CallLost('connection dropped', 'charger hung up'));
   }
 
   close(): void {
     this.ws.close(1000);
-    this.fail(new CallLost('connection closed'));
+    this.fail(new CallLost('connection closed by the charger', 'charger hung up'));
   }
 
   private receive(text: string): void {

@@ -1,3 +1,5 @@
+import { CallLost, type LostReason } from './chargePointConnection.js';
+
 /** What a fleet of simulated chargers has done so far: the live summary and the benchmarks read it. */
 export class FleetStats {
   connected = 0;
@@ -10,6 +12,8 @@ export class FleetStats {
   refused = 0;
   /** calls that got no answer (timeout, connection lost): retried when they are transaction messages */
   lost = 0;
+  /** the lost calls by why (a flaky charger hanging up on its own calls is not the CSMS's doing) */
+  readonly lostReasons = new Map<LostReason | 'other', number>();
   connectFailures = 0;
   /** why connecting failed, by reason (HTTP status, timeout…) */
   readonly connectFailureReasons = new Map<string, number>();
@@ -23,6 +27,17 @@ export class FleetStats {
 
   /** how many transaction messages wait in the chargers' offline queues (set by the fleet) */
   queued = 0;
+
+  countLost(error: unknown): void {
+    this.lost++;
+    const reason = error instanceof CallLost ? error.reason : 'other';
+    this.lostReasons.set(reason, (this.lostReasons.get(reason) ?? 0) + 1);
+  }
+
+  /** lost calls the charger did not cause itself: no answer in time, or the CSMS closed on them */
+  get lostToTheCsms(): number {
+    return this.lost - (this.lostReasons.get('charger hung up') ?? 0);
+  }
 
   get errors(): number {
     return this.refused + this.connectFailures + this.dropped;

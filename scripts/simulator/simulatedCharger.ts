@@ -400,10 +400,10 @@ export class SimulatedCharger {
   /** A call that is not a transaction message: sent now if online, else not at all. */
   call(action: string, payload: Payload): Promise<Payload> {
     const connection = this.connection;
-    if (!connection?.open) return Promise.reject(new CallLost('offline'));
+    if (!connection?.open) return Promise.reject(new CallLost('offline', 'offline'));
     return connection.call(action, payload).catch((error: Error) => {
       if (error instanceof CallRefused) this.options.stats.refused++;
-      else this.options.stats.lost++;
+      else this.options.stats.countLost(error);
       throw error;
     });
   }
@@ -673,7 +673,7 @@ export class SimulatedCharger {
           }
         } catch (error) {
           if (!(error instanceof CallRefused)) {
-            this.options.stats.lost++;
+            this.options.stats.countLost(error);
             if (error instanceof CallLost && !this.online) break;
             continue; // no answer in time: send it again
           }

@@ -23,6 +23,7 @@ process.on('message', async (message: Record<string, unknown>) => {
         lost: stats.lost,
         connectFailures: stats.connectFailures,
         connectFailureReasons: Object.fromEntries(stats.connectFailureReasons),
+        lostReasons: Object.fromEntries(stats.lostReasons),
         dropped: stats.dropped,
         queued: fleet.queued(),
         sessionsStarted: stats.sessionsStarted,

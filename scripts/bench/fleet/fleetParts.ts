@@ -11,6 +11,8 @@ export interface PartStats {
   lost: number;
   connectFailures: number;
   connectFailureReasons: Record<string, number>;
+  /** lost calls by why (chargePointConnection's LostReason) */
+  lostReasons: Record<string, number>;
   dropped: number;
   queued: number;
   sessionsStarted: number;
@@ -55,28 +57,9 @@ export class FleetParts {
 
   /** Every part's counters added up (latencies concatenated: those since the last call). */
   async stats(): Promise<PartStats> {
-    const all = await Promise.all(this.parts.map((part) => ask<PartStats>(part, { stats: true }, 'stats')));
-    const sum = (key: Exclude<keyof PartStats, 'latencies' | 'connectFailureReasons'>) =>
-      all.reduce((total, part) => total + part[key], 0);
-    const connectFailureReasons: Record<string, number> = {};
-    for (const part of all)
-      for (const [reason, count] of Object.entries(part.connectFailureReasons))
-        connectFailureReasons[reason] = (connectFailureReasons[reason] ?? 0) + count;
-    return {
-      connected: sum('connected'),
-      booted: sum('booted'),
-      answered: sum('answered'),
-      refused: sum('refused'),
-      lost: sum('lost'),
-      connectFailures: sum('connectFailures'),
-      connectFailureReasons,
-      dropped: sum('dropped'),
-      queued: sum('queued'),
-      sessionsStarted: sum('sessionsStarted'),
-      sessionsStopped: sum('sessionsStopped'),
-      acknowledged: sum('acknowledged'),
-      latencies: all.flatMap((part) => part.latencies),
-    };
+    return addedUp(
+      await Promise.all(this.parts.map((part) => ask<PartStats>(part, { stats: true }, 'stats'))),
+    );
   }
 
   async storm(settings: object): Promise<void> {
@@ -94,4 +77,32 @@ export class FleetParts {
   async stop(): Promise<void> {
     await Promise.all(this.parts.map((part) => ask(part, { stop: true }, 'stopped')));
   }
+}
+
+/** Parts' counters added up, their reasons merged, their latencies concatenated. */
+export function addedUp(all: PartStats[]): PartStats {
+  const sum = (key: Exclude<keyof PartStats, 'latencies' | 'connectFailureReasons' | 'lostReasons'>) =>
+    all.reduce((total, part) => total + part[key], 0);
+  const merged = (key: 'connectFailureReasons' | 'lostReasons') => {
+    const counts: Record<string, number> = {};
+    for (const part of all)
+      for (const [reason, count] of Object.entries(part[key])) counts[reason] = (counts[reason] ?? 0) + count;
+    return counts;
+  };
+  return {
+    connected: sum('connected'),
+    booted: sum('booted'),
+    answered: sum('answered'),
+    refused: sum('refused'),
+    lost: sum('lost'),
+    connectFailures: sum('connectFailures'),
+    connectFailureReasons: merged('connectFailureReasons'),
+    lostReasons: merged('lostReasons'),
+    dropped: sum('dropped'),
+    queued: sum('queued'),
+    sessionsStarted: sum('sessionsStarted'),
+    sessionsStopped: sum('sessionsStopped'),
+    acknowledged: sum('acknowledged'),
+    latencies: all.flatMap((part) => part.latencies),
+  };
 }
