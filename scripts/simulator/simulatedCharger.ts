@@ -845,10 +845,14 @@ export class SimulatedCharger {
 
   /** A local list update: VersionMismatch when a differential one is not newer than what it has. */
   updateLocalList(
+    /** how many entries it takes in one message (0: any number) */
+    itemsPerMessage: number,
     version: number,
     updateType: string,
     entries: Array<{ id: string; info?: Payload }>,
-  ): 'Accepted' | 'VersionMismatch' {
+  ): 'Accepted' | 'Failed' | 'VersionMismatch' {
+    // as a real charger does: a message longer than it said it takes changes nothing
+    if (itemsPerMessage > 0 && entries.length > itemsPerMessage) return 'Failed';
     if (updateType === 'Differential' && version <= this.localList.version) return 'VersionMismatch';
     if (updateType === 'Full') this.localList.entries.clear();
     for (const { id, info } of entries) {

@@ -13,11 +13,23 @@ class ListHoldingCharger {
   /** answers the next Differential with VersionMismatch */
   mismatchOnce = false;
   supported = true;
+  /** SendLocalListMaxLength: answered to GetConfiguration when set, and held to */
+  itemsPerMessage: number | undefined;
+  /** takes this many more SendLocalLists, then answers one Failed (a full flash, say) */
+  failAfter: number | undefined;
 
   constructor(readonly charger: TestCharger) {
     charger.answerCalls((action, payload) => {
       if (action === 'GetLocalListVersion')
         return { result: { listVersion: this.supported ? this.version : -1 } };
+      if (action === 'GetConfiguration' && this.itemsPerMessage !== undefined)
+        return {
+          result: {
+            configurationKey: [
+              { key: 'SendLocalListMaxLength', readonly: true, value: String(this.itemsPerMessage) },
+            ],
+          },
+        };
       if (action !== 'SendLocalList') return { result: {} };
       const {
         listVersion,
@@ -28,6 +40,12 @@ class ListHoldingCharger {
         updateType: string;
         localAuthorizationList?: Array<{ idTag: string; idTagInfo?: unknown }>;
       };
+      if (this.itemsPerMessage !== undefined && localAuthorizationList.length > this.itemsPerMessage)
+        return { result: { status: 'Failed' } };
+      if (this.failAfter !== undefined && this.failAfter-- === 0) {
+        this.failAfter = undefined;
+        return { result: { status: 'Failed' } };
+      }
       if (updateType === 'Differential' && (this.mismatchOnce || listVersion <= this.version)) {
         this.mismatchOnce = false;
         return { result: { status: 'VersionMismatch' } };
@@ -100,6 +118,8 @@ describe('local authorization lists', () => {
       listVersion: 1,
       entries: 3,
       answer: 'Accepted',
+      messages: 1,
+      messagesPlanned: 1,
     });
     expect(held.tags).toEqual(['TAG-B', 'TAG-P', 'Tag-A']);
     expect(held.entries.get('TAG-P')).toEqual({
@@ -178,6 +198,72 @@ describe('local authorization lists', () => {
       await new Promise((done) => setTimeout(done, 100));
     }
     expect(await api('GET', '/api/chargers/CP-LIST/local-list', operator)).toEqual(before);
+    held.charger.close();
+    await held.charger.closed();
+  });
+
+  it('go in as many messages as the charger takes one at a time, each a version up, and resume from where they stopped', async () => {
+    const operator = await tokenFor('operator', 'long-lists');
+    await api('POST', '/api/chargers', operator, { id: 'CP-LONG' });
+    await api('POST', '/api/chargers/CP-LONG/approve', operator);
+    const tags = Array.from({ length: 7 }, (_, i) => `LONG-${i + 1}`);
+    for (const idTag of tags) await api('POST', '/api/tokens', operator, { idTag });
+    await caughtUp();
+    const held = await bootedCharger(server.url, 'CP-LONG');
+    held.itemsPerMessage = 3;
+    const sync = () => api('POST', '/api/chargers/CP-LONG/local-list/sync', operator);
+
+    expect((await sync()).body).toEqual({
+      status: 'sent',
+      updateType: 'Full',
+      listVersion: 3,
+      entries: 7,
+      answer: 'Accepted',
+      messages: 3,
+      messagesPlanned: 3,
+    });
+    expect(held.tags).toEqual(tags);
+    expect(held.version).toBe(3);
+    expect(held.sent('SendLocalList').map((list) => [list.updateType, list.listVersion])).toEqual([
+      ['Full', 1],
+      ['Differential', 2],
+      ['Differential', 3],
+    ]);
+    await caughtUp();
+    expect((await api('GET', '/api/chargers/CP-LONG/local-list', operator)).body).toMatchObject({
+      listVersion: 3,
+      upToDate: true,
+    });
+
+    // one a message from now on, and the second of them fails: the sync stops there…
+    for (const idTag of ['LONG-8', 'LONG-9']) await api('POST', '/api/tokens', operator, { idTag });
+    await caughtUp();
+    held.itemsPerMessage = 1;
+    held.failAfter = 1;
+    expect((await sync()).body).toEqual({
+      status: 'sent',
+      updateType: 'Differential',
+      listVersion: 5,
+      entries: 2,
+      answer: 'Failed',
+      messages: 2,
+      messagesPlanned: 2,
+    });
+    expect(held.tags).toEqual([...tags, 'LONG-8']);
+    expect(held.version).toBe(4);
+    // …and the next one sends only what is still missing, from the version the charger holds
+    await caughtUp();
+    expect((await sync()).body).toMatchObject({
+      updateType: 'Differential',
+      listVersion: 5,
+      entries: 1,
+      answer: 'Accepted',
+      messages: 1,
+    });
+    expect(held.sent('SendLocalList').at(-1)!.localAuthorizationList).toEqual([
+      { idTag: 'LONG-9', idTagInfo: { status: 'Accepted' } },
+    ]);
+    expect(held.tags).toEqual([...tags, 'LONG-8', 'LONG-9']);
     held.charger.close();
     await held.charger.closed();
   });

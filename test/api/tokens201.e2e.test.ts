@@ -110,8 +110,22 @@ describe('tokens with their type and group, for 2.0.1 chargers', () => {
       'ocpp2.0.1',
     );
     let held = 0;
+    let itemsPerMessage = '10';
     charger.answerCalls((action, payload) => {
       if (action === 'GetLocalListVersion') return { result: { versionNumber: held } };
+      if (action === 'GetVariables')
+        return {
+          result: {
+            getVariableResult: [
+              {
+                attributeStatus: 'Accepted',
+                component: { name: 'LocalAuthListCtrlr' },
+                variable: { name: 'ItemsPerMessage' },
+                attributeValue: itemsPerMessage,
+              },
+            ],
+          },
+        };
       if (action === 'SendLocalList') {
         held = Number((payload as { versionNumber: number }).versionNumber);
         return { result: { status: 'Accepted' } };
@@ -129,6 +143,8 @@ describe('tokens with their type and group, for 2.0.1 chargers', () => {
       listVersion: 1,
       entries: 2,
       answer: 'Accepted',
+      messages: 1,
+      messagesPlanned: 1,
     });
     const [sent] = charger.calls
       .filter(([, action]) => action === 'SendLocalList')
@@ -156,6 +172,26 @@ describe('tokens with their type and group, for 2.0.1 chargers', () => {
       upToDate: true,
     });
     expect((await sync()).body).toEqual({ status: 'up_to_date', listVersion: 1 });
+
+    // a charger that takes one entry a message gets two new tokens in two Differentials
+    itemsPerMessage = '1';
+    for (const idTag of ['CARD-78', 'CARD-79'])
+      await api('POST', '/api/tokens', ADMIN, { idTag, tenant: 'lists201' });
+    await caughtUp();
+    expect((await sync()).body).toMatchObject({
+      updateType: 'Differential',
+      listVersion: 3,
+      entries: 2,
+      answer: 'Accepted',
+      messages: 2,
+    });
+    const lists = charger.calls
+      .filter(([, action]) => action === 'SendLocalList')
+      .map(([, , payload]) => payload as { versionNumber: number; localAuthorizationList: unknown[] });
+    expect(lists.slice(-2).map((list) => [list.versionNumber, list.localAuthorizationList.length])).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
     charger.close();
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type LocalListEntry, planLocalList } from '../../src/domain/charger/commands/localListPlan.js';
+import {
+  inMessages,
+  type LocalListEntry,
+  planLocalList,
+} from '../../src/domain/charger/commands/localListPlan.js';
 
 const accepted = (idTag: string, extra: Omit<NonNullable<LocalListEntry['grant']>, 'status'> = {}) => ({
   idTag,
@@ -77,5 +81,43 @@ describe('planning a local list', () => {
         forceFull: true,
       }),
     ).toEqual({ kind: 'send', updateType: 'Full', listVersion: 5, entries: [accepted('A')] });
+  });
+});
+
+describe('a plan in messages the charger takes', () => {
+  const tags = (n: number) => Array.from({ length: n }, (_, i) => accepted(`T${i + 1}`));
+  const full = { kind: 'send' as const, updateType: 'Full' as const, listVersion: 5, entries: tags(7) };
+
+  it('given a charger that takes 3 entries a message, when 7 go Full, then Full 3 and two Differentials, each a version up', () => {
+    const messages = inMessages(full, 3);
+    expect(messages.map((m) => [m.updateType, m.listVersion, m.entries.map((e) => e.idTag)])).toEqual([
+      ['Full', 5, ['T1', 'T2', 'T3']],
+      ['Differential', 6, ['T4', 'T5', 'T6']],
+      ['Differential', 7, ['T7']],
+    ]);
+  });
+
+  it('given a limit the plan fits in, or no limit known, when split, then it is one message, unchanged', () => {
+    expect(inMessages(full, 7)).toEqual([full]);
+    expect(inMessages(full, undefined)).toEqual([full]);
+    expect(inMessages(full, 0)).toEqual([full]);
+  });
+
+  it('given an empty Full list, when split, then it is still sent, once', () => {
+    const empty = { ...full, entries: [] };
+    expect(inMessages(empty, 3)).toEqual([empty]);
+  });
+
+  it('given a Differential with removals, when split, then every change goes once, in order', () => {
+    const differential = {
+      kind: 'send' as const,
+      updateType: 'Differential' as const,
+      listVersion: 9,
+      entries: [accepted('A'), { idTag: 'GONE' }, accepted('B')],
+    };
+    const messages = inMessages(differential, 2);
+    expect(messages.map((m) => m.updateType)).toEqual(['Differential', 'Differential']);
+    expect(messages.flatMap((m) => m.entries)).toEqual(differential.entries);
+    expect(messages.map((m) => m.listVersion)).toEqual([9, 10]);
   });
 });

@@ -26,7 +26,9 @@ export type ChargerSetting =
   | 'AuthorizeRemoteStart'
   | 'LocalAuthorizeOffline'
   | 'MessageAttempts'
-  | 'MessageRetryInterval';
+  | 'MessageRetryInterval'
+  /** the most local list entries it takes in one SendLocalList */
+  | 'LocalListItemsPerMessage';
 
 /**
  * The one place of the simulator that knows an OCPP version: the messages a simulated charger

@@ -19,6 +19,7 @@ const SETTING_KEYS: Record<ChargerSetting, string> = {
   LocalAuthorizeOffline: 'LocalAuthorizeOffline',
   MessageAttempts: 'TransactionMessageAttempts',
   MessageRetryInterval: 'TransactionMessageRetryInterval',
+  LocalListItemsPerMessage: 'SendLocalListMaxLength',
 };
 
 /** A 1.6 profile's limit in watts (its first period: the simulator does not follow schedules in time). */
@@ -280,6 +281,7 @@ export class Ocpp16Dialect implements ChargerDialect {
           idTagInfo?: Payload;
         }>;
         const status = charger.updateLocalList(
+          this.setting('LocalListItemsPerMessage'),
           Number(payload.listVersion),
           String(payload.updateType),
           entries.map(({ idTag, idTagInfo }) => ({ id: idTag, ...(idTagInfo ? { info: idTagInfo } : {}) })),

@@ -21,6 +21,7 @@ const SETTING_VARIABLES: Record<ChargerSetting, [string, string, string?]> = {
   LocalAuthorizeOffline: ['AuthCtrlr', 'LocalAuthorizeOffline'],
   MessageAttempts: ['OCPPCommCtrlr', 'MessageAttempts', 'TransactionEvent'],
   MessageRetryInterval: ['OCPPCommCtrlr', 'MessageAttemptInterval', 'TransactionEvent'],
+  LocalListItemsPerMessage: ['LocalAuthListCtrlr', 'ItemsPerMessage'],
 };
 
 /** 1.6's words for why a session ended → 2.0.1's trigger and stopped reason */
@@ -530,6 +531,7 @@ export class Ocpp201Dialect implements ChargerDialect {
           idTokenInfo?: Payload;
         }>;
         const status = charger.updateLocalList(
+          this.setting('LocalListItemsPerMessage'),
           Number(payload.versionNumber),
           String(payload.updateType),
           entries.map(({ idToken, idTokenInfo }) => ({

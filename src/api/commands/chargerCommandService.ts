@@ -11,6 +11,8 @@ import type { EventStore, NewEvent } from '../../store/eventStore.js';
 
 /** What became of a command: the outcome, and what it established in our words, if anything. */
 export interface SentCommand {
+  /** the version the charger spoke when it was sent */
+  version: string;
   action: string;
   payload: CommandPayload;
   outcome: CommandOutcome;
@@ -97,6 +99,6 @@ export class ChargerCommandService {
       });
     }
     if (fact?.type === 'RemoteStartAccepted') this.watchdog?.arm(identity, commandId);
-    return { action, payload, outcome, ...(fact ? { fact } : {}) };
+    return { version, action, payload, outcome, ...(fact ? { fact } : {}) };
   }
 }

@@ -1,28 +1,40 @@
 import type pg from 'pg';
 import type { CommandOutcome } from '../../cluster/commandRouter.js';
 import {
+  inMessages,
   type KnownLocalList,
   type LocalListEntry,
+  type LocalListMessage,
   type LocalListPlan,
   planLocalList,
 } from '../../domain/charger/commands/localListPlan.js';
 import type { CommandContext } from '../../domain/eventMetadata.js';
 import type { IdTokenType } from '../../domain/tokens/tokenEvents.js';
+import { localListLimitsIn } from '../../ocpp/commands/outboundCommands.js';
 import type { ChargerCommandService, Unsendable } from './chargerCommandService.js';
 
 /** What one synchronisation did. */
 export type LocalListSyncResult =
   /** the charger could not be asked, or refused: the command's outcome says why */
-  | { status: 'failed'; step: 'GetLocalListVersion' | 'SendLocalList'; outcome: CommandOutcome }
+  | {
+      status: 'failed';
+      step: 'GetLocalListVersion' | 'GetLocalListLimits' | 'SendLocalList';
+      outcome: CommandOutcome;
+    }
   | { status: 'not_supported' }
   | { status: 'up_to_date'; listVersion: number }
   | {
       status: 'sent';
       updateType: 'Full' | 'Differential';
+      /** the version the last message sent named */
       listVersion: number;
+      /** the entries sent, in all the messages */
       entries: number;
-      /** what the charger answered: Accepted, or Failed/NotSupported/VersionMismatch */
+      /** what the charger answered the last message sent: Accepted, or Failed/NotSupported/VersionMismatch */
       answer: string;
+      /** how many SendLocalList messages went, and how many the list took (the charger's per-message limit) */
+      messages: number;
+      messagesPlanned: number;
     };
 
 /** The read models a list is planned from did not catch up with the log in time. */
@@ -30,8 +42,10 @@ export class ReadModelsBehind extends Error {
   override readonly name = 'ReadModelsBehind';
 }
 
+type Step = 'GetLocalListVersion' | 'GetLocalListLimits' | 'SendLocalList';
+
 /** A step whose command could not be sent. */
-const unsent = (step: 'GetLocalListVersion' | 'SendLocalList', sent: Unsendable): LocalListSyncResult =>
+const unsent = (step: Step, sent: Unsendable): LocalListSyncResult =>
   sent.unsendable === 'not_supported'
     ? { status: 'not_supported' }
     : { status: 'failed', step, outcome: { status: 'offline' } };
@@ -119,6 +133,7 @@ export class LocalListSync {
     return result;
   }
 
+  /** Sends a plan in as many messages as the charger takes; stops at the first it does not accept. */
   private async send(
     identity: string,
     plan: LocalListPlan,
@@ -126,7 +141,49 @@ export class LocalListSync {
   ): Promise<LocalListSyncResult> {
     if (plan.kind === 'not_supported') return { status: 'not_supported' };
     if (plan.kind === 'up_to_date') return { status: 'up_to_date', listVersion: plan.listVersion };
-    const { updateType, listVersion, entries } = plan;
+    let messages = [plan];
+    if (plan.entries.length > 1) {
+      const asked = await this.commands.sendCommand(
+        identity,
+        { kind: 'ReadLocalListLimits' },
+        this.timeoutMs,
+        context,
+      );
+      if ('unsendable' in asked) return unsent('GetLocalListLimits', asked);
+      // a charger that does not say takes the list whole, as before; one that cannot answer now, later
+      if (asked.outcome.status === 'offline' || asked.outcome.status === 'timeout')
+        return { status: 'failed', step: 'GetLocalListLimits', outcome: asked.outcome };
+      const limits = localListLimitsIn(asked.version, asked.outcome);
+      messages = inMessages(plan, limits.maxEntriesPerMessage);
+    }
+    let last: { message: LocalListMessage; answer: string } | undefined;
+    let entries = 0;
+    let sentMessages = 0;
+    for (const message of messages) {
+      const sent = await this.sendOne(identity, message, context);
+      if (sent.status !== 'sent') return sent;
+      sentMessages++;
+      entries += message.entries.length;
+      last = { message, answer: sent.answer };
+      if (sent.answer !== 'Accepted') break;
+    }
+    return {
+      status: 'sent',
+      updateType: plan.updateType,
+      listVersion: last!.message.listVersion,
+      entries,
+      answer: last!.answer,
+      messages: sentMessages,
+      messagesPlanned: messages.length,
+    };
+  }
+
+  private async sendOne(
+    identity: string,
+    message: LocalListMessage,
+    context: CommandContext,
+  ): Promise<LocalListSyncResult | { status: 'sent'; answer: string }> {
+    const { updateType, listVersion, entries } = message;
     const sent = await this.commands.sendCommand(
       identity,
       { kind: 'ReplaceLocalList', updateType, listVersion, entries },
@@ -136,13 +193,7 @@ export class LocalListSync {
     if ('unsendable' in sent) return unsent('SendLocalList', sent);
     if (sent.fact?.type !== 'LocalListSent')
       return { status: 'failed', step: 'SendLocalList', outcome: sent.outcome };
-    return {
-      status: 'sent',
-      updateType,
-      listVersion,
-      entries: entries.length,
-      answer: sent.fact.data.answer,
-    };
+    return { status: 'sent', answer: sent.fact.data.answer };
   }
 
   /** The list the read model says the charger accepted last, if any (one statement: one snapshot). */

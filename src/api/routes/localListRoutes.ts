@@ -53,6 +53,8 @@ const syncView = {
     listVersion: { type: 'integer' },
     entries: { type: 'integer' },
     answer: { type: 'string' },
+    messages: { type: 'integer' },
+    messagesPlanned: { type: 'integer' },
     step: { type: 'string' },
     outcome: { type: 'object', additionalProperties: true },
   },

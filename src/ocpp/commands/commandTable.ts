@@ -36,12 +36,25 @@ type Builders = {
   ) => OutboundRequest;
 };
 
+/** What a charger said its local list takes (absent: it did not say). */
+export interface LocalListLimits {
+  maxEntriesPerMessage?: number;
+}
+
 /** A version's outbound side: every command it has, and how it words the commands we compose. */
 export interface CommandTable {
   routes: Readonly<Record<string, CommandRoute>>;
   /** absent: this version cannot take that command */
   build: Builders;
+  /** the answer to ReadLocalListLimits, in our words */
+  localListLimits(answer: CommandPayload): LocalListLimits;
 }
+
+/** A whole positive number a charger reported as text (configuration and variable values are). */
+export const positiveIntegerOf = (value: unknown): number | undefined => {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
+  return number !== undefined && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+};
 
 /** The answer's payload when the charger answered, whatever it said. */
 export const answerOf = (outcome: CommandOutcome): CommandPayload | undefined =>

@@ -1,12 +1,18 @@
 import { randomInt } from 'node:crypto';
-import type { CommandPayload } from '../../cluster/commandRouter.js';
+import type { CommandOutcome, CommandPayload } from '../../cluster/commandRouter.js';
 import type { ChargerCommand, ChargerCommandKind } from '../../domain/charger/commands/chargerCommand.js';
 import type { CommandOutcomeFact } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandWeight } from '../../domain/charger/commands/commandWeight.js';
 import { COMMANDS_16 } from '../v16/commands16.js';
 import { COMMANDS_201 } from '../v201/commands201.js';
 import { type OcppVersion, versionOf } from '../versions.js';
-import type { AnsweredCommand, CommandTable, OutboundRequest } from './commandTable.js';
+import {
+  type AnsweredCommand,
+  answerOf,
+  type CommandTable,
+  type LocalListLimits,
+  type OutboundRequest,
+} from './commandTable.js';
 
 /**
  * The outbound side of the version edge (ARCHITECTURE §1 rule 2): code outside src/ocpp names a
@@ -69,6 +75,13 @@ export function outcomeFact(
   answered: AnsweredCommand,
 ): CommandOutcomeFact | undefined {
   return tableOf(version)?.routes[action]?.outcome?.(answered);
+}
+
+/** What a charger's answer to ReadLocalListLimits says; nothing when it did not answer. */
+export function localListLimitsIn(version: string, outcome: CommandOutcome): LocalListLimits {
+  const table = tableOf(version);
+  const answer = answerOf(outcome);
+  return answer && table ? table.localListLimits(answer) : {};
 }
 
 /** The version tables, for tests that hold them to their schemas. */

@@ -8,6 +8,7 @@ import {
   firmwareUpdateRequested,
   localListSent,
   localListVersionReported,
+  positiveIntegerOf,
   remoteStartAccepted,
   reservationMade,
   SHARED_ROUTES,
@@ -31,6 +32,8 @@ const firmwareUpdate16 = firmwareUpdateRequested(
 
 const retriesOf = (command: { retries?: number; retryInterval?: number }) =>
   defined({ retries: command.retries, retryInterval: command.retryInterval });
+
+const SEND_LOCAL_LIST_MAX_LENGTH = 'SendLocalListMaxLength';
 
 /** Every OCPP 1.6 CSMS→charger message (core and security extension), in our words. */
 export const COMMANDS_16: CommandTable = {
@@ -125,6 +128,10 @@ export const COMMANDS_16: CommandTable = {
             },
           },
     ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
+    ReadLocalListLimits: () => ({
+      action: 'GetConfiguration',
+      payload: { key: [SEND_LOCAL_LIST_MAX_LENGTH] },
+    }),
     ReplaceLocalList: (command) => ({
       action: 'SendLocalList',
       payload: {
@@ -162,5 +169,10 @@ export const COMMANDS_16: CommandTable = {
       action: 'CertificateSigned',
       payload: { certificateChain: command.certificateChain },
     }),
+  },
+  localListLimits: (answer) => {
+    const keys = (answer.configurationKey as Array<{ key?: string; value?: string }> | undefined) ?? [];
+    const max = positiveIntegerOf(keys.find((entry) => entry.key === SEND_LOCAL_LIST_MAX_LENGTH)?.value);
+    return defined({ maxEntriesPerMessage: max });
   },
 };

@@ -10,13 +10,19 @@ import {
   firmwareUpdateRequested,
   localListSent,
   localListVersionReported,
+  positiveIntegerOf,
   remoteStartAccepted,
   reservationMade,
   SHARED_ROUTES,
 } from '../commands/commandTable.js';
 import { idTokenInfo201 } from './idTokenInfo201.js';
 import { monitoringRoutes201 } from './monitoringCommands201.js';
-import { getVariables201, setVariables201, variableRoutes201 } from './variables201.js';
+import {
+  getVariables201,
+  setVariables201,
+  type VariableResult201,
+  variableRoutes201,
+} from './variables201.js';
 
 interface IdToken201 {
   idToken?: string;
@@ -28,6 +34,9 @@ interface IdToken201 {
  * RFID card's (ISO14443), what chargers read far more often than anything else.
  */
 const LIST_TOKEN_TYPE_DEFAULT = 'ISO14443';
+
+/** how many entries a charger takes in one SendLocalList (the LocalAuthListCtrlr's, required) */
+const ITEMS_PER_SEND_LOCAL_LIST = { component: 'LocalAuthListCtrlr', variable: 'ItemsPerMessage' } as const;
 
 /** 2.0.1's local list entry: an idToken and its idTokenInfo. */
 interface Entry201 {
@@ -167,6 +176,7 @@ export const COMMANDS_201: CommandTable = {
       },
     }),
     ReadLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {} }),
+    ReadLocalListLimits: () => getVariables201([ITEMS_PER_SEND_LOCAL_LIST]),
     ReportInventory: (_command, requestId) => ({
       action: 'GetBaseReport',
       payload: { requestId: requestId(), reportBase: 'FullInventory' },
@@ -211,5 +221,15 @@ export const COMMANDS_201: CommandTable = {
         })),
       },
     }),
+  },
+  localListLimits: (answer) => {
+    const results = (answer.getVariableResult as VariableResult201[] | undefined) ?? [];
+    const items = results.find(
+      (result) =>
+        result.component?.name === ITEMS_PER_SEND_LOCAL_LIST.component &&
+        result.variable?.name === ITEMS_PER_SEND_LOCAL_LIST.variable &&
+        result.attributeStatus === 'Accepted',
+    );
+    return defined({ maxEntriesPerMessage: positiveIntegerOf(items?.attributeValue) });
   },
 };

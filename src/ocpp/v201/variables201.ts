@@ -24,7 +24,7 @@ export const setVariables201 = (variables: readonly VariableWrite[]): OutboundRe
   },
 });
 
-interface VariableResult201 {
+export interface VariableResult201 {
   component: Component201;
   variable: Variable201;
   attributeType?: string;

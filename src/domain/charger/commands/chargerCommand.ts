@@ -32,6 +32,8 @@ export type ChargerCommand =
     } & Retries)
   | ({ kind: 'UploadLog'; log: LogKind; location: string; from?: string; to?: string } & Retries)
   | { kind: 'ReadLocalListVersion' }
+  /** how many list entries the charger takes in one SendLocalList */
+  | { kind: 'ReadLocalListLimits' }
   | {
       kind: 'ReplaceLocalList';
       updateType: 'Full' | 'Differential';

@@ -69,3 +69,31 @@ export function planLocalList(input: {
   if (changes.length === 0) return { kind: 'up_to_date', listVersion: heldVersion };
   return { kind: 'send', updateType: 'Differential', listVersion, entries: changes };
 }
+
+/** One SendLocalList of a plan. */
+export type LocalListMessage = Extract<LocalListPlan, { kind: 'send' }>;
+
+/**
+ * A plan as the messages a charger takes: no more entries in one than it says it accepts per
+ * message (1.6 `SendLocalListMaxLength`, 2.x `LocalAuthListCtrlr.ItemsPerMessage`). The first keeps
+ * the plan's update type; the rest are Differentials that add to it, each one version up, so that
+ * every accepted message leaves a version whose contents we know, and a sync cut short resumes
+ * with a Differential from there.
+ */
+export function inMessages(
+  plan: LocalListMessage,
+  maxEntriesPerMessage: number | undefined,
+): LocalListMessage[] {
+  const max = maxEntriesPerMessage && maxEntriesPerMessage > 0 ? Math.floor(maxEntriesPerMessage) : undefined;
+  if (max === undefined || plan.entries.length <= max) return [plan];
+  const messages: LocalListMessage[] = [];
+  for (let from = 0; from < plan.entries.length; from += max) {
+    messages.push({
+      kind: 'send',
+      updateType: from === 0 ? plan.updateType : 'Differential',
+      listVersion: plan.listVersion + messages.length,
+      entries: plan.entries.slice(from, from + max),
+    });
+  }
+  return messages;
+}
