@@ -1,5 +1,6 @@
 /**
  * npm run soak -- --hours H [--chargers 2000] [--flaky 0.05] [--sample-seconds 10] [--env KEY=VALUE …]
+ *   [--heap-snapshots]
  * `npm start` on a fresh embedded PostgreSQL under a realistic fleet for hours: half 1.6 and half
  * 2.0.1 chargers charging, metering and heartbeating, a flaky share dropping their connections,
  * an operator sending commands and reading pages. Samples the server's memory, event-loop lag,
@@ -7,7 +8,7 @@
  * connection leaked and that the read models equal a rebuild. Writes bench/results/soak.json,
  * soak.samples.json and soak.png. Loopback only; bounded by --hours.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -30,6 +31,9 @@ const { values } = parseArgs({
     'command-seconds': { type: 'string', default: '2' },
     // the server's own settings, as an operator would set them (e.g. LOCAL_LIST_SYNC_INTERVAL=600)
     env: { type: 'string', multiple: true, default: [] },
+    // the server's heap written at the end of the warm-up and at the end (bench/results/heap/), to
+    // diff by constructor in Chrome's DevTools: each pauses the server for a few seconds
+    'heap-snapshots': { type: 'boolean', default: false },
   },
 });
 const positive = (name: string, raw: string, max: number) => {
@@ -71,7 +75,19 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const tags = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}-TAG-${String(i + 1).padStart(5, '0')}`);
 
-const bench = await startBenchServer('soak', { ...SERVER_ENV, AUTO_REGISTER: 'accept', ADMIN_TOKEN });
+const HEAP_DIRECTORY = join(results, 'heap');
+if (values['heap-snapshots']) await mkdir(HEAP_DIRECTORY, { recursive: true });
+const bench = await startBenchServer(
+  'soak',
+  { ...SERVER_ENV, AUTO_REGISTER: 'accept', ADMIN_TOKEN },
+  values['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIRECTORY}`] : [],
+);
+/** Asks the server for a heap snapshot (when --heap-snapshots), and says so. */
+const heapSnapshot = (when: string) => {
+  if (!values['heap-snapshots']) return;
+  progress(`soak: heap snapshot ${when} (into ${HEAP_DIRECTORY})`);
+  bench.server.child.kill('SIGUSR2');
+};
 const apiUrl = bench.server.url;
 const pid = bench.server.child.pid!;
 let failed = false;
@@ -128,8 +144,13 @@ try {
   const started = Date.now();
   let previous = { at: started, answered: 0 };
   let lastProgress = started;
+  let warmSnapshotTaken = false;
   while (Date.now() - started < DURATION_MS) {
     await sleep(Math.min(SAMPLE_SECONDS * 1_000, DURATION_MS - (Date.now() - started)));
+    if (!warmSnapshotTaken && Date.now() - started >= WARM_UP_SECONDS * 1_000) {
+      warmSnapshotTaken = true;
+      heapSnapshot('at the end of the warm-up');
+    }
     const stats = await fleetStats();
     // a thousand answer times per interval are plenty for percentiles over hours
     ackLatencies.push(
@@ -157,6 +178,7 @@ try {
       await writeFile(join(results, 'soak.samples.json'), `${JSON.stringify(samples)}\n`);
     }
   }
+  heapSnapshot('at the end, the fleet still running');
   const finalFleet = await fleetStats();
   await operator.stop();
   await steady.stop();
