@@ -34,11 +34,6 @@ export class FleetStats {
     this.lostReasons.set(reason, (this.lostReasons.get(reason) ?? 0) + 1);
   }
 
-  /** lost calls the charger did not cause itself: no answer in time, or the CSMS closed on them */
-  get lostToTheCsms(): number {
-    return this.lost - (this.lostReasons.get('charger hung up') ?? 0);
-  }
-
   get errors(): number {
     return this.refused + this.connectFailures + this.dropped;
   }

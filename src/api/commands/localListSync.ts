@@ -13,14 +13,13 @@ import type { IdTokenType } from '../../domain/tokens/tokenEvents.js';
 import { localListLimitsIn } from '../../ocpp/commands/outboundCommands.js';
 import type { ChargerCommandService, Unsendable } from './chargerCommandService.js';
 
+/** The commands a synchronisation sends, in order. */
+type Step = 'GetLocalListVersion' | 'GetLocalListLimits' | 'SendLocalList';
+
 /** What one synchronisation did. */
 export type LocalListSyncResult =
   /** the charger could not be asked, or refused: the command's outcome says why */
-  | {
-      status: 'failed';
-      step: 'GetLocalListVersion' | 'GetLocalListLimits' | 'SendLocalList';
-      outcome: CommandOutcome;
-    }
+  | { status: 'failed'; step: Step; outcome: CommandOutcome }
   | { status: 'not_supported' }
   | { status: 'up_to_date'; listVersion: number }
   | {
@@ -41,8 +40,6 @@ export type LocalListSyncResult =
 export class ReadModelsBehind extends Error {
   override readonly name = 'ReadModelsBehind';
 }
-
-type Step = 'GetLocalListVersion' | 'GetLocalListLimits' | 'SendLocalList';
 
 /** A step whose command could not be sent. */
 const unsent = (step: Step, sent: Unsendable): LocalListSyncResult =>
