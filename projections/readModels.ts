@@ -1,4 +1,3 @@
-import type { Tariff } from '../src/policies/tariff.js';
 import { apiTokensProjector } from './apiTokens/apiTokensProjector.js';
 import { authorizationLogProjector } from './authorizationLog/authorizationLogProjector.js';
 import { cdrsProjector } from './cdrs/cdrsProjector.js';
@@ -16,16 +15,12 @@ import { sessionsProjector } from './sessions/sessionsProjector.js';
 import { tariffsProjector } from './tariffs/tariffsProjector.js';
 import { tokensProjector } from './tokens/tokensProjector.js';
 
-export interface ReadModelOptions {
-  tariff: Tariff;
-}
-
 /** Every read model, by name: what the server runs and what `npm run rebuild` can rebuild. */
-export const READ_MODELS: Record<string, (options: ReadModelOptions) => Promise<Projector>> = {
+export const READ_MODELS: Record<string, () => Promise<Projector>> = {
   charger_registry: () => chargerRegistryProjector(),
   connector_status: () => connectorStatusProjector(),
   sessions: () => sessionsProjector(),
-  cdrs: (options) => cdrsProjector(options.tariff),
+  cdrs: () => cdrsProjector(),
   meter_values: () => meterValuesProjector(),
   authorization_log: () => authorizationLogProjector(),
   reservations: () => reservationsProjector(),

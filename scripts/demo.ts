@@ -54,6 +54,8 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; log: s
       DATA_DIR: dataDir,
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // a stopped session's CDR in 10 s rather than the 5 minutes production waits for late samples
+      CDR_SETTLE: process.env.CDR_SETTLE ?? '10',
       // plain JSON lines: the demo reads the address from them
       CI: 'true',
     },
@@ -118,7 +120,7 @@ say(`  API docs           ${server.url}/docs   (token: ${adminToken})`);
 say(`  chargers           curl -s ${auth} ${server.url}/api/chargers`);
 say(`  message journal    curl -s ${auth} '${server.url}/api/chargers/${PREFIX}-00001/messages?limit=20'`);
 say(`  sessions           curl -s ${auth} '${server.url}/api/sessions?limit=10'`);
-say(`  CDRs (billing)     curl -s ${auth} '${server.url}/api/cdrs?limit=10'`);
+say(`  CDRs (billing)     curl -s ${auth} '${server.url}/api/cdrs?limit=10'   (10 s after each stop)`);
 say(`  metrics, health    ${server.url}/metrics  ${server.url}/health`);
 say(
   `  a command          curl -s ${auth} -H 'content-type: application/json' -d '{"key":["HeartbeatInterval"]}' \\`,

@@ -25,8 +25,10 @@ export interface Config {
   commandTimeoutSeconds: number;
   autoRegister: 'off' | 'pending' | 'accept';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** what a CDR costs (ARCHITECTURE §5): prices in the currency's units */
+  /** what a CDR costs when no published tariff is for its session: prices in the currency's units */
   tariff: Tariff;
+  /** how long after its stop a session's CDR waits for late samples (s) */
+  cdrSettleSeconds: number;
   /** how long a node's claim on a charger outlives the node (clustering over Redis) */
   presenceTtlSeconds: number;
   /** how long an accepted remote start may wait for its StartTransaction */
@@ -205,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
     remoteStartTimeoutSeconds: integer('REMOTE_START_TIMEOUT', 30, 1, 3_600),
     localListSyncSeconds: integer('LOCAL_LIST_SYNC_INTERVAL', 86_400, 0, 31 * 86_400),
+    cdrSettleSeconds: integer('CDR_SETTLE', 300, 0, 7 * 86_400),
     presenceTtlSeconds: integer('PRESENCE_TTL', 60, 2, 3_600),
     autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type pg from 'pg';
 import type { ProjectionRunner } from '../projections/projectionRunner.js';
 import { READ_MODELS } from '../projections/readModels.js';
+import { cdrCandidates } from '../projections/sessions/cdrCandidates.js';
 import { pendingEnergyCorrections } from '../projections/sessions/energyCorrectionQueries.js';
 import { Authenticator } from './api/auth/principal.js';
 import type { HealthCheck } from './api/healthRoutes.js';
@@ -15,6 +16,7 @@ import { buildHttpServer, registerOperatorApi } from './api/httpServer.js';
 import { LiveEvents } from './api/live/liveEvents.js';
 import { backgroundRebuilds } from './api/projectionRebuilds.js';
 import { ApiTokenService } from './app/apiTokenService.js';
+import { CdrIssuer } from './app/cdrIssuer.js';
 import { ChargerRegistryService } from './app/chargerRegistryService.js';
 import { EnergyCorrections } from './app/energyCorrections.js';
 import { sendEVSchedules } from './app/evScheduleDelivery.js';
@@ -25,10 +27,12 @@ import { OcpiTokenService } from './app/ocpiTokenService.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
 import { serverClock } from './app/serverClock.js';
+import { TariffBook } from './app/tariffBook.js';
 import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { loadAuditKey } from './audit/auditKey.js';
 import { type Config, loadConfigOrExit } from './config.js';
+import { configuredTerms } from './domain/billing/billSession.js';
 import { upcastersOf } from './events/upcasters.js';
 import { DiskFileStorage } from './files/diskFileStorage.js';
 import { fileUrlSecret } from './files/fileUrlSecret.js';
@@ -62,6 +66,8 @@ export interface RunningAmpledger {
   /** the read models' database, and each read model's projection */
   readModels: pg.Pool;
   projections: ReadonlyMap<string, ProjectionRunner>;
+  /** issues the CDRs of settled sessions on its own; a sweep now, for whoever cannot wait for it */
+  cdrIssuer: { sweep(options?: { settleSeconds?: number }): Promise<number> };
   /** the admin API token a first start without ADMIN_TOKEN made (its secret, shown once) */
   firstAdminToken?: string;
   /** drains and stops everything started, in reverse order; safe to call twice */
@@ -126,6 +132,17 @@ export async function startAmpledger(
     });
     energyCorrections.start();
     stops.push(() => energyCorrections.stop());
+    const cdrIssuer = new CdrIssuer({
+      store: eventStore,
+      tariffs: new TariffBook(eventStore),
+      configuredTerms: configuredTerms(config.tariff),
+      candidates: (after, decided, limit) => cdrCandidates(readModels, after, decided, limit),
+      settleSeconds: config.cdrSettleSeconds,
+      clock,
+      logger: logger.child({ part: 'cdr-issuer' }),
+    });
+    cdrIssuer.start();
+    stops.push(() => cdrIssuer.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
     const apiTokens = new ApiTokenService(eventStore, clock);
     const firstAdmin = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
@@ -238,7 +255,8 @@ export async function startAmpledger(
       store: eventStore,
       clock,
       catchUpRegistry: async () => void (await registryProjection.catchUp(5_000)),
-      readYourWrite: async (position) => void (await projections.get('api_tokens')!.waitFor(position, 5_000)),
+      readYourWrite: async (readModel, position) =>
+        void (await projections.get(readModel)!.waitFor(position, 5_000)),
       router,
       commands,
       localLists,
@@ -258,7 +276,7 @@ export async function startAmpledger(
         store: eventStore,
         connection: readModelConnection,
         projectors: Object.fromEntries(
-          Object.entries(READ_MODELS).map(([name, build]) => [name, () => build({ tariff: config.tariff })]),
+          Object.entries(READ_MODELS).map(([name, build]) => [name, () => build()]),
         ),
         logger: logger.child({ part: 'rebuild' }),
       }),
@@ -293,6 +311,7 @@ export async function startAmpledger(
       eventStore,
       readModels,
       projections,
+      cdrIssuer,
       stop,
       ...(tlsUrl ? { tlsUrl } : {}),
       ...(firstAdminToken ? { firstAdminToken } : {}),

@@ -1,207 +1,151 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
-import type { Flag } from '../../src/policies/energyReconciliation.js';
-import { priceSession, type Tariff } from '../../src/policies/tariff.js';
+import { CDR_EVENT_TYPES, type CdrEvent, type CdrPrice } from '../../src/domain/billing/cdrEvents.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, writeRows } from '../sqlRows.js';
-import { timestampOrNull } from '../timestamps.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 /**
- * CDRs for billing: one per stopped session, as its stop recorded it; a new version when a later
- * fact amends it (late samples changing its flags, an energy correction).
+ * CDRs for billing, as the CDR issuer wrote them (cdr-{sessionId}): each issued CDR and each
+ * credit a row of its own, in the order the log holds them (the feed billing reads); a CDR
+ * credited since shows so, and one held for review shows whether it was released.
  */
-export async function cdrsProjector(tariff: Tariff): Promise<Projector> {
+export async function cdrsProjector(): Promise<Projector> {
   return {
     name: 'cdrs',
-    streamPrefix: 'charger-',
-    eventTypes: new Set([
-      'TransactionStarted',
-      'TransactionAuthorized',
-      'TransactionStopped',
-      'SessionFlagsAmended',
-      'SessionEnergyCorrected',
-    ]),
+    streamPrefix: 'cdr-',
+    eventTypes: CDR_EVENT_TYPES,
     migrations: await loadMigrations(MIGRATIONS),
-    apply: (events, tx) => applyCdrBatch(events, tx, tariff),
+    apply: applyCdrBatch,
   };
 }
-
-const CDR_SESSION: Columns = {
-  session_id: 'text',
-  charger_id: 'text',
-  transaction_key: 'text',
-  tenant: 'text',
-  evse_id: 'integer',
-  connector_id: 'integer',
-  id_tag: 'text',
-  start_time: 'timestamptz',
-  latest_version: 'integer',
-};
 
 const CDR: Columns = {
   id: 'text',
   session_id: 'text',
-  version: 'integer',
   feed_position: 'text',
+  credit: 'boolean',
+  credit_of: 'text',
+  replaces: 'text',
+  status: 'text',
+  held_for: 'jsonb',
   charger_id: 'text',
   transaction_key: 'text',
   tenant: 'text',
   evse_id: 'integer',
   connector_id: 'integer',
   id_tag: 'text',
+  token_group: 'text',
   start_time: 'timestamptz',
   stop_time: 'timestamptz',
-  duration_seconds: 'integer',
   energy_wh: 'numeric',
+  charging_seconds: 'numeric',
+  idle_seconds: 'numeric',
   stop_reason: 'text',
   flags: 'jsonb',
   tariff: 'jsonb',
   currency: 'text',
-  cost_energy: 'numeric',
-  cost_time: 'numeric',
-  cost_session: 'numeric',
-  cost_total: 'numeric',
+  cost: 'jsonb',
+  total_excl_vat: 'numeric',
+  total_incl_vat: 'numeric',
+  reason: 'text',
+  issued_at: 'timestamptz',
+  released_by: 'text',
+  released_at: 'timestamptz',
+  release_note: 'text',
+  session_revision: 'bigint',
 };
 
-interface CdrSession {
-  session_id: string;
-  charger_id: string;
-  transaction_key: string;
-  tenant: string;
-  evse_id: number;
-  connector_id: number;
-  id_tag: string;
-  start_time: string;
-  latest_version: number;
-  /** what its latest CDR says, for a new version */
-  latest?: { stopTime: string; energyWh: number; stopReason: string };
-}
+/** What an issued CDR and a credit both say: where they stand, whose they are, their money. */
+const commonRow = (
+  event: RecordedEvent,
+  data: { cdrId: string; sessionId: string; chargerId: string; transactionKey: string; tenant: string },
+  price: CdrPrice,
+  issuedAt: string,
+) => ({
+  id: data.cdrId,
+  session_id: data.sessionId,
+  feed_position: event.position,
+  charger_id: data.chargerId,
+  transaction_key: data.transactionKey,
+  tenant: data.tenant,
+  tariff: price.tariff,
+  currency: price.currency,
+  cost: {
+    energy: price.energy,
+    time: price.time,
+    parkingTime: price.parkingTime,
+    flat: price.flat,
+    total: price.total,
+  },
+  total_excl_vat: price.total.excl_vat,
+  total_incl_vat: price.total.incl_vat,
+  issued_at: issuedAt,
+  // the session revision the issuer decided on: what it needs not decide again
+  session_revision: (event.metadata as { sessionRevision?: string } | undefined)?.sessionRevision ?? null,
+});
 
-/** A batch folded per session in memory, then written with one statement per table. */
-async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient, tariff: Tariff): Promise<void> {
-  const idOf = (event: RecordedEvent) =>
-    sessionIdOf(chargerIdOf(event.streamId), (event.data as { transactionKey: string }).transactionKey);
-  const { rows: issued } = await tx.query<{ feed_position: string }>(
-    'SELECT feed_position FROM cdrs WHERE feed_position = ANY($1)',
-    [events.map((event) => event.position)],
-  );
-  const applied = new Set(issued.map((row) => row.feed_position));
-  const { rows } = await tx.query(
-    `SELECT s.*, c.stop_time, c.energy_wh, c.stop_reason FROM cdr_sessions s
-     LEFT JOIN cdrs c ON c.session_id = s.session_id AND c.version = s.latest_version
-     WHERE s.session_id = ANY($1) FOR UPDATE OF s`,
-    [[...new Set(events.map(idOf))]],
-  );
-  const sessions = new Map<string, CdrSession>();
-  for (const row of rows) {
-    sessions.set(row.session_id, {
-      ...row,
-      start_time: (row.start_time as Date).toISOString(),
-      ...(row.stop_time
-        ? {
-            latest: {
-              stopTime: (row.stop_time as Date).toISOString(),
-              energyWh: Number(row.energy_wh),
-              stopReason: row.stop_reason,
-            },
-          }
-        : {}),
-    });
-  }
-  const changed = new Set<string>();
-  const cdrs: Array<Record<string, unknown>> = [];
-  const issue = (
-    event: RecordedEvent,
-    session: CdrSession,
-    stop: NonNullable<CdrSession['latest']>,
-    flags: Flag[],
-  ) => {
-    const durationSeconds = Math.max(
-      0,
-      Math.round((Date.parse(stop.stopTime) - Date.parse(session.start_time)) / 1000),
-    );
-    const cost = priceSession(tariff, { energyWh: stop.energyWh, durationSeconds });
-    session.latest_version += 1;
-    session.latest = stop;
-    changed.add(session.session_id);
-    const { latest: _latest, latest_version: _version, ...identity } = session;
-    cdrs.push({
-      ...identity,
-      id: `${session.session_id}:v${session.latest_version}`,
-      version: session.latest_version,
-      feed_position: event.position,
-      stop_time: stop.stopTime,
-      duration_seconds: durationSeconds,
-      energy_wh: stop.energyWh,
-      stop_reason: stop.stopReason,
-      flags,
-      tariff,
-      currency: tariff.currency,
-      cost_energy: cost.energy,
-      cost_time: cost.time,
-      cost_session: cost.session,
-      cost_total: cost.total,
-    });
-  };
+/**
+ * New rows for issued CDRs and credits (a column a row leaves out is null); status changes of
+ * the rows a credit or a release touch, whichever batch wrote them.
+ */
+async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
+  const rows: Array<Record<string, unknown>> = [];
+  const credited: string[] = [];
+  const released: Array<{ id: string; by: string; at: string; note: string | null }> = [];
   for (const event of events) {
-    if (applied.has(event.position)) continue;
-    const fact = { type: event.type, data: event.data } as ChargingEvent;
-    const id = idOf(event);
-    if (fact.type === 'TransactionStarted') {
-      if (sessions.has(id)) continue;
-      const { data } = fact;
-      sessions.set(id, {
-        session_id: id,
-        charger_id: chargerIdOf(event.streamId),
-        transaction_key: data.transactionKey,
-        tenant: data.tenant,
+    const cdr = { type: event.type, data: event.data } as CdrEvent;
+    if (cdr.type === 'CdrIssued') {
+      const { data } = cdr;
+      rows.push({
+        ...commonRow(event, data, data.price, data.issuedAt),
+        credit: false,
+        replaces: data.replaces ?? null,
+        status: data.heldFor.length > 0 ? 'review' : 'billable',
+        held_for: data.heldFor,
         evse_id: data.evseId,
         connector_id: data.connectorId,
         id_tag: data.idTag,
-        start_time: timestampOrNull(data.correctedTime) ?? receivedAtOf(event),
-        latest_version: 0,
+        token_group: data.tokenGroup ?? null,
+        start_time: data.startTime,
+        stop_time: data.stopTime,
+        energy_wh: data.energyWh,
+        charging_seconds: data.chargingSeconds,
+        idle_seconds: data.idleSeconds,
+        stop_reason: data.stopReason,
+        flags: data.flags,
       });
-      changed.add(id);
-      continue;
-    }
-    const session = sessions.get(id);
-    if (!session) continue; // a stop without its start is an orphan, and orphans are not billed
-    if (fact.type === 'TransactionAuthorized') {
-      session.id_tag = fact.data.idTag;
-      changed.add(id);
-    } else if (fact.type === 'TransactionStopped') {
-      const { data } = fact;
-      const stopTime = timestampOrNull(data.correctedTime) ?? receivedAtOf(event);
-      issue(event, session, { stopTime, energyWh: data.energyWh, stopReason: data.reason }, data.flags);
-    } else if (fact.type === 'SessionFlagsAmended' && session.latest) {
-      // not billed yet: the stop's CDR will carry the flags
-      issue(event, session, session.latest, fact.data.flags);
-    } else if (fact.type === 'SessionEnergyCorrected' && session.latest) {
-      issue(event, session, { ...session.latest, energyWh: fact.data.energyWh }, fact.data.flags);
+    } else if (cdr.type === 'CdrCredited') {
+      const { data } = cdr;
+      credited.push(data.creditOf);
+      // a credit cancels money: what else its session was is on the CDR it credits
+      rows.push({
+        ...commonRow(event, data, data.price, data.issuedAt),
+        credit: true,
+        credit_of: data.creditOf,
+        status: 'billable',
+        held_for: [],
+        energy_wh: data.energyWh,
+        flags: [],
+        reason: data.reason,
+      });
+    } else if (cdr.type === 'CdrReleased') {
+      const { data } = cdr;
+      released.push({ id: data.cdrId, by: data.releasedBy, at: data.releasedAt, note: data.note ?? null });
     }
   }
-  await writeRows(
-    tx,
-    {
-      into: 'cdr_sessions',
-      columns: CDR_SESSION,
-      onConflict:
-        'ON CONFLICT (session_id) DO UPDATE SET latest_version = EXCLUDED.latest_version, id_tag = EXCLUDED.id_tag',
-    },
-    [...changed].map((id) => {
-      const { latest: _latest, ...row } = sessions.get(id)!;
-      return row;
-    }),
-  );
-  await writeRows(
-    tx,
-    { into: 'cdrs', columns: CDR, onConflict: 'ON CONFLICT (feed_position) DO NOTHING' },
-    cdrs,
-  );
+  await writeRows(tx, { into: 'cdrs', columns: CDR, onConflict: 'ON CONFLICT (id) DO NOTHING' }, rows);
+  if (credited.length > 0)
+    await tx.query(`UPDATE cdrs SET status = 'credited' WHERE id = ANY($1) AND NOT credit`, [credited]);
+  for (const release of released) {
+    await tx.query(
+      `UPDATE cdrs SET status = CASE WHEN status = 'review' THEN 'released' ELSE status END,
+              released_by = $2, released_at = $3, release_note = $4
+        WHERE id = $1 AND released_at IS NULL`,
+      [release.id, release.by, release.at, release.note],
+    );
+  }
 }

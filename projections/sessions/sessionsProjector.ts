@@ -1,23 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import { meterWithBoot, meterWithSamples } from '../../src/domain/charger/transactions/sessionMeter.js';
+import type { ProjectedMeter } from '../../src/domain/charger/transactions/sessionEnergy.js';
+import {
+  type SessionRecord,
+  sessionStarted,
+  sessionWithChargerEvent,
+  sessionWithEvent,
+} from '../../src/domain/charger/transactions/sessionRecord.js';
 import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
-import {
-  type ChargingClock,
-  chargingKindOf,
-  clockStopped,
-  clockWith,
-} from '../../src/policies/chargingTime.js';
+import type { ChargingStates } from '../../src/policies/chargingTime.js';
 import type { Flag } from '../../src/policies/energyReconciliation.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
-import { timestampOrNull } from '../timestamps.js';
-import { type ProjectedMeter, reconcileAmendedFlags, reconcileStop } from './sessionEnergy.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -67,7 +66,9 @@ const SESSION: Columns = {
   energy_correction: 'jsonb',
   charging_seconds: 'numeric',
   idle_seconds: 'numeric',
-  charging_clock: 'jsonb',
+  charging_states: 'jsonb',
+  token_group: 'text',
+  changed_position: 'text',
 };
 
 const ORPHAN_STOP: Columns = {
@@ -83,32 +84,85 @@ const ORPHAN_STOP: Columns = {
   flags: 'jsonb',
 };
 
-type SessionRow = Record<keyof typeof SESSION, unknown> & {
-  revisions: string[];
-  last_revision: string;
-  /** null: begun before the read model kept meters (its recorded figures stand) */
-  meter: ProjectedMeter | null;
-  energy_correction: EnergyCorrection | null;
-  charging_clock: ChargingClock | null;
-};
-
-/** A session's charging clock moved on: the seconds it shows follow. */
-function withClock(session: SessionRow, clock: ChargingClock): void {
-  session.charging_clock = clock;
-  session.charging_seconds = clock.chargingMs / 1_000;
-  session.idle_seconds = clock.idleMs / 1_000;
+/** The row of a session: its record, column by column. */
+function toRow(session: SessionRecord): Record<string, unknown> {
+  return {
+    id: session.id,
+    charger_id: session.chargerId,
+    transaction_key: session.transactionKey,
+    tenant: session.tenant,
+    evse_id: session.evseId,
+    connector_id: session.connectorId,
+    id_tag: session.idTag,
+    normalised_id_tag: session.normalisedIdTag,
+    authorization_status: session.authorizationStatus,
+    token_group: session.tokenGroup,
+    status: session.status,
+    meter_start_wh: session.meterStartWh,
+    meter_stop_wh: session.meterStopWh,
+    energy_wh: session.energyWh,
+    start_charger_time: session.startChargerTime,
+    start_corrected_time: session.startCorrectedTime,
+    start_server_time: session.startServerTime,
+    stop_charger_time: session.stopChargerTime,
+    stop_corrected_time: session.stopCorrectedTime,
+    stop_server_time: session.stopServerTime,
+    stop_reason: session.stopReason,
+    stop_kind: session.stopKind,
+    stop_id_tag: session.stopIdTag,
+    flags: session.flags,
+    revisions: session.revisions,
+    last_revision: session.lastRevision,
+    meter: session.meter,
+    energy_correction: session.energyCorrection,
+    charging_seconds: session.chargingSeconds,
+    idle_seconds: session.idleSeconds,
+    charging_states: session.chargingStates,
+  };
 }
 
-/** What a charger said of energy flowing, at that time, moves its session's clock (if it tells anything). */
-function withChargingState(session: SessionRow, state: string, at: string): boolean {
-  const kind = chargingKindOf(state);
-  const atMs = Date.parse(at);
-  if (!kind || Number.isNaN(atMs) || session.status !== 'active') return false;
-  withClock(session, clockWith(session.charging_clock ?? { chargingMs: 0, idleMs: 0 }, kind, atMs));
-  return true;
+const isoOrNull = (value: unknown) =>
+  value instanceof Date ? value.toISOString() : (value as string | null);
+const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+/** A session's record as its row holds it: times as ISO text, numbers and revisions as the text they were written from. */
+function fromRow(row: Record<string, unknown>): SessionRecord {
+  return {
+    id: row.id as string,
+    chargerId: row.charger_id as string,
+    transactionKey: row.transaction_key as string,
+    tenant: row.tenant as string,
+    evseId: row.evse_id as number,
+    connectorId: row.connector_id as number,
+    idTag: row.id_tag as string,
+    normalisedIdTag: row.normalised_id_tag as string,
+    authorizationStatus: row.authorization_status as string,
+    tokenGroup: (row.token_group as string | null) ?? null,
+    status: row.status as SessionRecord['status'],
+    meterStartWh: Number(row.meter_start_wh),
+    meterStopWh: numberOrNull(row.meter_stop_wh),
+    energyWh: numberOrNull(row.energy_wh),
+    startChargerTime: row.start_charger_time as string,
+    startCorrectedTime: isoOrNull(row.start_corrected_time),
+    startServerTime: isoOrNull(row.start_server_time)!,
+    stopChargerTime: row.stop_charger_time as string | null,
+    stopCorrectedTime: isoOrNull(row.stop_corrected_time),
+    stopServerTime: isoOrNull(row.stop_server_time),
+    stopReason: row.stop_reason as string | null,
+    stopKind: row.stop_kind as string | null,
+    stopIdTag: row.stop_id_tag as string | null,
+    flags: row.flags as Flag[],
+    revisions: (row.revisions as Array<string | number>).map(String),
+    lastRevision: String(row.last_revision),
+    meter: row.meter as ProjectedMeter | null,
+    energyCorrection: row.energy_correction as EnergyCorrection | null,
+    chargingSeconds: numberOrNull(row.charging_seconds),
+    idleSeconds: numberOrNull(row.idle_seconds),
+    chargingStates: row.charging_states as ChargingStates | null,
+  };
 }
 
-/** A batch folded per session in memory, then written with one statement per table. */
+/** A batch folded per session in memory (the domain's session fold), then written with one statement per table. */
 async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
   const keyOf = (event: RecordedEvent) => {
     const key = (event.data as { transactionKey?: string }).transactionKey;
@@ -124,87 +178,41 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     `SELECT * FROM sessions WHERE id = ANY($1) OR (charger_id = ANY($2) AND status = 'active') FOR UPDATE`,
     [ids, [...new Set(booted)]],
   );
-  const sessions = new Map<string, SessionRow>(rows.map((row) => [row.id as string, fromDatabase(row)]));
-  const changed = new Set<string>();
+  const sessions = new Map<string, SessionRecord>(rows.map((row) => [row.id as string, fromRow(row)]));
+  // where in the log each row changed last: the CDR issuer reads on from there
+  const changed = new Map<string, string>();
   const orphans: Array<Record<string, unknown>> = [];
   for (const event of events) {
     const charging = { type: event.type, data: event.data } as ChargingEvent;
     const chargerId = chargerIdOf(event.streamId);
-    const revision = event.revision.toString();
-    const receivedAt = receivedAtOf(event);
-    if (event.type === 'ChargerBooted') {
-      for (const session of sessions.values()) {
-        if (session.charger_id !== chargerId || session.status !== 'active' || !session.meter) continue;
-        if (BigInt(session.last_revision) >= event.revision) continue;
-        session.meter = meterWithBoot(session.meter, Date.parse(receivedAt));
-        changed.add(session.id as string);
-      }
-      continue;
-    }
-    if (charging.type === 'ConnectorStatusReported') {
-      const { data } = charging;
-      if (data.collapsedInto) continue;
-      for (const session of sessions.values()) {
-        if (session.charger_id !== chargerId || session.status !== 'active') continue;
-        if (session.evse_id !== data.evseId || BigInt(session.last_revision) >= event.revision) continue;
-        if (withChargingState(session, data.status, receivedAt)) {
-          session.last_revision = revision;
-          changed.add(session.id as string);
-        }
+    const place = { revision: event.revision, receivedAt: receivedAtOf(event) };
+    if (event.type === 'ChargerBooted' || charging.type === 'ConnectorStatusReported') {
+      for (const [id, session] of sessions) {
+        if (session.chargerId !== chargerId) continue;
+        const next = sessionWithChargerEvent(session, charging, place);
+        if (next === session) continue;
+        sessions.set(id, next);
+        changed.set(id, event.position);
       }
       continue;
     }
     if (charging.type === 'TransactionStarted') {
-      const { data } = charging;
-      const id = sessionIdOf(chargerId, data.transactionKey);
+      const id = sessionIdOf(chargerId, charging.data.transactionKey);
       if (sessions.has(id)) continue;
-      sessions.set(id, {
-        id,
-        charger_id: chargerId,
-        transaction_key: data.transactionKey,
-        tenant: data.tenant,
-        evse_id: data.evseId,
-        connector_id: data.connectorId,
-        id_tag: data.idTag,
-        normalised_id_tag: data.normalisedIdTag,
-        authorization_status: data.authorization.status,
-        status: 'active',
-        meter_start_wh: data.meterStartWh,
-        meter_stop_wh: null,
-        energy_wh: null,
-        start_charger_time: data.chargerTime,
-        start_corrected_time: timestampOrNull(data.correctedTime),
-        start_server_time: receivedAt,
-        stop_charger_time: null,
-        stop_corrected_time: null,
-        stop_server_time: null,
-        stop_reason: null,
-        stop_kind: null,
-        stop_id_tag: null,
-        flags: data.flags,
-        revisions: [revision],
-        last_revision: revision,
-        meter: meterWithSamples({ meterStartWh: data.meterStartWh, readings: [] }, data.samples ?? []),
-        energy_correction: null,
-        charging_seconds: null,
-        idle_seconds: null,
-        charging_clock: null,
-      });
-      if (data.chargingState)
-        withChargingState(sessions.get(id)!, data.chargingState.state, data.chargingState.at);
-      changed.add(id);
+      sessions.set(id, sessionStarted(chargerId, id, charging.data, place));
+      changed.set(id, event.position);
       continue;
     }
     if (charging.type === 'TransactionStopOrphaned') {
       const { data } = charging;
       orphans.push({
         charger_id: chargerId,
-        revision,
+        revision: event.revision.toString(),
         tenant: data.tenant,
         transaction_key: data.transactionKey,
         meter_stop_wh: data.meterStopWh,
         stop_charger_time: data.chargerTime,
-        stop_server_time: receivedAt,
+        stop_server_time: place.receivedAt,
         stop_reason: data.reason,
         id_tag: data.idTag ?? null,
         flags: data.flags,
@@ -213,60 +221,11 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     }
     const id = keyOf(event);
     const session = id === undefined ? undefined : sessions.get(id);
-    // every later event of a session adds its revision, once
-    if (!session || BigInt(session.last_revision) >= event.revision) continue;
-    session.revisions.push(revision);
-    session.last_revision = revision;
-    changed.add(id!);
-    if (charging.type === 'TransactionAbandoned') session.status = 'abandoned';
-    else if (charging.type === 'TransactionAuthorized') {
-      const { data } = charging;
-      Object.assign(session, {
-        id_tag: data.idTag,
-        normalised_id_tag: data.normalisedIdTag,
-        authorization_status: data.authorization.status,
-      });
-    } else if (charging.type === 'MeterValuesReported') {
-      const { chargingState } = charging.data;
-      if (chargingState) withChargingState(session, chargingState.state, chargingState.at);
-      if (session.meter) {
-        session.meter = meterWithSamples(
-          session.meter,
-          charging.data.samples,
-          charging.data.duplicateSamples,
-        );
-      }
-    } else if (charging.type === 'SessionFlagsAmended') {
-      session.flags = reconcileAmendedFlags(session.meter, charging.data.flags, session.flags as Flag[]);
-    } else if (charging.type === 'SessionEnergyCorrected') {
-      Object.assign(session, {
-        energy_wh: charging.data.energyWh,
-        flags: charging.data.flags,
-        energy_correction: null,
-      });
-    } else if (charging.type === 'TransactionStopped') {
-      const { data } = charging;
-      if (data.chargingState) withChargingState(session, data.chargingState.state, data.chargingState.at);
-      const stoppedMs = Date.parse(data.correctedTime);
-      if (session.charging_clock && !Number.isNaN(stoppedMs))
-        withClock(session, clockStopped(session.charging_clock, stoppedMs));
-      const meter = session.meter && meterWithSamples(session.meter, data.samples, data.duplicateSamples);
-      const reconciled = reconcileStop(meter, data);
-      Object.assign(session, {
-        status: 'stopped',
-        meter_stop_wh: data.meterStopWh,
-        energy_wh: reconciled.energyWh,
-        stop_charger_time: data.chargerTime,
-        stop_corrected_time: timestampOrNull(data.correctedTime),
-        stop_server_time: receivedAt,
-        stop_reason: data.reason,
-        stop_kind: data.stopKind,
-        stop_id_tag: data.idTag ?? null,
-        flags: reconciled.flags,
-        meter: reconciled.meter,
-        energy_correction: reconciled.correction ?? null,
-      });
-    }
+    if (!session) continue;
+    const next = sessionWithEvent(session, charging, place);
+    if (next === session) continue;
+    sessions.set(id!, next);
+    changed.set(id!, event.position);
   }
   await writeRows(
     tx,
@@ -275,24 +234,11 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       columns: SESSION,
       onConflict: `ON CONFLICT (id) DO UPDATE SET ${updateAllBut(SESSION, ['id'])}`,
     },
-    [...changed].map((id) => sessions.get(id)!),
+    [...changed].map(([id, position]) => ({ ...toRow(sessions.get(id)!), changed_position: position })),
   );
   await writeRows(
     tx,
     { into: 'orphan_stops', columns: ORPHAN_STOP, onConflict: 'ON CONFLICT DO NOTHING' },
     orphans,
   );
-}
-
-/** A row as read back: times as ISO text, numbers and revisions as the text they were written from. */
-function fromDatabase(row: Record<string, unknown>): SessionRow {
-  const converted: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    converted[column] = value instanceof Date ? value.toISOString() : value;
-  }
-  return {
-    ...(converted as SessionRow),
-    revisions: (row.revisions as Array<string | number>).map(String),
-    last_revision: String(row.last_revision),
-  };
 }

@@ -6,8 +6,7 @@ import { latencySummary } from './report.js';
 
 /** The read models fed by the chargers' streams (the others' checkpoints move only with their own streams). */
 async function chargerProjections(): Promise<string[]> {
-  const tariff = { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 };
-  const projectors = await Promise.all(Object.values(READ_MODELS).map((build) => build({ tariff })));
+  const projectors = await Promise.all(Object.values(READ_MODELS).map((build) => build()));
   return projectors
     .filter((projector) => projector.streamPrefix === 'charger-')
     .map((projector) => projector.name);

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { ApiTokenService } from '../app/apiTokenService.js';
+import { CdrReleases } from '../app/cdrReleases.js';
 import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
 import type { OcpiTokenService } from '../app/ocpiTokenService.js';
 import type { TariffService } from '../app/tariffService.js';
@@ -75,7 +76,8 @@ export async function registerOperatorApi(
     store: EventStore;
     clock: () => Date;
     catchUpRegistry(): Promise<void>;
-    readYourWrite(position: Checkpoint): Promise<void>;
+    /** resolves once a read model reflects a write (position: where it stands in the log) */
+    readYourWrite(readModel: string, position: Checkpoint): Promise<void>;
     router: CommandRouter;
     commands: ChargerCommandService;
     validateCommand(version: string, action: string, payload: unknown): string | undefined;
@@ -141,7 +143,14 @@ export async function registerOperatorApi(
         }),
       );
       await api.register(auditRoutes({ authenticator: deps.authenticator, auditKey: deps.auditKey }));
-      await api.register(cdrRoutes({ authenticator: deps.authenticator, pool: deps.pool }));
+      await api.register(
+        cdrRoutes({
+          authenticator: deps.authenticator,
+          pool: deps.pool,
+          releases: new CdrReleases(deps.store, deps.clock),
+          readYourWrite: deps.readYourWrite,
+        }),
+      );
       await api.register(
         tariffRoutes({
           authenticator: deps.authenticator,

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       const events = await rebuildProjection({
         store: eventStore,
         connection: readModelConnection,
-        projector: await READ_MODELS[name]!({ tariff: config.tariff }),
+        projector: await READ_MODELS[name]!(),
         onProgress: (progress) => showProgress(name, progress.events, progress.fraction, progress.phase),
       });
       const seconds = (Date.now() - started) / 1000;

@@ -1,4 +1,5 @@
 import type { ApiTokenEvent } from './apiTokens/apiTokens.js';
+import type { CdrEvent } from './billing/cdrEvents.js';
 import type { TariffEvent } from './billing/tariffEvents.js';
 import type { ChargingEvent } from './charger/chargerEvents.js';
 import type { CommandRecordEvent } from './charger/commands/commandRecords.js';
@@ -12,7 +13,8 @@ import type { TokenEvent } from './tokens/tokenEvents.js';
 /**
  * Every event Ampledger writes to its log, by stream kind: charger-{id} (charging facts, the
  * registry's, command records and outcomes, diagnostics uploaded), idtag-{tag}, apitoken-{id},
- * serial-{serial}, firmware-{id}, tariff-{id}, ocpi-partner-{id}, ocpi-token-{country}-{party}-{uid}.
+ * serial-{serial}, firmware-{id}, tariff-{id}, cdr-{sessionId}, ocpi-partner-{id},
+ * ocpi-token-{country}-{party}-{uid}.
  * The JSON schema of each type's data, at each of its versions, is under schemas/events/,
  * generated from these types (`npm run schemas`): the types are the one source of both.
  */
@@ -25,6 +27,7 @@ export type DomainEvent =
   | SerialNumberEvent
   | FileEvent
   | TariffEvent
+  | CdrEvent
   | OcpiPartnerEvent
   | OcpiTokenEvent;
 
@@ -123,6 +126,9 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   FirmwareUploaded: 1,
   DiagnosticsUploaded: 1,
   TariffVersionPublished: 1,
+  CdrIssued: 1,
+  CdrCredited: 1,
+  CdrReleased: 1,
 };
 
 export const DOMAIN_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(SCHEMA_VERSIONS));

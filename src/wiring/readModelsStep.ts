@@ -19,9 +19,7 @@ export async function startReadModels(options: {
   readModels.on('error', (error) => logger.warn({ err: error }, 'idle read-model connection failed'));
   stops.push(() => readModels.end());
   // one subscription per kind of stream feeds its read models, each with its own checkpoint
-  const projectors = await Promise.all(
-    Object.values(READ_MODELS).map((projector) => projector({ tariff: config.tariff })),
-  );
+  const projectors = await Promise.all(Object.values(READ_MODELS).map((projector) => projector()));
   const projections = new Map<string, ProjectionRunner>();
   for (const prefix of new Set(projectors.map((projector) => projector.streamPrefix))) {
     const group = projectors.filter((projector) => projector.streamPrefix === prefix);

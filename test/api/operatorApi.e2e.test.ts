@@ -336,11 +336,22 @@ describe('the operator API', () => {
     expect(afterBoot.body.items[0]).toMatchObject({ action: 'StartTransaction', direction: 'in' });
     expect((await api('GET', '/api/chargers/CP-BILL/messages', billing)).status).toBe(403);
 
+    // the session settled: its CDR is issued (now, rather than after CDR_SETTLE)
+    await server.cdrIssuer.sweep({ settleSeconds: 0 });
+    for (const runner of new Set(server.projections.values())) await runner.catchUp(10_000);
     const feed = await api('GET', '/api/cdrs?limit=10', billing);
     const cdr = feed.body.items.find(
       (item: { sessionId: string }) => item.sessionId === `CP-BILL:${transactionId}`,
     );
-    expect(cdr).toMatchObject({ version: 1, energyWh: 4000, durationSeconds: 1800, flags: ['failure_stop'] });
+    expect(cdr).toMatchObject({
+      id: `CP-BILL:${transactionId}#1`,
+      energyWh: 4000,
+      flags: ['failure_stop'],
+      // a failure stop is not billed blindly: held until billing releases it
+      status: 'review',
+      heldFor: ['failure_stop'],
+    });
+    expect(cdr.chargingSeconds + cdr.idleSeconds).toBe(1800);
     expect(feed.body.nextCursor).toBeNull(); // the end of the feed, for now
     const last = feed.body.items.at(-1).cursor;
     const resumed = await api('GET', `/api/cdrs?after=${encodeURIComponent(last)}`, billing);
@@ -348,6 +359,18 @@ describe('the operator API', () => {
     expect((await api('GET', `/api/cdrs/${encodeURIComponent(cdr.id)}`, billing)).body).toMatchObject({
       id: cdr.id,
     });
+    // billing looked at it and releases it, once; support may not
+    const path = `/api/cdrs/${encodeURIComponent(cdr.id)}/release`;
+    expect((await api('POST', path, support, { note: 'EV unplugged, energy fine' })).status).toBe(403);
+    expect((await api('POST', path, billing, { note: 'EV unplugged, energy fine' })).body).toMatchObject({
+      id: cdr.id,
+      status: 'released',
+      release: { note: 'EV unplugged, energy fine' },
+    });
+    expect((await api('POST', path, billing, {})).body).toMatchObject({ error: 'already_released' });
+    expect(
+      (await api('POST', `/api/cdrs/${encodeURIComponent('CP-BILL:nope#1')}/release`, billing, {})).status,
+    ).toBe(404);
     expect((await api('GET', '/api/cdrs', await tokenFor('billing', 'south'))).body.items).toEqual([]);
   });
 

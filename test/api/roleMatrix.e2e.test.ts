@@ -90,6 +90,7 @@ const ROUTES: Array<{
   { method: 'GET', path: '/api/audit/public-key', roles: ROLES },
   { method: 'GET', path: '/api/cdrs', roles: ROLES },
   { method: 'GET', path: '/api/cdrs/nope', roles: ROLES },
+  { method: 'POST', path: '/api/cdrs/nope%231/release', body: {}, roles: ['admin', 'billing'] },
   { method: 'GET', path: '/api/tariffs', roles: ROLES },
   { method: 'GET', path: '/api/tariffs/nope', roles: ROLES },
   {

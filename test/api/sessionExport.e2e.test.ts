@@ -70,6 +70,9 @@ describe('session exports', () => {
     await charger.call('e', 'StopTransaction', { transactionId, meterStop: 2000, timestamp: now() });
     charger.close();
     for (const runner of server.projections.values()) await runner.catchUp(10_000);
+    // its CDR, issued now rather than after CDR_SETTLE
+    await server.cdrIssuer.sweep({ settleSeconds: 0 });
+    await server.projections.get('cdrs')!.catchUp(10_000);
 
     const auditor = await tokenFor('auditor');
     const response = await fetch(`${server.url}/api/sessions/${transactionId}/export`, {

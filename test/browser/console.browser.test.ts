@@ -234,10 +234,18 @@ describe.skipIf(chromiumMissing)('the operator console', { timeout: 60_000 }, ()
 
   it('a billing token sees CDRs but no commands panel; an operator is not offered a Hard reset', async () => {
     const billing = await tokenFor('billing', 'default');
+    // the stopped sessions above get their CDRs now, rather than after CDR_SETTLE
+    await server.server.cdrIssuer.sweep({ settleSeconds: 0 });
+    await server.server.projections.get('cdrs')!.catchUp(10_000);
     await newPage();
     await signIn(page, url(), billing);
     await page.getByRole('heading', { name: 'Charge detail records' }).waitFor();
     await expect.poll(() => page.locator('table[aria-label="CDRs"] tbody tr').count()).toBeGreaterThan(0);
+    // the disputed session's CDR is held for review; billing releases it from the list
+    const held = page.locator('table[aria-label="CDRs"] tbody tr', { hasText: 'DISPUTE-1' });
+    expect(await held.textContent()).toContain('review');
+    await held.getByRole('button', { name: 'Release' }).click();
+    await expect.poll(() => held.textContent()).toContain('released');
     expect(await page.getByRole('link', { name: 'Fleet' }).count()).toBe(0);
     await page.goto(`${url()}/chargers/COMMAND-1`);
     await page.getByRole('alert').waitFor();

@@ -26,6 +26,7 @@ describe('configuration', () => {
       commandTimeoutSeconds: 30,
       remoteStartTimeoutSeconds: 30,
       localListSyncSeconds: 86_400,
+      cdrSettleSeconds: 300,
       presenceTtlSeconds: 60,
       autoRegister: 'off',
       logLevel: 'info',

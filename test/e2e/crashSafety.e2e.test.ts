@@ -58,8 +58,7 @@ describe('crash safety', () => {
     expect(missing).toEqual([]);
 
     // the restarted server's projectors of charger streams catch up from their checkpoints...
-    const tariff = { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 };
-    const chargerModels = (await Promise.all(Object.values(READ_MODELS).map((build) => build({ tariff }))))
+    const chargerModels = (await Promise.all(Object.values(READ_MODELS).map((build) => build())))
       .filter((projector) => projector.streamPrefix === 'charger-')
       .map((projector) => projector.name);
     const second = await startServerProcess(env());
@@ -95,7 +94,7 @@ describe('crash safety', () => {
         await rebuildProjection({
           store,
           connection,
-          projector: await projector({ tariff: { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 } }),
+          projector: await projector(),
         });
       }
       expect(await readModelRows(client)).toEqual(live);

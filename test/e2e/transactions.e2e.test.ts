@@ -57,6 +57,13 @@ async function caughtUp() {
   for (const runner of server.projections.values()) expect(await runner.catchUp(10_000)).toBe(true);
 }
 
+/** The CDRs of every stopped session issued now (no waiting for them to settle), and read. */
+async function billed() {
+  await caughtUp();
+  await server.cdrIssuer.sweep({ settleSeconds: 0 });
+  await caughtUp();
+}
+
 async function rows<T = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<T[]> {
   const client = await server.readModels.connect();
   try {
@@ -138,17 +145,23 @@ describe('transactions over OCPP 1.6', () => {
     });
     expect((session!.revisions as string[]).length).toBe(3); // start, samples, stop
 
+    await billed();
     const [cdr] = await rows('SELECT * FROM cdrs WHERE transaction_key = $1', [String(transactionId)]);
     expect(cdr).toMatchObject({
+      id: `TX-FULL:${transactionId}#1`,
       session_id: `TX-FULL:${transactionId}`,
-      version: 1,
+      credit: false,
+      status: 'billable',
       energy_wh: '10000',
-      duration_seconds: 1800,
+      charging_seconds: '1800',
+      idle_seconds: '0',
       currency: 'EUR',
-      cost_energy: '3',
-      cost_session: '1',
-      cost_total: '4',
+      // no published tariff is for it: the configured one (0.30/kWh, 1 a session)
+      tariff: null,
+      total_excl_vat: '4',
+      total_incl_vat: '4',
     });
+    expect(cdr!.cost).toMatchObject({ energy: { excl_vat: 3 }, flat: { excl_vat: 1 } });
 
     const samples = await rows<{ measurand: string; value: string; raw_value: string; unit: string }>(
       `SELECT measurand, value::text, raw_value, unit FROM meter_values WHERE charger_id = 'TX-FULL'
@@ -201,7 +214,7 @@ describe('transactions over OCPP 1.6', () => {
     const stop = { transactionId: first.transactionId, meterStop: 800, timestamp: minutesAgo(1) };
     await call(charger, 'StopTransaction', stop);
     await call(charger, 'StopTransaction', { ...stop, meterStop: 999 });
-    await caughtUp();
+    await billed();
     const sessions = await rows(`SELECT energy_wh, revisions FROM sessions WHERE charger_id = 'TX-REPEAT'`);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ energy_wh: '800' });
@@ -393,15 +406,16 @@ describe('transactions over OCPP 1.6', () => {
       `SELECT transaction_key FROM meter_values WHERE charger_id = 'TX-METER' AND value = 2000 AND evse_id = 1`,
     );
     expect(late).toEqual([{ transaction_key: String(transactionId) }]);
-    // the late sample changed the session's meter flags: billing gets a second CDR version
-    const cdrs = await rows<{
-      version: number;
-      flags: Array<{ code: string; detail: { sampleDeltaWh?: number } }>;
-    }>(`SELECT version, flags FROM cdrs WHERE charger_id = 'TX-METER' ORDER BY version`);
-    expect(cdrs.map((cdr) => cdr.version)).toEqual([1, 2]);
-    const discrepancy = (version: number) =>
-      cdrs[version - 1]!.flags.find((flag) => flag.code === 'meter_discrepancy')?.detail.sampleDeltaWh;
-    expect([discrepancy(1), discrepancy(2)]).toEqual([1000, 2000]);
+    // the samples disagree with the stop: its one CDR is held for review, for that flag
+    await billed();
+    const cdrs = await rows(`SELECT id, status, held_for, flags FROM cdrs WHERE charger_id = 'TX-METER'`);
+    expect(cdrs).toMatchObject([
+      {
+        status: 'review',
+        held_for: ['meter_discrepancy'],
+        flags: expect.arrayContaining([expect.objectContaining({ code: 'register_reset' })]),
+      },
+    ]);
     charger.close();
   });
 
@@ -495,8 +509,10 @@ describe('transactions over OCPP 1.6', () => {
       stop_kind: 'failure',
     });
     expect((session!.flags as Array<{ code: string }>).map((flag) => flag.code)).toEqual(['failure_stop']);
-    expect(await rows(`SELECT id_tag, energy_wh FROM cdrs WHERE charger_id = 'TX-201'`)).toEqual([
-      { id_tag: 'tag-201', energy_wh: '8000' },
+    await billed();
+    // a failure stop: the CDR is held for review
+    expect(await rows(`SELECT id_tag, energy_wh, status FROM cdrs WHERE charger_id = 'TX-201'`)).toEqual([
+      { id_tag: 'tag-201', energy_wh: '8000', status: 'review' },
     ]);
     expect(await rows(`SELECT action, status FROM authorization_log WHERE charger_id = 'TX-201'`)).toEqual([
       { action: 'TransactionAuthorized', status: 'Accepted' },
@@ -551,9 +567,7 @@ describe('transactions over OCPP 1.6', () => {
     };
     for (const build of Object.values(READ_MODELS)) {
       const phases: string[] = [];
-      const projector = await build({
-        tariff: { currency: 'EUR', perKwh: 0.3, perMinute: 0, perSession: 1 },
-      });
+      const projector = await build();
       const applied = await rebuildProjection({
         store: server.eventStore,
         connection,
@@ -589,7 +603,6 @@ const READ_MODEL_TABLES = [
   'charger_presence',
   'connector_status',
   'cdrs',
-  'cdr_sessions',
   'meter_values',
   'authorization_log',
   'charger_registry',

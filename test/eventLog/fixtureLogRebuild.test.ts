@@ -14,6 +14,14 @@ const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
   v1: { device_variables: [], charger_certificates: [], tariffs: [], tariff_versions: [] },
 };
 
+/**
+ * Read models whose rows come from other events since a generation was recorded (not compared),
+ * and tables dropped since. CDRs are events of their own (issue 17): the v1 log holds none, and
+ * what the cdrs table holds depends on whether the running server's CDR issuer ran yet.
+ */
+const REMADE_SINCE: Record<string, string[]> = { v1: ['cdrs'] };
+const DROPPED_SINCE: Record<string, string[]> = { v1: ['cdr_sessions'] };
+
 /** A column added later whose value today's code derives from the log: not compared. */
 const DERIVED = Symbol('derived from the log by today’s code');
 
@@ -25,8 +33,15 @@ const COLUMNS_ADDED_SINCE: Record<string, Record<string, Record<string, unknown>
   v1: {
     // token types (issue 16): the v1 log issued tokens without one
     tokens: { token_type: null },
-    // charging and idle time (issue 16): from the connector statuses the v1 log holds
-    sessions: { charging_seconds: DERIVED, idle_seconds: DERIVED, charging_clock: DERIVED },
+    // charging and idle time (issues 16, 17): from the connector statuses and readings the v1 log
+    // holds; the token group (issue 17) from its authorizations
+    sessions: {
+      charging_seconds: DERIVED,
+      idle_seconds: DERIVED,
+      charging_states: DERIVED,
+      token_group: DERIVED,
+      changed_position: DERIVED,
+    },
   },
 };
 
@@ -41,6 +56,11 @@ describe.each(GENERATIONS)('the %s fixture log', (generation) => {
     const events = await readFixture<FixtureEvent[]>(new URL('events.json', directory));
     const expected = await readFixture<ReadModelRows>(new URL('readModels.json', directory));
     const rebuilt = await readModelsOf(events);
+    for (const table of DROPPED_SINCE[generation] ?? []) delete expected[table];
+    for (const table of REMADE_SINCE[generation] ?? []) {
+      delete expected[table];
+      delete rebuilt[table];
+    }
     const columnsAdded = COLUMNS_ADDED_SINCE[generation] ?? {};
     for (const table of Object.keys(expected)) {
       const added = columnsAdded[table];

@@ -1,18 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type ChargingClock,
+  type ChargingKind,
+  type ChargingStates,
   chargingKindOf,
-  clockAt,
-  clockStopped,
-  clockWith,
+  chargingSplit,
+  chargingStretches,
+  type SessionUsage,
+  statesWith,
 } from '../../src/policies/chargingTime.js';
 
 const T = (minutes: number) => Date.parse('2026-12-06T10:00:00Z') + minutes * 60_000;
-const minutes = (clock: ChargingClock) => ({
-  charging: clock.chargingMs / 60_000,
-  idle: clock.idleMs / 60_000,
+const reported = (...reports: Array<[ChargingKind, number]>): ChargingStates =>
+  reports.reduce<ChargingStates>((states, [kind, minute]) => statesWith(states, kind, T(minute)), []);
+const usage = (
+  stopMinute: number,
+  states: ChargingStates,
+  energy: SessionUsage['energy'] = [],
+): SessionUsage => ({
+  startMs: T(0),
+  stopMs: T(stopMinute),
+  energy,
+  states,
 });
-const start: ChargingClock = { chargingMs: 0, idleMs: 0 };
+const minutes = ({ chargingSeconds, idleSeconds }: { chargingSeconds: number; idleSeconds: number }) => ({
+  charging: chargingSeconds / 60,
+  idle: idleSeconds / 60,
+});
 
 describe('charging and idle time of a session', () => {
   it('reads both versions: Charging charges; connected, suspended, finishing or preparing is idle', () => {
@@ -22,34 +35,43 @@ describe('charging and idle time of a session', () => {
     expect(chargingKindOf('Faulted')).toBeUndefined();
   });
 
-  it('given plugged in at 0, charging from 5 to 65 and parked until 90: 60 min charging, 30 idle', () => {
-    let clock = clockWith(start, 'idle', T(0));
-    clock = clockWith(clock, 'charging', T(5));
-    clock = clockWith(clock, 'charging', T(30)); // the same state again changes nothing
-    clock = clockWith(clock, 'idle', T(65));
-    expect(minutes(clockStopped(clock, T(90)))).toEqual({ charging: 60, idle: 30 });
-    expect(clockStopped(clock, T(90)).current).toBeUndefined();
+  it('given plugged in at 0, charging from 5 to 65 and parked until 90, then 60 min charging and 30 idle', () => {
+    // the same state again changes nothing but the timeline's length; the same report twice, not even that
+    const states = reported(['idle', 0], ['charging', 5], ['charging', 30], ['idle', 65], ['idle', 65]);
+    expect(states).toHaveLength(4);
+    expect(minutes(chargingSplit(usage(90, states)))).toEqual({ charging: 60, idle: 30 });
   });
 
-  it('while under way, the time so far counts what it is doing until now, and changes nothing recorded', () => {
-    let clock = clockWith(start, 'idle', T(0));
-    clock = clockWith(clock, 'charging', T(5));
-    expect(minutes({ ...clockAt(clock, T(45)) })).toEqual({ charging: 40, idle: 5 });
-    // a "now" before the last change (a charger clock ahead of ours) adds nothing
-    expect(minutes({ ...clockAt(clock, T(2)) })).toEqual({ charging: 0, idle: 5 });
-    expect(clock.current).toEqual({ kind: 'charging', sinceMs: T(5) });
+  it('given a report delivered late, when it is placed, then it goes at its own time: the order the log holds them in does not matter', () => {
+    const inOrder = reported(['charging', 10], ['idle', 20], ['charging', 40]);
+    const late = reported(['charging', 10], ['charging', 40], ['idle', 20]);
+    expect(late).toEqual(inOrder);
+    // before the first report no energy flowed: idle
+    expect(minutes(chargingSplit(usage(50, late)))).toEqual({ charging: 20, idle: 30 });
   });
 
-  it('a report older than the last change (delivered late) changes nothing', () => {
-    let clock = clockWith(start, 'charging', T(10));
-    clock = clockWith(clock, 'idle', T(40));
-    expect(clockWith(clock, 'charging', T(20))).toEqual(clock);
-    expect(minutes(clockStopped(clock, T(50)))).toEqual({ charging: 30, idle: 10 });
+  it('given no report yet, when energy flows, then that stretch is charging, and one with no energy idle', () => {
+    const energy = [
+      { atMs: T(30), wh: 5_000 },
+      { atMs: T(45), wh: 5_000 },
+    ];
+    expect(minutes(chargingSplit(usage(45, [], energy)))).toEqual({ charging: 30, idle: 15 });
+    // a report later on decides from then on; before it, the energy does
+    expect(minutes(chargingSplit(usage(60, reported(['idle', 45]), energy)))).toEqual({
+      charging: 30,
+      idle: 30,
+    });
   });
 
-  it('nothing counts before the first state is known, nor after the stop', () => {
-    expect(minutes(clockStopped(start, T(30)))).toEqual({ charging: 0, idle: 0 });
-    const stopped = clockStopped(clockWith(start, 'charging', T(0)), T(10));
-    expect(minutes(clockStopped(stopped, T(99)))).toEqual({ charging: 10, idle: 0 });
+  it('given a stop at or before the start (a clock that went back), then there is no time to split', () => {
+    expect(chargingStretches(usage(0, reported(['charging', 0])))).toEqual([]);
+    expect(chargingSplit({ ...usage(0, []), stopMs: T(-5) })).toEqual({ chargingSeconds: 0, idleSeconds: 0 });
+  });
+
+  it('given a report before the start (preparing), then it holds from the start', () => {
+    expect(minutes(chargingSplit(usage(10, reported(['idle', -3], ['charging', 4]))))).toEqual({
+      charging: 6,
+      idle: 4,
+    });
   });
 });

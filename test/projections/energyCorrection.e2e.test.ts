@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/apiClient.js';
-import { doubledSession } from '../support/olderPolicyLogs.js';
+import type { CdrView } from '../support/cdrView.js';
+import { doubledSession, doubledSessionCdr } from '../support/olderPolicyLogs.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-energy-correction-token';
@@ -11,6 +12,9 @@ describe('a log holding a session an older policy billed double', () => {
   beforeAll(async () => {
     server = await startTestServer('energy-correction', { ADMIN_TOKEN: ADMIN });
     await server.server.eventStore.append('charger-OLD-1', doubledSession('OLD-1'), {
+      expectedRevision: 'no_stream',
+    });
+    await server.server.eventStore.append('cdr-OLD-1:7', doubledSessionCdr('OLD-1'), {
       expectedRevision: 'no_stream',
     });
   });
@@ -25,21 +29,26 @@ describe('a log holding a session an older policy billed double', () => {
     return value;
   }
 
-  const cdrsOf = async () =>
-    (await api('GET', '/api/cdrs', ADMIN)).body.items.filter(
-      (cdr: { sessionId: string }) => cdr.sessionId === 'OLD-1:7',
-    ) as Array<{ version: number; energyWh: number; flags: string[]; cursor: string }>;
+  const cdrsOf = async () => {
+    await server.server.cdrIssuer.sweep({ settleSeconds: 0 });
+    return (await api('GET', '/api/cdrs?sessionId=OLD-1:7', ADMIN)).body.items as CdrView[];
+  };
 
   async function expectCorrected() {
-    const cdrs = await eventually(cdrsOf, (items) => items.length >= 2);
-    // the CDR as it was billed stays; the correction is a new version, later in the feed
-    expect(cdrs.map(({ version, energyWh }) => ({ version, energyWh }))).toEqual([
-      { version: 1, energyWh: 2000.5 },
-      { version: 2, energyWh: 1000 },
+    const cdrs = await eventually(cdrsOf, (items) => items.length >= 3);
+    // the CDR as it was billed stays; a credit cancels it and a new CDR bills the right energy,
+    // both later in the feed
+    expect(cdrs.map(({ id, status, energyWh }) => ({ id, status, energyWh }))).toEqual([
+      { id: 'OLD-1:7#1', status: 'credited', energyWh: 2000.5 },
+      { id: 'OLD-1:7#1-credit', status: 'billable', energyWh: -2000.5 },
+      { id: 'OLD-1:7#2', status: 'billable', energyWh: 1000 },
     ]);
-    expect(cdrs[1]!.cursor > cdrs[0]!.cursor).toBe(true);
-    expect(cdrs[1]!.flags).toContain('energy_corrected');
-    expect(cdrs[1]!.flags).not.toContain('register_reset');
+    expect(cdrs[1]).toMatchObject({ credit: true, creditOf: 'OLD-1:7#1' });
+    expect(cdrs[1]!.reason).toContain('energy 2000.5 → 1000 Wh');
+    expect(cdrs[2]).toMatchObject({ credit: false, replaces: 'OLD-1:7#1' });
+    expect(cdrs[1]!.cursor > cdrs[0]!.cursor && cdrs[2]!.cursor > cdrs[1]!.cursor).toBe(true);
+    expect(cdrs[2]!.flags).toContain('energy_corrected');
+    expect(cdrs[2]!.flags).not.toContain('register_reset');
     const session = (await api('GET', '/api/sessions/OLD-1:7', ADMIN)).body;
     expect(session.energyWh).toBe(1000);
     expect(session.flags).not.toContain('register_reset');
@@ -56,11 +65,11 @@ describe('a log holding a session an older policy billed double', () => {
     );
   }
 
-  it('reads the right energy, and the correction becomes a fact and a new CDR version', async () => {
+  it('reads the right energy; the correction becomes a fact, a credit of the CDR billed and a new CDR', async () => {
     await expectCorrected();
   });
 
-  it('a rebuild from zero gives the same rows, and the correction is not made twice', async () => {
+  it('a rebuild from zero gives the same rows, and neither the correction nor the credit is made twice', async () => {
     expect(
       (await api('POST', '/api/projections/rebuild', ADMIN, { names: ['sessions', 'cdrs'] })).status,
     ).toBe(202);

@@ -62,9 +62,12 @@ async function runFleet(
   fleet.start();
   await sleep(runMs);
   await fleet.windDown(20_000);
-  for (const name of ['sessions', 'cdrs', 'meter_values', 'connector_status']) {
+  for (const name of ['sessions', 'meter_values', 'connector_status']) {
     await server.projections.get(name)!.catchUp(20_000);
   }
+  // the stopped sessions' CDRs, issued now rather than after CDR_SETTLE
+  await server.cdrIssuer.sweep({ settleSeconds: 0 });
+  await server.projections.get('cdrs')!.catchUp(20_000);
   return fleet;
 }
 

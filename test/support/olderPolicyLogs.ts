@@ -75,3 +75,50 @@ export function doubledSession(chargerId: string): NewEvent[] {
     },
   ];
 }
+
+/**
+ * The CDR an older Ampledger issued for the doubled session: 2000.5 Wh, its register_reset flag,
+ * at the configured tariff (free).
+ */
+export function doubledSessionCdr(chargerId: string): NewEvent[] {
+  const free = { excl_vat: 0, incl_vat: 0 };
+  return [
+    {
+      type: 'CdrIssued',
+      data: {
+        sessionId: `${chargerId}:7`,
+        chargerId,
+        transactionKey: '7',
+        tenant: 'default',
+        evseId: 1,
+        connectorId: 1,
+        idTag: 'TAG',
+        startTime: at(0),
+        stopTime: at(20),
+        energyWh: 2000.5,
+        chargingSeconds: 1_200,
+        idleSeconds: 0,
+        stopReason: 'Local',
+        flags: [
+          {
+            code: 'register_reset',
+            detail: { resets: 1, meterStartWh: 0, meterStopWh: 1000, expected: false },
+          },
+        ],
+        cdrId: `${chargerId}:7#1`,
+        price: {
+          tariff: null,
+          currency: 'EUR',
+          energy: free,
+          time: free,
+          parkingTime: free,
+          flat: free,
+          total: free,
+        },
+        heldFor: [],
+        issuedAt: at(26),
+      },
+      metadata: { receivedAt: at(26), actor: 'cdr-issuer', sessionRevision: '3' },
+    },
+  ];
+}

@@ -1,11 +1,7 @@
 import pg from 'pg';
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODELS } from '../../projections/readModels.js';
-import type { Tariff } from '../../src/policies/tariff.js';
 import { type Checkpoint, compareCheckpoints, type EventStore } from '../../src/store/eventStore.js';
-
-/** the flat tariff a server has when no TARIFF_* is configured */
-export const NO_TARIFF: Tariff = { currency: 'EUR', perKwh: 0, perMinute: 0, perSession: 0 };
 
 /** Every read model's rows, sorted, as JSON (the log, checkpoints and meter partitions left out). */
 export async function readModelRows(client: pg.ClientBase): Promise<Record<string, unknown[]>> {
@@ -34,9 +30,8 @@ export async function readModelsCaughtUp(
   store: EventStore,
   client: pg.ClientBase,
   timeoutMs: number,
-  tariff: Tariff = NO_TARIFF,
 ): Promise<string[]> {
-  const projectors = await Promise.all(Object.values(READ_MODELS).map((build) => build({ tariff })));
+  const projectors = await Promise.all(Object.values(READ_MODELS).map((build) => build()));
   const heads = new Map<string, Checkpoint | null>();
   for (const projector of projectors)
     heads.set(projector.name, (await store.headCheckpoint({ streamPrefix: projector.streamPrefix })) ?? null);
@@ -62,14 +57,13 @@ export async function readModelsCaughtUp(
 export async function tablesDifferingFromRebuild(
   store: EventStore,
   connection: pg.ClientConfig,
-  tariff: Tariff = NO_TARIFF,
 ): Promise<{ differing: string[]; live: Record<string, unknown[]> }> {
   const client = new pg.Client(connection);
   await client.connect();
   try {
     const live = await readModelRows(client);
     for (const build of Object.values(READ_MODELS))
-      await rebuildProjection({ store, connection, projector: await build({ tariff }) });
+      await rebuildProjection({ store, connection, projector: await build() });
     const rebuilt = await readModelRows(client);
     const names = new Set([...Object.keys(live), ...Object.keys(rebuilt)]);
     const differing = [...names].filter(

@@ -29,6 +29,9 @@ export async function startTestServer(
       DATABASE_URL: databaseUrl(),
       DATABASE_SCHEMA: schema,
       LOG_LEVEL: 'silent',
+      // a test issues its CDRs when it means to (server.cdrIssuer.sweep({ settleSeconds: 0 })),
+      // not whenever the issuer's timer happens to run
+      CDR_SETTLE: '86400',
       ...env,
     }),
     createLogger((env.LOG_LEVEL as 'silent' | undefined) ?? 'silent'),

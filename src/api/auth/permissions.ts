@@ -12,6 +12,8 @@ export type Permission =
   | 'tokens:write'
   | 'sessions:read'
   | 'cdrs:read'
+  /** release a CDR held for review to billing */
+  | 'cdrs:release'
   /** tariffs: read them; publish tariffs and their versions */
   | 'tariffs:read'
   | 'tariffs:write'
@@ -44,6 +46,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     'chargers:write',
     'tokens:write',
     'tariffs:write',
+    'cdrs:release',
     'firmware:manage',
     'commands:soft',
     'commands:send',
@@ -59,7 +62,13 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     'commands:send',
   ]),
   support: new Set<Permission>([...READ_ALL, 'commands:soft']),
-  billing: new Set<Permission>(['sessions:read', 'cdrs:read', 'tariffs:read', 'tariffs:write']),
+  billing: new Set<Permission>([
+    'sessions:read',
+    'cdrs:read',
+    'cdrs:release',
+    'tariffs:read',
+    'tariffs:write',
+  ]),
   auditor: new Set<Permission>(READ_ALL),
 };
 

@@ -26,7 +26,7 @@ export function apiTokenRoutes(deps: {
   apiTokens: ApiTokenService;
   pool: pg.Pool;
   /** resolves once the read models reflect a write (so the new token works at once) */
-  readYourWrite(position: Checkpoint): Promise<void>;
+  readYourWrite(readModel: string, position: Checkpoint): Promise<void>;
 }) {
   return async (app: FastifyInstance) => {
     const admin = requires(deps.authenticator, 'api-tokens:manage');
@@ -66,7 +66,7 @@ export function apiTokenRoutes(deps: {
         // ARCHITECTURE §8: tenant defaults to 'default'; an admin without one sees every tenant
         const tenant = request.body.tenant ?? (role === 'admin' ? null : 'default');
         const created = await deps.apiTokens.create({ name, role, tenant }, commandContext(request));
-        await deps.readYourWrite(created.position);
+        await deps.readYourWrite('api_tokens', created.position);
         return reply.code(201).send({ id: created.id, token: created.secret, role, tenant });
       },
     );
@@ -99,7 +99,7 @@ export function apiTokenRoutes(deps: {
       async (request, reply) => {
         const { revoked, position } = await deps.apiTokens.revoke(request.params.id, commandContext(request));
         if (!revoked) throw notFound('api token');
-        if (position) await deps.readYourWrite(position);
+        if (position) await deps.readYourWrite('api_tokens', position);
         return reply.code(204).send();
       },
     );

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { AuditKey } from '../../audit/auditKey.js';
 import { type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
-import { type ChargingClock, clockAt } from '../../policies/chargingTime.js';
+import type { ProjectedMeter } from '../../domain/charger/transactions/sessionEnergy.js';
+import { sessionTimesAt } from '../../domain/charger/transactions/sessionRecord.js';
+import type { ChargingStates } from '../../policies/chargingTime.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
@@ -70,10 +72,21 @@ function timesOf(
   row: Record<string, unknown>,
   nowMs: number,
 ): { chargingSeconds: number | null; idleSeconds: number | null } {
-  const clock = row.charging_clock as ChargingClock | null;
-  if (row.status === 'active' && clock?.current) {
-    const { chargingMs, idleMs } = clockAt(clock, nowMs);
-    return { chargingSeconds: chargingMs / 1_000, idleSeconds: idleMs / 1_000 };
+  const states = row.charging_states as ChargingStates | null;
+  // a session under way counts to now from what its charger said; with nothing said, nothing counts
+  if (row.status === 'active' && states && states.length > 0) {
+    return sessionTimesAt(
+      {
+        status: 'active',
+        startCorrectedTime: iso(row.start_corrected_time as Date | null),
+        startServerTime: iso(row.start_server_time as Date)!,
+        meterStartWh: Number(row.meter_start_wh),
+        meter: row.meter as ProjectedMeter | null,
+        energyWh: null,
+        chargingStates: states,
+      },
+      nowMs,
+    );
   }
   return {
     chargingSeconds: row.charging_seconds === null ? null : Number(row.charging_seconds),
@@ -199,7 +212,7 @@ export function sessionRoutes(deps: {
       async (request, reply) => {
         const session = await visibleSession(request, request.params.transactionId);
         const { rows: cdrs } = await deps.pool.query(
-          'SELECT to_jsonb(c) AS cdr FROM cdrs c WHERE session_id = $1 ORDER BY version',
+          'SELECT to_jsonb(c) AS cdr FROM cdrs c WHERE session_id = $1 ORDER BY feed_position',
           [session.id],
         );
         const now = deps.clock();

@@ -1,39 +1,57 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { allPages, api, explain, type Me, type Page } from '../api.js';
+import { allPages, api, explain, type Me, may, type Page } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { rangeParams, TimeRange } from '../components/TimeRange.js';
 import { dateTime, download, kwh } from '../format.js';
 
-interface Cdr {
+interface Money {
+  excl_vat: number;
+  incl_vat: number;
+}
+
+/** A CDR or a credit as the feed gives it. */
+export interface Cdr {
   id: string;
   sessionId: string;
   transactionId: string;
-  version: number;
   cursor: string;
+  credit: boolean;
+  creditOf: string | null;
+  replaces: string | null;
+  status: 'billable' | 'review' | 'released' | 'credited';
+  heldFor: string[];
   chargerId: string;
-  idTag: string;
-  startTime: string;
-  stopTime: string;
-  durationSeconds: number;
+  idTag: string | null;
+  startTime: string | null;
+  stopTime: string | null;
   energyWh: number;
+  chargingSeconds: number | null;
+  idleSeconds: number | null;
+  tariff: { id: string; version: number } | null;
   currency: string;
-  cost: { total: number };
+  cost: { energy: Money; time: Money; parkingTime: Money; flat: Money; total: Money };
   flags: string[];
+  reason: string | null;
 }
 
 const COLUMNS: Array<[string, (cdr: Cdr) => string | number]> = [
   ['id', (cdr) => cdr.id],
-  ['version', (cdr) => cdr.version],
+  ['status', (cdr) => cdr.status],
+  ['creditOf', (cdr) => cdr.creditOf ?? ''],
+  ['replaces', (cdr) => cdr.replaces ?? ''],
   ['charger', (cdr) => cdr.chargerId],
   ['transaction', (cdr) => cdr.transactionId],
-  ['idTag', (cdr) => cdr.idTag],
-  ['start', (cdr) => cdr.startTime],
-  ['stop', (cdr) => cdr.stopTime],
-  ['durationSeconds', (cdr) => cdr.durationSeconds],
+  ['idTag', (cdr) => cdr.idTag ?? ''],
+  ['start', (cdr) => cdr.startTime ?? ''],
+  ['stop', (cdr) => cdr.stopTime ?? ''],
   ['energyWh', (cdr) => cdr.energyWh],
+  ['chargingSeconds', (cdr) => cdr.chargingSeconds ?? ''],
+  ['idleSeconds', (cdr) => cdr.idleSeconds ?? ''],
+  ['tariff', (cdr) => (cdr.tariff ? `${cdr.tariff.id}@${cdr.tariff.version}` : 'configured')],
   ['currency', (cdr) => cdr.currency],
-  ['total', (cdr) => cdr.cost.total],
+  ['totalExclVat', (cdr) => cdr.cost.total.excl_vat],
+  ['totalInclVat', (cdr) => cdr.cost.total.incl_vat],
   ['flags', (cdr) => cdr.flags.join(' ')],
 ];
 
@@ -41,7 +59,7 @@ const csvCell = (value: string | number) =>
   /[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value);
 
 /** Billing's view: CDRs by time and charger, paged by the feed's cursor, and a CSV download. */
-export function CdrsPage({ me: _me }: { me: Me }) {
+export function CdrsPage({ me }: { me: Me }) {
   const [items, setItems] = useState<Cdr[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [chargerId, setChargerId] = useState('');
@@ -67,6 +85,18 @@ export function CdrsPage({ me: _me }: { me: Me }) {
     }
   };
   useEffect(() => void load(), [chargerId, from, to]);
+  const release = async (cdr: Cdr) => {
+    try {
+      const released = await api<Cdr>(`/api/cdrs/${encodeURIComponent(cdr.id)}/release`, {
+        method: 'POST',
+        body: {},
+      });
+      setItems((current) => current.map((item) => (item.id === cdr.id ? released : item)));
+      setError(undefined);
+    } catch (failure) {
+      setError(explain(failure));
+    }
+  };
   const csv = async () => {
     const all = await allPages<Cdr>(`/api/cdrs?${filters()}`, 'after');
     const lines = [
@@ -96,6 +126,7 @@ export function CdrsPage({ me: _me }: { me: Me }) {
         <thead>
           <tr>
             <th scope="col">CDR</th>
+            <th scope="col">Status</th>
             <th scope="col">Charger</th>
             <th scope="col">Stopped</th>
             <th scope="col">Energy</th>
@@ -109,11 +140,20 @@ export function CdrsPage({ me: _me }: { me: Me }) {
               <td>
                 <Link href={`/sessions/${encodeURIComponent(cdr.sessionId)}`}>{cdr.id}</Link>
               </td>
+              <td>
+                {cdr.credit ? `credit of ${cdr.creditOf}` : cdr.status}
+                {cdr.status === 'review' && ` (${cdr.heldFor.join(', ')})`}
+                {cdr.status === 'review' && may(me, 'cdrs:release') && (
+                  <button type="button" onClick={() => void release(cdr)}>
+                    Release
+                  </button>
+                )}
+              </td>
               <td>{cdr.chargerId}</td>
-              <td>{dateTime(cdr.stopTime)}</td>
+              <td>{cdr.stopTime ? dateTime(cdr.stopTime) : '—'}</td>
               <td>{kwh(cdr.energyWh)}</td>
               <td>
-                {cdr.cost.total} {cdr.currency}
+                {cdr.cost.total.incl_vat} {cdr.currency}
               </td>
               <td>{cdr.flags.join(', ') || '—'}</td>
             </tr>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { ApiFailure, api, explain, type Me, may } from '../api.js';
+import { allPages, api, explain, type Me, may } from '../api.js';
 import { EnergyChart, type MeterSample } from '../components/EnergyChart.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { RawFrame } from '../components/RawFrame.js';
 import { dateTime, download, kwh, skew } from '../format.js';
+import type { Cdr } from './CdrsPage.js';
 import type { JournalEntry } from './JournalPage.js';
 
 interface Times {
@@ -41,17 +42,6 @@ interface HistoryEvent {
   ocpp?: { action?: string; frame?: string; reply?: string; messageId?: string };
 }
 
-interface Cdr {
-  id: string;
-  version: number;
-  energyWh: number;
-  durationSeconds: number;
-  stopTime: string;
-  currency: string;
-  cost: { total: number };
-  flags: string[];
-}
-
 /** The charger's own time of a fact, when it gave one. */
 const chargerTimeOf = (event: HistoryEvent): string | undefined => {
   const data = event.data as { chargerTime?: string; samples?: Array<{ chargerTime?: string }> };
@@ -81,19 +71,9 @@ function decisionOf(event: HistoryEvent): string {
   return parts.join('; ');
 }
 
-/** The CDR versions of a session, v1 onwards, until one is missing. */
-async function cdrVersions(sessionId: string): Promise<Cdr[]> {
-  const versions: Cdr[] = [];
-  for (let version = 1; version <= 50; version++) {
-    try {
-      versions.push(await api<Cdr>(`/api/cdrs/${encodeURIComponent(`${sessionId}:v${version}`)}`));
-    } catch (error) {
-      if (error instanceof ApiFailure && error.status === 404) break;
-      throw error;
-    }
-  }
-  return versions;
-}
+/** A session's CDRs and credits, in the order they were issued. */
+const cdrsOf = (sessionId: string) =>
+  allPages<Cdr>(`/api/cdrs?sessionId=${encodeURIComponent(sessionId)}`, 'after');
 
 /** One session's whole story on one time axis: for a support engineer settling a dispute. */
 export function SessionPage({ me, transactionId }: { me: Me; transactionId: string }) {
@@ -110,7 +90,7 @@ export function SessionPage({ me, transactionId }: { me: Me; transactionId: stri
         may(me, 'history:read')
           ? api<HistoryEvent[]>(`/api/sessions/${encodeURIComponent(found.id)}/history`)
           : Promise.resolve([]),
-        may(me, 'cdrs:read') ? cdrVersions(found.id) : Promise.resolve([]),
+        may(me, 'cdrs:read') ? cdrsOf(found.id) : Promise.resolve([]),
       ]);
       setHistory(events);
       setCdrs(versions);
@@ -247,48 +227,40 @@ export function SessionPage({ me, transactionId }: { me: Me; transactionId: stri
           </ul>
         </>
       )}
-      <h2>CDR versions</h2>
+      <h2>CDRs</h2>
       {cdrs.length === 0 ? (
         <p>No CDR (yet).</p>
       ) : (
         <table class="cdr-versions">
           <thead>
             <tr>
-              <th scope="col">Version</th>
+              <th scope="col">CDR</th>
+              <th scope="col">Status</th>
               <th scope="col">Energy</th>
               <th scope="col">Cost</th>
               <th scope="col">Flags</th>
-              <th scope="col">What changed</th>
+              <th scope="col">Why</th>
             </tr>
           </thead>
           <tbody>
-            {cdrs.map((cdr, index) => {
-              const before = cdrs[index - 1];
-              const changes = before
-                ? [
-                    before.energyWh !== cdr.energyWh
-                      ? `energy ${kwh(before.energyWh)} → ${kwh(cdr.energyWh)}`
-                      : '',
-                    before.cost.total !== cdr.cost.total
-                      ? `cost ${before.cost.total} → ${cdr.cost.total}`
-                      : '',
-                    before.flags.join() !== cdr.flags.join()
-                      ? `flags ${before.flags.join(', ') || 'none'} → ${cdr.flags.join(', ') || 'none'}`
-                      : '',
-                  ].filter(Boolean)
-                : ['first version'];
-              return (
-                <tr key={cdr.id}>
-                  <td>v{cdr.version}</td>
-                  <td>{kwh(cdr.energyWh)}</td>
-                  <td>
-                    {cdr.cost.total} {cdr.currency}
-                  </td>
-                  <td>{cdr.flags.join(', ') || '—'}</td>
-                  <td>{changes.join('; ')}</td>
-                </tr>
-              );
-            })}
+            {cdrs.map((cdr) => (
+              <tr key={cdr.id}>
+                <td>{cdr.id}</td>
+                <td>{cdr.credit ? 'credit' : cdr.status}</td>
+                <td>{kwh(cdr.energyWh)}</td>
+                <td>
+                  {cdr.cost.total.incl_vat} {cdr.currency}
+                </td>
+                <td>{cdr.flags.join(', ') || '—'}</td>
+                <td>
+                  {cdr.credit
+                    ? `cancels ${cdr.creditOf}: ${cdr.reason ?? ''}`
+                    : cdr.replaces
+                      ? `replaces ${cdr.replaces}`
+                      : 'first issued'}
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

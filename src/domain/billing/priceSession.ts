@@ -1,18 +1,8 @@
+import { chargingStretches, energyAt, kindAt, type SessionUsage } from '../../policies/chargingTime.js';
 import { instantOf, type LocalTime, localTimeAt, nextDate } from './localTime.js';
 import type { PriceComponentType, TariffElement, TariffRestrictions, TariffTerms } from './tariffTerms.js';
 
-/** What a session did, from its log: the facts every price of it is computed from. */
-export interface SessionUsage {
-  startMs: number;
-  stopMs: number;
-  /** energy charged since the start at instants, ascending (0 at the start when not given) */
-  energy: ReadonlyArray<{ atMs: number; wh: number }>;
-  /**
-   * what it was doing from when, ascending; before the first report, and when there is none, a
-   * stretch that drew energy was charging and one that did not was idle
-   */
-  states: ReadonlyArray<{ atMs: number; kind: 'charging' | 'idle' }>;
-}
+export type { SessionUsage };
 
 export interface Money {
   excl_vat: number;
@@ -111,20 +101,6 @@ function elementFor(
   return index < 0 ? undefined : index;
 }
 
-/** Energy charged since the start at an instant, read linearly between readings. */
-function energyAt(usage: SessionUsage, ms: number): number {
-  const readings = usage.energy;
-  let before = { atMs: usage.startMs, wh: 0 };
-  for (const reading of readings) {
-    if (reading.atMs > ms) {
-      if (reading.atMs === before.atMs) return reading.wh;
-      return before.wh + ((reading.wh - before.wh) * (ms - before.atMs)) / (reading.atMs - before.atMs);
-    }
-    before = reading;
-  }
-  return before.wh;
-}
-
 /** The instant energy charged reaches `wh`, if it does. */
 function instantEnergyReaches(usage: SessionUsage, wh: number): number | undefined {
   let before = { atMs: usage.startMs, wh: 0 };
@@ -164,15 +140,6 @@ function cutsOf(usage: SessionUsage, terms: TariffTerms, timeZone: string): numb
   return [...cuts].filter((ms) => ms >= startMs && ms <= stopMs).sort((a, b) => a - b);
 }
 
-function kindAt(usage: SessionUsage, ms: number, energyWh: number): 'charging' | 'idle' {
-  let kind: 'charging' | 'idle' | undefined;
-  for (const state of usage.states) {
-    if (state.atMs > ms) break;
-    kind = state.kind;
-  }
-  return kind ?? (energyWh > 0 ? 'charging' : 'idle');
-}
-
 /**
  * A session's cost under a tariff version: OCPI 2.2.1's pricing model. The session is cut
  * wherever something a restriction reads may change; each stretch's energy, charging time and
@@ -186,6 +153,8 @@ export function priceSession(usage: SessionUsage, terms: TariffTerms): CostBreak
   const timeZone = terms.time_zone ?? 'UTC';
   const { elements } = terms;
   const cuts = cutsOf(usage, terms, timeZone);
+  // what the session was doing when is the tariff's to price, not to decide: one reading for all
+  const stretches = chargingStretches(usage);
   const quantities = new Map<string, number>(); // `${type}:${element}` → Wh or s
   const lastElement: Partial<Record<PriceComponentType, number>> = {};
   const add = (type: PriceComponentType, element: number, amount: number) => {
@@ -202,7 +171,7 @@ export function priceSession(usage: SessionUsage, terms: TariffTerms): CostBreak
     const until = cuts[i + 1]!;
     const seconds = (until - from) / 1_000;
     const energyWh = Math.max(0, energyAt(usage, until) - energyAt(usage, from));
-    const kind = kindAt(usage, from, energyWh);
+    const kind = kindAt(stretches, from);
     const at: Moment = {
       local: localTimeAt(from, timeZone),
       kwhSoFar: energyAt(usage, from) / 1_000,

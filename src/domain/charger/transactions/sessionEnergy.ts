@@ -1,11 +1,11 @@
-import type { SessionMeter } from '../../src/domain/charger/transactions/sessionMeter.js';
-import { reconcileSessionEnergy } from '../../src/domain/charger/transactions/sessionMeter.js';
-import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 import {
   ENERGY_FLAG_CODES,
   ENERGY_RECONCILIATION_POLICY,
   type Flag,
-} from '../../src/policies/energyReconciliation.js';
+} from '../../../policies/energyReconciliation.js';
+import type { SessionMeter } from './sessionMeter.js';
+import { reconcileSessionEnergy } from './sessionMeter.js';
+import type { EnergyCorrection } from './transactionEvents.js';
 
 /** The session's meter as the read model folds it, and what its stop needs to reconcile it again. */
 export interface ProjectedMeter extends SessionMeter {

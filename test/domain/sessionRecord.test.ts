@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import { evolveCharger, initialChargerState } from '../../src/domain/charger/chargerState.js';
+import {
+  type ChargerCommand,
+  type DecisionContext,
+  decideCharger,
+} from '../../src/domain/charger/decideCharger.js';
+import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
+import type { RawMeterSample } from '../../src/domain/charger/transactions/decideTransaction.js';
+import {
+  type SessionRecord,
+  sessionFromLog,
+  sessionTimesAt,
+  sessionWithEvent,
+} from '../../src/domain/charger/transactions/sessionRecord.js';
+import type { Token } from '../../src/domain/tokens/tokens.js';
+
+const T0 = '2026-12-07T10:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+const registered: RegistryEvent = {
+  type: 'ChargerRegistered',
+  data: { identity: 'CP1', tenant: 'acme', securityProfile: 0, autoRegistered: false },
+};
+const approved: RegistryEvent = { type: 'ChargerApproved', data: {} };
+const token: Token = { idTag: 'TAG1', tenant: 'acme', blocked: false, parentIdTag: 'FLEET-1' };
+const energy = (wh: number, time: string): RawMeterSample => ({
+  chargerTime: time,
+  values: [{ value: String(wh), measurand: 'Energy.Active.Import.Register' }],
+});
+
+/** A charger's log as the decider writes it: each command decided at its time, its events numbered. */
+class ChargerLog {
+  private state = [registered, approved].reduce(
+    (state, fact) => evolveCharger(state, fact, T0),
+    initialChargerState(),
+  );
+  readonly events: Array<{ event: ChargingEvent; revision: bigint; receivedAt: string }> = [];
+
+  when(command: ChargerCommand, receivedAt: string): this {
+    const context: DecisionContext = {
+      chargerId: 'CP1',
+      receivedAt,
+      heartbeatIntervalSeconds: 300,
+      newTransactionKey: '101',
+    };
+    for (const event of decideCharger(command, this.state, context).events) {
+      this.state = evolveCharger(this.state, event, receivedAt);
+      this.events.push({
+        event: event as ChargingEvent,
+        revision: BigInt(this.events.length + 2),
+        receivedAt,
+      });
+    }
+    return this;
+  }
+
+  /** The session folded from the log, as the sessions read model and the CDR issuer fold it. */
+  session(): SessionRecord {
+    return sessionFromLog(
+      'CP1',
+      '101',
+      this.events.map(({ event, revision, receivedAt }) => ({ event, place: { revision, receivedAt } })),
+    )!;
+  }
+}
+
+const start: ChargerCommand = {
+  type: 'StartTransaction',
+  evseId: 1,
+  connectorId: 1,
+  idTag: 'TAG1',
+  meterStartWh: 1_000,
+  chargerTime: T0,
+  token,
+};
+const status = (value: string, chargerTime: string): ChargerCommand => ({
+  type: 'ReportConnectorStatus',
+  evseId: 1,
+  connectorId: 1,
+  status: value,
+  availability: 'Available',
+  errorCode: 'NoError',
+  chargerTime,
+});
+const samples = (...readings: Array<[number, string]>): ChargerCommand => ({
+  type: 'ReportMeterValues',
+  evseId: 1,
+  connectorId: 1,
+  samples: readings.map(([wh, time]) => energy(wh, time)),
+});
+const stop = (meterStopWh: number, minute: number): ChargerCommand => ({
+  type: 'StopTransaction',
+  transactionKey: '101',
+  meterStopWh,
+  chargerTime: at(minute),
+  token: undefined,
+  samples: [],
+});
+
+describe('a session folded from its charger log', () => {
+  it('given a start, samples, connector states and a stop, then its energy, times, token group and stop are what the log says', () => {
+    const log = new ChargerLog()
+      .when(start, T0)
+      .when(status('Charging', at(0)), at(0))
+      .when(samples([4_000, at(20)], [7_000, at(40)]), at(40))
+      .when(status('SuspendedEV', at(50)), at(50))
+      .when(stop(7_000, 60), at(60));
+    expect(log.session()).toMatchObject({
+      status: 'stopped',
+      tenant: 'acme',
+      tokenGroup: 'FLEET-1',
+      energyWh: 6_000,
+      chargingSeconds: 50 * 60,
+      idleSeconds: 10 * 60,
+      stopReason: 'Local',
+      stopCorrectedTime: at(60),
+    });
+  });
+
+  it('given no connector states, then the time it drew energy is charging and the rest idle', () => {
+    const log = new ChargerLog()
+      .when(start, T0)
+      .when(samples([5_000, at(30)], [5_000, at(45)]), at(45))
+      .when(stop(5_000, 60), at(60));
+    expect(log.session()).toMatchObject({ energyWh: 4_000, chargingSeconds: 30 * 60, idleSeconds: 30 * 60 });
+  });
+
+  it('given a session under way, then its times are counted to now when asked', () => {
+    const log = new ChargerLog().when(start, T0).when(status('Charging', at(10)), at(10));
+    const session = log.session();
+    expect(session).toMatchObject({ status: 'active', chargingSeconds: null, idleSeconds: null });
+    expect(sessionTimesAt(session, Date.parse(at(25)))).toEqual({
+      chargingSeconds: 15 * 60,
+      idleSeconds: 10 * 60,
+    });
+  });
+
+  it('given the same events folded twice, then nothing is counted twice', () => {
+    const log = new ChargerLog()
+      .when(start, T0)
+      .when(samples([4_000, at(20)]), at(20))
+      .when(stop(4_000, 30), at(30));
+    const once = log.session();
+    let again = once;
+    for (const { event, revision, receivedAt } of log.events.slice(1))
+      again = sessionWithEvent(again, event, { revision, receivedAt });
+    expect(again).toEqual(once);
+  });
+});
