@@ -8,7 +8,9 @@ import { connectorStatusProjector } from './connectorStatus/connectorStatusProje
 import { deviceModelProjector } from './deviceModel/deviceModelProjector.js';
 import { firmwareUpdatesProjector } from './firmwareUpdates/firmwareUpdatesProjector.js';
 import { localListsProjector } from './localLists/localListsProjector.js';
+import { locationsProjector } from './locations/locationsProjector.js';
 import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
+import { ocpiTokensProjector } from './ocpiTokens/ocpiTokensProjector.js';
 import type { Projector } from './projector.js';
 import { reservationsProjector } from './reservations/reservationsProjector.js';
 import { sessionsProjector } from './sessions/sessionsProjector.js';
@@ -32,6 +34,8 @@ export const READ_MODELS: Record<string, () => Promise<Projector>> = {
   device_model: () => deviceModelProjector(),
   charger_certificates: () => chargerCertificatesProjector(),
   tariffs: () => tariffsProjector(),
+  locations: () => locationsProjector(),
+  ocpi_tokens: () => ocpiTokensProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

@@ -22,6 +22,8 @@ import { EnergyCorrections } from './app/energyCorrections.js';
 import { sendEVSchedules } from './app/evScheduleDelivery.js';
 import { createFirstAdmin } from './app/firstAdmin.js';
 import { FollowUpCommands } from './app/followUpCommands.js';
+import { LocationBook } from './app/locationBook.js';
+import { LocationService } from './app/locationService.js';
 import { OcpiPartnerService } from './app/ocpiPartnerService.js';
 import { OcpiTokenService } from './app/ocpiTokenService.js';
 import { PendingInventory } from './app/pendingInventory.js';
@@ -135,6 +137,7 @@ export async function startAmpledger(
     const cdrIssuer = new CdrIssuer({
       store: eventStore,
       tariffs: new TariffBook(eventStore),
+      locations: new LocationBook(eventStore),
       configuredTerms: configuredTerms(config.tariff),
       candidates: (after, decided, limit) => cdrCandidates(readModels, after, decided, limit),
       settleSeconds: config.cdrSettleSeconds,
@@ -246,6 +249,7 @@ export async function startAmpledger(
       apiTokens,
       tokens,
       tariffs,
+      locations: new LocationService(eventStore, clock),
       auditKey: await loadAuditKey(config.auditKeyFile, config.dataDir),
       ocpi: {
         partners: new OcpiPartnerService(eventStore, clock),

@@ -57,6 +57,7 @@ const CDR: Columns = {
   released_at: 'timestamptz',
   release_note: 'text',
   session_revision: 'bigint',
+  place: 'jsonb',
 };
 
 /** What an issued CDR and a credit both say: where they stand, whose they are, their money. */
@@ -117,6 +118,7 @@ async function applyCdrBatch(events: RecordedEvent[], tx: pg.PoolClient): Promis
         idle_seconds: data.idleSeconds,
         stop_reason: data.stopReason,
         flags: data.flags,
+        place: data.place ?? null,
       });
     } else if (cdr.type === 'CdrCredited') {
       const { data } = cdr;

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { ApiTokenService } from '../app/apiTokenService.js';
 import { CdrReleases } from '../app/cdrReleases.js';
 import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
+import type { LocationService } from '../app/locationService.js';
 import type { OcpiTokenService } from '../app/ocpiTokenService.js';
 import type { TariffService } from '../app/tariffService.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
@@ -35,6 +36,7 @@ import { diagnosticsRoutes } from './routes/diagnosticsRoutes.js';
 import { firmwareRoutes } from './routes/firmwareRoutes.js';
 import { liveRoutes } from './routes/liveRoutes.js';
 import { localListRoutes } from './routes/localListRoutes.js';
+import { locationRoutes } from './routes/locationRoutes.js';
 import { ocpiPartnerRoutes } from './routes/ocpiPartnerRoutes.js';
 import { type ProjectionRebuilds, projectionRoutes } from './routes/projectionRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
@@ -71,6 +73,7 @@ export async function registerOperatorApi(
     apiTokens: ApiTokenService;
     tokens: TokenRegistryService;
     tariffs: TariffService;
+    locations: LocationService;
     auditKey: AuditKey;
     ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService };
     store: EventStore;
@@ -157,6 +160,14 @@ export async function registerOperatorApi(
           tariffs: deps.tariffs,
           pool: deps.pool,
           clock: deps.clock,
+        }),
+      );
+      await api.register(
+        locationRoutes({
+          authenticator: deps.authenticator,
+          locations: deps.locations,
+          pool: deps.pool,
+          readYourWrite: deps.readYourWrite,
         }),
       );
       await api.register(

@@ -32,6 +32,16 @@ export const PAGING_RULE =
   'stops at null; one that tails (a feed, a live journal) asks again later after the last item it read.';
 
 /** A page of a listing: its items, and the cursor to ask for the next page with. */
+/** A list's query when it takes nothing but its page: how many, and after which id. */
+export const CURSOR_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    cursor: { type: 'string', maxLength: 100 },
+  },
+} as const;
+
 export const pageOf = <Item extends object>(items: Item, cursor: 'string' | 'integer' = 'string') =>
   ({
     type: 'object',

@@ -7,8 +7,10 @@ import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import { sessionFromLog } from '../domain/charger/transactions/sessionRecord.js';
 import { receivedAtOf } from '../domain/eventMetadata.js';
+import { connectorPlaceOf } from '../domain/locations/locations.js';
 import type { EventStore } from '../store/eventStore.js';
 import { decideOnStream, foldStream } from './decideLoop.js';
+import type { LocationBook } from './locationBook.js';
 import type { TariffBook } from './tariffBook.js';
 
 /** how many candidates are read at a time */
@@ -45,6 +47,8 @@ export class CdrIssuer {
     private readonly options: {
       store: EventStore;
       tariffs: TariffBook;
+      /** where chargers stand: a CDR keeps its connector's place */
+      locations: LocationBook;
       /** the configured flat tariff, for sessions no published tariff is for */
       configuredTerms: TariffTerms;
       /**
@@ -158,6 +162,12 @@ export class CdrIssuer {
       startedAt: billed.startTime,
     });
     const price = cdrPriceOf(session, chosen, configuredTerms);
+    const place = connectorPlaceOf(
+      await this.options.locations.current(),
+      billed.chargerId,
+      billed.evseId,
+      billed.connectorId,
+    );
     const stream = cdrStream(candidate.sessionId);
     const decided = await decideOnStream<CdrHistory, CdrEvent, number>({
       store,
@@ -165,7 +175,7 @@ export class CdrIssuer {
       load: () =>
         foldStream(store, stream, CDR_EVENT_TYPES, cdrHistoryWith, { state: NO_CDR, revision: 'no_stream' }),
       decide: (history) => {
-        const events = decideCdr(history, billed, price, clock().toISOString());
+        const events = decideCdr(history, billed, price, clock().toISOString(), place);
         return { events, result: events.length };
       },
       toNewEvents: (events) =>

@@ -6,6 +6,7 @@ import type { CommandRecordEvent } from './charger/commands/commandRecords.js';
 import type { RegistryEvent } from './charger/registry/registryEvents.js';
 import type { SerialNumberEvent } from './charger/registry/serialNumberEvents.js';
 import type { FileEvent } from './files/fileEvents.js';
+import type { LocationEvent } from './locations/locationEvents.js';
 import type { OcpiPartnerEvent } from './ocpi/ocpiPartnerEvents.js';
 import type { OcpiTokenEvent } from './ocpi/ocpiTokens.js';
 import type { TokenEvent } from './tokens/tokenEvents.js';
@@ -13,7 +14,7 @@ import type { TokenEvent } from './tokens/tokenEvents.js';
 /**
  * Every event Ampledger writes to its log, by stream kind: charger-{id} (charging facts, the
  * registry's, command records and outcomes, diagnostics uploaded), idtag-{tag}, apitoken-{id},
- * serial-{serial}, firmware-{id}, tariff-{id}, cdr-{sessionId}, ocpi-partner-{id},
+ * serial-{serial}, firmware-{id}, tariff-{id}, location-{id}, cdr-{sessionId}, ocpi-partner-{id},
  * ocpi-token-{country}-{party}-{uid}.
  * The JSON schema of each type's data, at each of its versions, is under schemas/events/,
  * generated from these types (`npm run schemas`): the types are the one source of both.
@@ -27,6 +28,7 @@ export type DomainEvent =
   | SerialNumberEvent
   | FileEvent
   | TariffEvent
+  | LocationEvent
   | CdrEvent
   | OcpiPartnerEvent
   | OcpiTokenEvent;
@@ -55,6 +57,7 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   FrameRejected: 1,
   FrameUnmatched: 1,
   RemoteStartTimedOut: 1,
+  LocationDefined: 1,
   OcpiPartnerRegistered: 1,
   OcpiCredentialsExchanged: 1,
   OcpiPartnerUnregistered: 1,

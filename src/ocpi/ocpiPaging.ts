@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
 import { OCPI_STATUS, OcpiError } from './ocpiEnvelope.js';
 
 /** what a page holds when the partner asks for no limit, and at most */
@@ -58,6 +59,32 @@ export function setPageHeaders(
     next.searchParams.set('limit', String(page.limit));
     reply.header('Link', `<${next.toString()}>; rel="next"`);
   }
+}
+
+/**
+ * One page of a pull: the rows of `source` (a query over `params` with a last_updated column)
+ * whose last_updated is in the request's window, in `order`, counted, with the paging headers set.
+ */
+export async function pageOfRows<Row extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  base: string,
+  query: { source: string; params: unknown[]; order: string },
+): Promise<Row[]> {
+  const page = pageOf(request.query as Record<string, string>);
+  const n = query.params.length;
+  const params = [...query.params, page.dateFrom ?? null, page.dateTo ?? null];
+  const where = `($${n + 1}::timestamptz IS NULL OR last_updated >= $${n + 1}) AND ($${n + 2}::timestamptz IS NULL OR last_updated < $${n + 2})`;
+  const [{ rows: counted }, { rows }] = await Promise.all([
+    pool.query<{ total: string }>(`SELECT count(*) AS total FROM (${query.source}) s WHERE ${where}`, params),
+    pool.query<Row>(
+      `SELECT * FROM (${query.source}) s WHERE ${where} ORDER BY ${query.order} OFFSET $${n + 3} LIMIT $${n + 4}`,
+      [...params, page.offset, page.limit],
+    ),
+  ]);
+  setPageHeaders(request, reply, page, Number(counted[0]!.total), base);
+  return rows;
 }
 
 const invalid = (message: string) => new OcpiError(400, OCPI_STATUS.invalidParameters, message);

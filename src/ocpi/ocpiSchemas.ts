@@ -27,7 +27,14 @@ function inlined(schema: Schema): Schema {
  * The OCPI 2.2.1 object definitions Ampledger speaks, written from the specification as data
  * (schemas/ocpi/2.2.1): validated against in tests, and the source of the API's tariff bodies.
  */
-export type OcpiSchemaName = 'Tariff' | 'Credentials' | 'Versions' | 'VersionDetails' | 'Token';
+export type OcpiSchemaName =
+  | 'Tariff'
+  | 'Credentials'
+  | 'Versions'
+  | 'VersionDetails'
+  | 'Token'
+  | 'Location'
+  | 'CDR';
 
 export function ocpiSchema(name: OcpiSchemaName): Schema {
   return JSON.parse(readFileSync(`${SCHEMA_ROOT}${name}.json`, 'utf8')) as Schema;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BilledSession, CdrEvent, CdrPrice } from '../../src/domain/billing/cdrEvents.js';
 import { cdrHistoryOf, decideCdr, decideRelease } from '../../src/domain/billing/decideCdr.js';
+import { DEFAULT_CONNECTOR } from '../../src/domain/locations/locations.js';
 
 const session: BilledSession = {
   sessionId: 'CP-1:42',
@@ -50,6 +51,26 @@ describe('issuing a CDR', () => {
     const first = decideCdr(historyOf(), session, priced(3), AT);
     // the same flags in another order are the same facts
     expect(decideCdr(historyOf(first), { ...session }, priced(3), LATER)).toEqual([]);
+  });
+
+  it("given a charger placed in a location, when its CDR is issued, then the CDR keeps the connector's place; a move later issues nothing", () => {
+    const place = {
+      locationId: 'AMS-1',
+      locationVersion: 2,
+      details: {
+        publish: true,
+        address: 'Stationsplein 1',
+        city: 'Amsterdam',
+        country: 'NLD',
+        coordinates: { latitude: '52.37891', longitude: '4.90029' },
+        time_zone: 'Europe/Amsterdam',
+      },
+      connector: { ...DEFAULT_CONNECTOR },
+    };
+    const first = decideCdr(historyOf(), session, priced(3), AT, place);
+    expect(first).toMatchObject([{ type: 'CdrIssued', data: { place } }]);
+    const moved = { ...place, locationId: 'AMS-2', locationVersion: 1 };
+    expect(decideCdr(historyOf(first), session, priced(3), LATER, moved)).toEqual([]);
   });
 
   it('given a CDR in force, when late samples changed the energy, then a credit of it and a new CDR that replaces it', () => {

@@ -10,8 +10,17 @@ const GENERATIONS = ['v1'];
 
 /** Read models added after a generation was recorded, and the rows they make of its log. */
 const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
-  // the device model and charger certificates (issue 16), tariffs (issue 17): the v1 log holds none
-  v1: { device_variables: [], charger_certificates: [], tariffs: [], tariff_versions: [] },
+  // the device model and charger certificates (issue 16), tariffs, locations and eMSPs' tokens
+  // (issue 17): the v1 log holds none
+  v1: {
+    device_variables: [],
+    charger_certificates: [],
+    tariffs: [],
+    tariff_versions: [],
+    locations: [],
+    location_chargers: [],
+    ocpi_tokens: [],
+  },
 };
 
 /**

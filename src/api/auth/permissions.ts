@@ -17,6 +17,9 @@ export type Permission =
   /** tariffs: read them; publish tariffs and their versions */
   | 'tariffs:read'
   | 'tariffs:write'
+  /** locations (sites) and the chargers standing in each: read them; define them */
+  | 'locations:read'
+  | 'locations:write'
   | 'history:read'
   | 'journal:read'
   /** upload firmware images */
@@ -32,6 +35,7 @@ const READ_ALL: Permission[] = [
   'sessions:read',
   'cdrs:read',
   'tariffs:read',
+  'locations:read',
   'history:read',
   'journal:read',
 ];
@@ -46,6 +50,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     'chargers:write',
     'tokens:write',
     'tariffs:write',
+    'locations:write',
     'cdrs:release',
     'firmware:manage',
     'commands:soft',
@@ -57,6 +62,7 @@ const PERMISSIONS: Record<ApiRole, ReadonlySet<Permission>> = {
     'chargers:write',
     'tokens:write',
     'tariffs:write',
+    'locations:write',
     'firmware:manage',
     'commands:soft',
     'commands:send',

@@ -9,7 +9,7 @@ import { ocpiSchemaInlined } from '../../ocpi/ocpiSchemas.js';
 import { ApiError, notFound } from '../apiError.js';
 import type { Authenticator } from '../auth/principal.js';
 import { seesTenant } from '../auth/principal.js';
-import { commandContext, failures, pageOf, requires } from '../operatorApi.js';
+import { CURSOR_QUERY, commandContext, failures, pageOf, requires } from '../operatorApi.js';
 
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
 /** OCPI's own fields that Ampledger sets: the rest of a Tariff object is the body */
@@ -222,14 +222,7 @@ export function tariffRoutes(deps: {
         onRequest: read,
         schema: {
           tags: ['tariffs'],
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-              cursor: { type: 'string', maxLength: 100 },
-            },
-          },
+          querystring: CURSOR_QUERY,
           response: { 200: pageOf(tariffSummary), ...failures(400, 401, 403) },
         },
       },

@@ -7,7 +7,7 @@ import { type Token, type TokenCommand, TokenRefusal } from '../../domain/tokens
 import { normaliseIdTag } from '../../policies/idTag.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
-import { commandContext, failures, pageOf, requires } from '../operatorApi.js';
+import { CURSOR_QUERY, commandContext, failures, pageOf, requires } from '../operatorApi.js';
 
 const ID_TAG = { type: 'string', minLength: 1, maxLength: 36 } as const;
 const TENANT = '^[A-Za-z0-9_.-]{1,64}$';
@@ -153,14 +153,7 @@ export function tokenRoutes(deps: {
         onRequest: read,
         schema: {
           tags: ['tokens'],
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-              cursor: { type: 'string', maxLength: 100 },
-            },
-          },
+          querystring: CURSOR_QUERY,
           response: { 200: pageOf(tokenView), ...failures(400, 401, 403) },
         },
       },

@@ -1,4 +1,5 @@
 import type { Flag } from '../../policies/energyReconciliation.js';
+import type { ConnectorPlace } from '../locations/locations.js';
 import type { Money } from './priceSession.js';
 
 /** What a CDR bills: a completed session's facts, as its charger's log holds them. */
@@ -43,6 +44,11 @@ export interface IssuedCdr extends BilledSession {
   heldFor: string[];
   /** the CDR this one replaces, after a credit of it */
   replaces?: string;
+  /**
+   * where the session's connector stood when the CDR was issued (what roaming partners print):
+   * none when its charger stood in no location then. Kept as it was: a CDR is sealed.
+   */
+  place?: ConnectorPlace;
   issuedAt: string;
 }
 

@@ -1,4 +1,5 @@
 import type { Flag } from '../../policies/energyReconciliation.js';
+import type { ConnectorPlace } from '../locations/locations.js';
 import {
   type BilledSession,
   type CdrEvent,
@@ -85,6 +86,8 @@ export function decideCdr(
   session: BilledSession,
   price: CdrPrice,
   issuedAt: string,
+  /** where the connector stands now: kept with a CDR issued, never a reason to issue one */
+  place?: ConnectorPlace,
 ): CdrEvent[] {
   const { current } = history;
   if (current && billedFacts(current, current.price) === billedFacts(session, price)) return [];
@@ -99,6 +102,7 @@ export function decideCdr(
         ...new Set(session.flags.map((flag) => flag.code).filter((code) => REVIEW_FLAGS.has(code))),
       ].sort(),
       ...(current ? { replaces: current.cdrId } : {}),
+      ...(place ? { place } : {}),
       issuedAt,
     },
   };

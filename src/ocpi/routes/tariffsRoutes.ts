@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { publicBaseUrl } from '../../api/publicBaseUrl.js';
 import type { TariffTerms } from '../../domain/billing/tariffTerms.js';
 import { ocpiSuccess } from '../ocpiEnvelope.js';
-import { pageOf, setPageHeaders } from '../ocpiPaging.js';
+import { pageOfRows } from '../ocpiPaging.js';
 import { OCPI_VERSION, type OcpiDeps, registeredPartnerOf } from './ocpiContext.js';
 
 /** Ampledger's own fields of a tariff's terms, which an OCPI Tariff object has no place for. */
@@ -17,19 +17,17 @@ export function tariffsRoutes(deps: OcpiDeps & { pool: pg.Pool }) {
   return async (app: FastifyInstance) => {
     app.get(`/${OCPI_VERSION}/tariffs`, async (request, reply) => {
       registeredPartnerOf(request);
-      const page = pageOf(request.query as Record<string, string>);
-      const window = [page.dateFrom ?? null, page.dateTo ?? null];
-      const where = `($1::timestamptz IS NULL OR t.updated_at >= $1) AND ($2::timestamptz IS NULL OR t.updated_at < $2)`;
-      const [{ rows: counted }, { rows }] = await Promise.all([
-        deps.pool.query<{ total: string }>(`SELECT count(*) AS total FROM tariffs t WHERE ${where}`, window),
-        deps.pool.query<{ id: string; updated_at: Date; effective_from: Date; terms: TariffTerms }>(
-          `SELECT t.id, t.updated_at, v.effective_from, v.terms FROM tariffs t
-             JOIN tariff_versions v ON v.tariff_id = t.id AND v.version = t.latest_version
-            WHERE ${where} ORDER BY t.updated_at, t.id OFFSET $3 LIMIT $4`,
-          [...window, page.offset, page.limit],
-        ),
-      ]);
-      setPageHeaders(request, reply, page, Number(counted[0]!.total), publicBaseUrl(deps.publicUrl, request));
+      const rows = await pageOfRows<{
+        id: string;
+        updated_at: Date;
+        effective_from: Date;
+        terms: TariffTerms;
+      }>(deps.pool, request, reply, publicBaseUrl(deps.publicUrl, request), {
+        source: `SELECT t.id, t.updated_at, t.updated_at AS last_updated, v.effective_from, v.terms FROM tariffs t
+                     JOIN tariff_versions v ON v.tariff_id = t.id AND v.version = t.latest_version`,
+        params: [],
+        order: 'last_updated, id',
+      });
       return ocpiSuccess(
         rows.map((row) => ({
           country_code: deps.party.countryCode,

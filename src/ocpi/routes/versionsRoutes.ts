@@ -6,6 +6,8 @@ import { OCPI_VERSION, type OcpiDeps, ocpiBase } from './ocpiContext.js';
 const ENDPOINTS = [
   { identifier: 'credentials', role: 'SENDER', path: 'credentials' },
   { identifier: 'credentials', role: 'RECEIVER', path: 'credentials' },
+  { identifier: 'cdrs', role: 'SENDER', path: 'cdrs' },
+  { identifier: 'locations', role: 'SENDER', path: 'locations' },
   { identifier: 'tariffs', role: 'SENDER', path: 'tariffs' },
   { identifier: 'tokens', role: 'RECEIVER', path: 'tokens' },
 ] as const;

@@ -1,0 +1,182 @@
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
+import type { RunningAmpledger } from '../../src/main.js';
+import { ocpiSchema } from '../../src/ocpi/ocpiSchemas.js';
+import { apiClient } from '../support/apiClient.js';
+import { ocpiRequest, registeredEmsp, startEmsp } from '../support/fakeEmsp.js';
+import { TestCharger } from '../support/gatewayHarness.js';
+import { startTestServer } from '../support/testServer.js';
+
+const ADMIN = 'admin-token-for-ocpi-cdrs';
+const validCdr = new Ajv({ allErrors: true, strict: false }).compile(ocpiSchema('CDR'));
+
+let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
+let server: RunningAmpledger;
+let emsp: Awaited<ReturnType<typeof startEmsp>>;
+let charger: TestCharger;
+let tokenC: string;
+const { api } = apiClient(() => server.url, ADMIN);
+const ocpi = (method: string, path: string, body?: unknown) =>
+  ocpiRequest(server.url, method, path, tokenC, body);
+const caughtUp = async () => {
+  for (const runner of server.projections.values()) await runner.catchUp(10_000);
+};
+let messages = 0;
+const call = async (action: string, payload: object) => {
+  const [type, , answer] = await charger.call(`c${++messages}`, action, payload);
+  expect(type).toBe(3);
+  return answer as Record<string, unknown>;
+};
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+/** A session of an hour, 10 kWh, stopped for the reason given: its session id. */
+async function session(idTag: string, reason: string): Promise<string> {
+  const started = await call('StartTransaction', {
+    connectorId: 1,
+    idTag,
+    meterStart: 0,
+    timestamp: minutesAgo(60),
+  });
+  await call('StopTransaction', {
+    transactionId: started.transactionId,
+    meterStop: 10_000,
+    timestamp: minutesAgo(0),
+    reason,
+  });
+  return `OCPI-CDR-1:${started.transactionId}`;
+}
+
+beforeAll(async () => {
+  running = await startTestServer('ocpi_cdrs', {
+    ADMIN_TOKEN: ADMIN,
+    AUTO_REGISTER: 'accept',
+    OCPI_COUNTRY_CODE: 'NL',
+    OCPI_PARTY_ID: 'AMP',
+  });
+  server = running.server;
+  emsp = await startEmsp();
+  ({ tokenC } = await registeredEmsp(server.url, ADMIN, emsp));
+  // a tariff published long ago (the API takes only tariffs effective from now): 0.40 per kWh, 20 % VAT
+  await server.eventStore.append(
+    'tariff-t-roam',
+    [
+      {
+        type: 'TariffVersionPublished',
+        data: {
+          tariffId: 't-roam',
+          tenant: 'default',
+          version: 1,
+          effectiveFrom: '2026-01-01T00:00:00.000Z',
+          terms: {
+            currency: 'EUR',
+            elements: [{ price_components: [{ type: 'ENERGY', price: 0.4, vat: 20, step_size: 1 }] }],
+          },
+          assign: {},
+        },
+        metadata: { receivedAt: '2026-01-01T00:00:00.000Z' },
+      },
+    ],
+    { expectedRevision: 'no_stream' },
+  );
+  const location = await api('POST', '/api/locations', ADMIN, {
+    id: 'UTR-1',
+    publish: true,
+    name: 'Jaarbeurs',
+    address: 'Jaarbeursplein 6',
+    city: 'Utrecht',
+    country: 'NLD',
+    coordinates: { latitude: '52.08830', longitude: '5.10550' },
+    time_zone: 'Europe/Amsterdam',
+    chargers: [{ chargerId: 'OCPI-CDR-1' }],
+  });
+  expect(location.status).toBe(201);
+  // the eMSP's driver card, and a card of our own
+  const card = {
+    country_code: 'DE',
+    party_id: 'EMP',
+    uid: 'ROAM01',
+    type: 'RFID',
+    contract_id: 'DE-EMP-C12345678',
+    issuer: 'Roam GmbH',
+    valid: true,
+    whitelist: 'ALLOWED',
+    last_updated: new Date().toISOString(),
+  };
+  expect((await ocpi('PUT', '/ocpi/2.2.1/tokens/DE/EMP/ROAM01', card)).status).toBe(201);
+  await new TokenRegistryService(server.eventStore, () => new Date()).execute('LOCAL01', {
+    type: 'IssueToken',
+    idTag: 'LOCAL01',
+  });
+  charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/OCPI-CDR-1`, 'ocpp1.6');
+  await call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'CDR' });
+});
+afterAll(async () => {
+  charger?.close();
+  emsp?.server.close();
+  await running?.stop();
+});
+
+describe('OCPI 2.2.1 CDRs (Sender, pull)', () => {
+  it("serves a partner the CDRs of its own drivers' sessions, valid, with where they charged; one held for review once released", async () => {
+    const roaming = await session('ROAM01', 'Local');
+    await session('LOCAL01', 'Local');
+    const held = await session('ROAM01', 'PowerLoss');
+    await caughtUp();
+    await server.cdrIssuer.sweep({ settleSeconds: 0 });
+    await caughtUp();
+
+    const served = await ocpi('GET', '/ocpi/2.2.1/cdrs');
+    expect(served.status).toBe(200);
+    expect(served.headers.get('x-total-count')).toBe('1');
+    const [cdr] = served.body.data;
+    expect(validCdr(cdr), JSON.stringify(validCdr.errors)).toBe(true);
+    expect(cdr).toMatchObject({
+      country_code: 'NL',
+      party_id: 'AMP',
+      id: `${roaming}#1`,
+      session_id: roaming,
+      cdr_token: {
+        country_code: 'DE',
+        party_id: 'EMP',
+        uid: 'ROAM01',
+        type: 'RFID',
+        contract_id: 'DE-EMP-C12345678',
+      },
+      cdr_location: {
+        id: 'UTR-1',
+        address: 'Jaarbeursplein 6',
+        evse_uid: 'OCPI-CDR-1*1',
+        evse_id: 'NL*AMP*EOCPICDR1*1',
+        connector_id: '1',
+        connector_standard: 'IEC_62196_T2',
+      },
+      currency: 'EUR',
+      total_energy: 10,
+      // 10 kWh at 0.40, 20 % VAT
+      total_cost: { excl_vat: 4, incl_vat: 4.8 },
+      total_energy_cost: { excl_vat: 4, incl_vat: 4.8 },
+    });
+    expect(cdr.total_time).toBeCloseTo(1, 3);
+    expect(cdr.charging_periods[0]).toMatchObject({ tariff_id: 't-roam' });
+    expect(cdr.charging_periods[0].dimensions).toContainEqual({ type: 'ENERGY', volume: 10 });
+
+    // the held one goes out when billing releases it, as of then
+    const heldCdr = `${held}#1`;
+    expect((await api('GET', `/api/cdrs/${encodeURIComponent(heldCdr)}`, ADMIN)).body.status).toBe('review');
+    const released = await api('POST', `/api/cdrs/${encodeURIComponent(heldCdr)}/release`, ADMIN, {
+      note: 'power cut at the site: the driver pays what was delivered',
+    });
+    expect(released.status).toBe(200);
+    await caughtUp();
+    const after = await ocpi('GET', `/ocpi/2.2.1/cdrs?date_from=${encodeURIComponent(cdr.last_updated)}`);
+    expect(after.body.data.map((item: { id: string }) => item.id)).toEqual([`${roaming}#1`, heldCdr]);
+    expect(Date.parse(after.body.data[1].last_updated)).toBeGreaterThan(Date.parse(cdr.last_updated));
+    expect(validCdr(after.body.data[1]), JSON.stringify(validCdr.errors)).toBe(true);
+
+    // paging and a bad window as for every OCPI list
+    const first = await ocpi('GET', '/ocpi/2.2.1/cdrs?limit=1');
+    expect(first.headers.get('link')).toMatch(/offset=1/);
+    expect((await ocpi('GET', '/ocpi/2.2.1/cdrs?date_to=never')).body.status_code).toBe(2001);
+  });
+});
