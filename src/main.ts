@@ -255,6 +255,8 @@ export async function startAmpledger(
         partners: new OcpiPartnerService(eventStore, clock),
         tokens: new OcpiTokenService(eventStore, tokens, clock),
         party: config.ocpi,
+        // a session's currency until its CDR names one
+        currency: config.tariff.currency,
       },
       store: eventStore,
       clock,

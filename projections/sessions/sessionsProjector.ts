@@ -69,6 +69,7 @@ const SESSION: Columns = {
   charging_states: 'jsonb',
   token_group: 'text',
   changed_position: 'text',
+  updated_at: 'timestamptz',
 };
 
 const ORPHAN_STOP: Columns = {
@@ -179,8 +180,8 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     [ids, [...new Set(booted)]],
   );
   const sessions = new Map<string, SessionRecord>(rows.map((row) => [row.id as string, fromRow(row)]));
-  // where in the log each row changed last: the CDR issuer reads on from there
-  const changed = new Map<string, string>();
+  // where in the log each row changed last (the CDR issuer reads on from there), and when
+  const changed = new Map<string, { position: string; at: string }>();
   const orphans: Array<Record<string, unknown>> = [];
   for (const event of events) {
     const charging = { type: event.type, data: event.data } as ChargingEvent;
@@ -192,7 +193,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         const next = sessionWithChargerEvent(session, charging, place);
         if (next === session) continue;
         sessions.set(id, next);
-        changed.set(id, event.position);
+        changed.set(id, { position: event.position, at: place.receivedAt });
       }
       continue;
     }
@@ -200,7 +201,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       const id = sessionIdOf(chargerId, charging.data.transactionKey);
       if (sessions.has(id)) continue;
       sessions.set(id, sessionStarted(chargerId, id, charging.data, place));
-      changed.set(id, event.position);
+      changed.set(id, { position: event.position, at: place.receivedAt });
       continue;
     }
     if (charging.type === 'TransactionStopOrphaned') {
@@ -225,7 +226,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     const next = sessionWithEvent(session, charging, place);
     if (next === session) continue;
     sessions.set(id!, next);
-    changed.set(id!, event.position);
+    changed.set(id!, { position: event.position, at: place.receivedAt });
   }
   await writeRows(
     tx,
@@ -234,7 +235,11 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       columns: SESSION,
       onConflict: `ON CONFLICT (id) DO UPDATE SET ${updateAllBut(SESSION, ['id'])}`,
     },
-    [...changed].map(([id, position]) => ({ ...toRow(sessions.get(id)!), changed_position: position })),
+    [...changed].map(([id, { position, at }]) => ({
+      ...toRow(sessions.get(id)!),
+      changed_position: position,
+      updated_at: at,
+    })),
   );
   await writeRows(
     tx,

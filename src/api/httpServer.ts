@@ -75,7 +75,7 @@ export async function registerOperatorApi(
     tariffs: TariffService;
     locations: LocationService;
     auditKey: AuditKey;
-    ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService };
+    ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService; currency: string };
     store: EventStore;
     clock: () => Date;
     catchUpRegistry(): Promise<void>;

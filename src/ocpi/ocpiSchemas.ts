@@ -34,7 +34,8 @@ export type OcpiSchemaName =
   | 'VersionDetails'
   | 'Token'
   | 'Location'
-  | 'CDR';
+  | 'CDR'
+  | 'Session';
 
 export function ocpiSchema(name: OcpiSchemaName): Schema {
   return JSON.parse(readFileSync(`${SCHEMA_ROOT}${name}.json`, 'utf8')) as Schema;

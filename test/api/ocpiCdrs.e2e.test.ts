@@ -9,7 +9,9 @@ import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-ocpi-cdrs';
-const validCdr = new Ajv({ allErrors: true, strict: false }).compile(ocpiSchema('CDR'));
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validCdr = ajv.compile(ocpiSchema('CDR'));
+const validSession = ajv.compile(ocpiSchema('Session'));
 
 let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
 let server: RunningAmpledger;
@@ -178,5 +180,58 @@ describe('OCPI 2.2.1 CDRs (Sender, pull)', () => {
     const first = await ocpi('GET', '/ocpi/2.2.1/cdrs?limit=1');
     expect(first.headers.get('link')).toMatch(/offset=1/);
     expect((await ocpi('GET', '/ocpi/2.2.1/cdrs?date_to=never')).body.status_code).toBe(2001);
+  });
+});
+
+describe('OCPI 2.2.1 sessions (Sender, pull)', () => {
+  it("serves a partner its own drivers' sessions, valid: those over as COMPLETED, one under way as ACTIVE with its energy so far", async () => {
+    const started = await call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'ROAM01',
+      meterStart: 1_000,
+      timestamp: minutesAgo(20),
+    });
+    await call('MeterValues', {
+      connectorId: 1,
+      transactionId: started.transactionId,
+      meterValue: [
+        {
+          timestamp: minutesAgo(1),
+          sampledValue: [{ value: '3500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
+        },
+      ],
+    });
+    await caughtUp();
+    const served = await ocpi('GET', '/ocpi/2.2.1/sessions');
+    expect(served.status).toBe(200);
+    const sessions = served.body.data as Array<Record<string, unknown>>;
+    for (const item of sessions) expect(validSession(item), JSON.stringify(validSession.errors)).toBe(true);
+    // the two of the eMSP's card before (the LOCAL01 one is not the eMSP's), and this one last
+    expect(sessions.map((item) => item.status)).toEqual(['COMPLETED', 'COMPLETED', 'ACTIVE']);
+    expect(sessions[2]).toMatchObject({
+      id: `OCPI-CDR-1:${started.transactionId}`,
+      kwh: 2.5,
+      location_id: 'UTR-1',
+      evse_uid: 'OCPI-CDR-1*1',
+      connector_id: '1',
+      cdr_token: { uid: 'ROAM01', contract_id: 'DE-EMP-C12345678' },
+      currency: 'EUR',
+    });
+    expect(sessions[2]).not.toHaveProperty('end_date_time');
+    expect(sessions[0]).toMatchObject({ kwh: 10, end_date_time: expect.any(String) });
+
+    // it stops: it comes again in a pull from when it changed, COMPLETED
+    const since = sessions[2]!.last_updated as string;
+    await call('StopTransaction', {
+      transactionId: started.transactionId,
+      meterStop: 4_000,
+      timestamp: minutesAgo(0),
+      reason: 'Local',
+    });
+    await caughtUp();
+    const changed = await ocpi('GET', `/ocpi/2.2.1/sessions?date_from=${encodeURIComponent(since)}`);
+    expect(
+      changed.body.data.map((item: { status: string; kwh: number }) => [item.status, item.kwh]),
+    ).toContainEqual(['COMPLETED', 3]);
   });
 });

@@ -50,6 +50,7 @@ const COLUMNS_ADDED_SINCE: Record<string, Record<string, Record<string, unknown>
       charging_states: DERIVED,
       token_group: DERIVED,
       changed_position: DERIVED,
+      updated_at: DERIVED,
     },
   },
 };

@@ -5,14 +5,15 @@ import { cdrsRoutes } from './cdrsRoutes.js';
 import { credentialsRoutes } from './credentialsRoutes.js';
 import { locationsRoutes } from './locationsRoutes.js';
 import { type OcpiDeps, ocpiFrame } from './ocpiContext.js';
+import { sessionsRoutes } from './sessionsRoutes.js';
 import { tariffsRoutes } from './tariffsRoutes.js';
 import { tokensRoutes } from './tokensRoutes.js';
 import { versionsRoutes } from './versionsRoutes.js';
 
-/** OCPI 2.2.1 as a charge point operator, under /ocpi: versions, credentials, locations, CDRs and tariffs (Sender), tokens (Receiver). */
+/** OCPI 2.2.1 as a charge point operator, under /ocpi: versions, credentials, locations, sessions, CDRs and tariffs (Sender), tokens (Receiver). */
 export async function registerOcpi(
   app: FastifyInstance,
-  deps: OcpiDeps & { pool: pg.Pool; tokens: OcpiTokenService },
+  deps: OcpiDeps & { pool: pg.Pool; tokens: OcpiTokenService; currency: string },
 ): Promise<void> {
   await app.register(
     async (ocpi) => {
@@ -21,6 +22,7 @@ export async function registerOcpi(
       await ocpi.register(credentialsRoutes(deps));
       await ocpi.register(locationsRoutes(deps));
       await ocpi.register(cdrsRoutes(deps));
+      await ocpi.register(sessionsRoutes(deps));
       await ocpi.register(tariffsRoutes(deps));
       await ocpi.register(tokensRoutes(deps));
     },

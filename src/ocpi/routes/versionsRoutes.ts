@@ -8,6 +8,7 @@ const ENDPOINTS = [
   { identifier: 'credentials', role: 'RECEIVER', path: 'credentials' },
   { identifier: 'cdrs', role: 'SENDER', path: 'cdrs' },
   { identifier: 'locations', role: 'SENDER', path: 'locations' },
+  { identifier: 'sessions', role: 'SENDER', path: 'sessions' },
   { identifier: 'tariffs', role: 'SENDER', path: 'tariffs' },
   { identifier: 'tokens', role: 'RECEIVER', path: 'tokens' },
 ] as const;

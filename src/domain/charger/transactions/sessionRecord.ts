@@ -292,3 +292,7 @@ export function sessionFromLog(
   }
   return session;
 }
+
+/** The energy a session delivered until `nowMs` (all of it, once stopped), in Wh. */
+export const sessionEnergyAt = (session: SessionTimeline, nowMs: number): number =>
+  sessionUsageOf(session, nowMs).energy.at(-1)?.wh ?? 0;
