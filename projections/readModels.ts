@@ -10,6 +10,7 @@ import { firmwareUpdatesProjector } from './firmwareUpdates/firmwareUpdatesProje
 import { localListsProjector } from './localLists/localListsProjector.js';
 import { locationsProjector } from './locations/locationsProjector.js';
 import { meterValuesProjector } from './meterValues/meterValuesProjector.js';
+import { ocpiPushesProjector } from './ocpiPushes/ocpiPushesProjector.js';
 import { ocpiTokensProjector } from './ocpiTokens/ocpiTokensProjector.js';
 import type { Projector } from './projector.js';
 import { reservationsProjector } from './reservations/reservationsProjector.js';
@@ -36,6 +37,7 @@ export const READ_MODELS: Record<string, () => Promise<Projector>> = {
   tariffs: () => tariffsProjector(),
   locations: () => locationsProjector(),
   ocpi_tokens: () => ocpiTokensProjector(),
+  ocpi_cdr_pushes: () => ocpiPushesProjector(),
 };
 
 export const READ_MODEL_NAMES = Object.keys(READ_MODELS);

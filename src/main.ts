@@ -24,6 +24,7 @@ import { createFirstAdmin } from './app/firstAdmin.js';
 import { FollowUpCommands } from './app/followUpCommands.js';
 import { LocationBook } from './app/locationBook.js';
 import { LocationService } from './app/locationService.js';
+import { OcpiCdrOutbox } from './app/ocpiCdrOutbox.js';
 import { OcpiPartnerService } from './app/ocpiPartnerService.js';
 import { OcpiTokenService } from './app/ocpiTokenService.js';
 import { PendingInventory } from './app/pendingInventory.js';
@@ -70,6 +71,8 @@ export interface RunningAmpledger {
   projections: ReadonlyMap<string, ProjectionRunner>;
   /** issues the CDRs of settled sessions on its own; a sweep now, for whoever cannot wait for it */
   cdrIssuer: { sweep(options?: { settleSeconds?: number }): Promise<number> };
+  /** CDRs pushed to the OCPI partners that take them: one sweep now (tests; it also runs on its own) */
+  ocpiCdrOutbox: { sweep(): Promise<number> };
   /** the admin API token a first start without ADMIN_TOKEN made (its secret, shown once) */
   firstAdminToken?: string;
   /** drains and stops everything started, in reverse order; safe to call twice */
@@ -146,6 +149,17 @@ export async function startAmpledger(
     });
     cdrIssuer.start();
     stops.push(() => cdrIssuer.stop());
+    const ocpiCdrOutbox = new OcpiCdrOutbox({
+      store: eventStore,
+      pool: readModels,
+      party: config.ocpi,
+      clock,
+      pushesCaughtUp: async (position) =>
+        void (await projections.get('ocpi_cdr_pushes')!.waitFor(position, 5_000)),
+      logger: logger.child({ part: 'ocpi-cdr-outbox' }),
+    });
+    ocpiCdrOutbox.start();
+    stops.push(() => ocpiCdrOutbox.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
     const apiTokens = new ApiTokenService(eventStore, clock);
     const firstAdmin = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
@@ -318,6 +332,7 @@ export async function startAmpledger(
       readModels,
       projections,
       cdrIssuer,
+      ocpiCdrOutbox,
       stop,
       ...(tlsUrl ? { tlsUrl } : {}),
       ...(firstAdminToken ? { firstAdminToken } : {}),

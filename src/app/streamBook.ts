@@ -17,7 +17,8 @@ export class StreamBook<State, Event extends { type: string; data: unknown }> {
     private readonly kind: {
       streamPrefix: string;
       eventTypes: ReadonlySet<string>;
-      idOf(event: Event): string;
+      /** which of the kind's streams the event is of: by its data, or its stream's id */
+      idOf(event: Event, streamId: string): string;
       evolve(state: State | undefined, event: Event): State;
     },
   ) {}
@@ -42,7 +43,7 @@ export class StreamBook<State, Event extends { type: string; data: unknown }> {
         this.checkpoint = recorded.position;
         if (!eventTypes.has(recorded.type)) continue;
         const event = { type: recorded.type, data: recorded.data } as Event;
-        const id = idOf(event);
+        const id = idOf(event, recorded.streamId);
         this.states.set(id, evolve(this.states.get(id), event));
       }
       if (events.length < PAGE) return [...this.states.values()];

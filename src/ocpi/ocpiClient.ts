@@ -3,14 +3,25 @@ import { OCPI_STATUS, OcpiError, tokenHeader } from './ocpiEnvelope.js';
 const TIMEOUT_MS = 10_000;
 
 /**
- * GETs an OCPI endpoint of a partner with its token B and returns the envelope's data. Anything
- * but a 1000 envelope is OCPI's 3001, "unable to use the client's API", with what went wrong.
+ * Calls an OCPI endpoint of a partner with its token B: the envelope's data and the answer's
+ * headers. Anything but a 1000 envelope is OCPI's 3001, "unable to use the client's API", with
+ * what went wrong.
  */
-export async function fetchFromPartner(url: string, tokenB: string): Promise<unknown> {
+async function callPartner(
+  url: string,
+  tokenB: string,
+  request: { method: 'GET' | 'POST' | 'PUT'; body?: unknown },
+): Promise<{ data: unknown; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(url, {
-      headers: { authorization: tokenHeader(tokenB), accept: 'application/json' },
+      method: request.method,
+      headers: {
+        authorization: tokenHeader(tokenB),
+        accept: 'application/json',
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
@@ -29,7 +40,23 @@ export async function fetchFromPartner(url: string, tokenB: string): Promise<unk
         (envelope.status_message ? `: ${String(envelope.status_message)}` : ''),
     );
   }
-  return envelope.data;
+  return { data: envelope.data, headers: response.headers };
+}
+
+/** GETs an OCPI endpoint of a partner and returns the envelope's data. */
+export async function fetchFromPartner(url: string, tokenB: string): Promise<unknown> {
+  return (await callPartner(url, tokenB, { method: 'GET' })).data;
+}
+
+/** POSTs an object to a partner's receiver endpoint: where the partner keeps it (Location), if it said. */
+export async function postToPartner(
+  url: string,
+  tokenB: string,
+  body: unknown,
+): Promise<{ location?: string }> {
+  const { headers } = await callPartner(url, tokenB, { method: 'POST', body });
+  const location = headers.get('location');
+  return location ? { location } : {};
 }
 
 const unusable = (message: string) =>

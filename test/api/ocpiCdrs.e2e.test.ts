@@ -4,6 +4,7 @@ import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import type { RunningAmpledger } from '../../src/main.js';
 import { ocpiSchema } from '../../src/ocpi/ocpiSchemas.js';
 import { apiClient } from '../support/apiClient.js';
+import { eventually } from '../support/eventually.js';
 import { ocpiRequest, registeredEmsp, startEmsp } from '../support/fakeEmsp.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
@@ -59,6 +60,8 @@ beforeAll(async () => {
   server = running.server;
   emsp = await startEmsp();
   ({ tokenC } = await registeredEmsp(server.url, ADMIN, emsp));
+  // its CDR endpoint is down for the first push: the outbox must try again, and keep the order
+  emsp.state.failCdrs = 1;
   // a tariff published long ago (the API takes only tariffs effective from now): 0.40 per kWh, 20 % VAT
   await server.eventStore.append(
     'tariff-t-roam',
@@ -233,5 +236,31 @@ describe('OCPI 2.2.1 sessions (Sender, pull)', () => {
     expect(
       changed.body.data.map((item: { status: string; kwh: number }) => [item.status, item.kwh]),
     ).toContainEqual(['COMPLETED', 3]);
+  });
+});
+
+describe('OCPI 2.2.1 CDRs (Sender, push)', () => {
+  it('pushes each CDR the partner may have to its endpoint once, in order, after a failure too, and records where the partner keeps it', async () => {
+    const owed = (await ocpi('GET', '/ocpi/2.2.1/cdrs')).body.data.map((cdr: { id: string }) => cdr.id);
+    expect(owed).toHaveLength(2);
+    const received = await eventually(
+      async () => {
+        await server.ocpiCdrOutbox.sweep();
+        return emsp.cdrs.map((cdr) => cdr.id);
+      },
+      (ids) => ids.length >= owed.length,
+    );
+    // the first attempt failed (the eMSP was down): nothing was recorded, it went again, in order
+    expect(emsp.state.failCdrs).toBe(0);
+    expect(received).toEqual(owed);
+    for (const cdr of emsp.cdrs) expect(validCdr(cdr), JSON.stringify(validCdr.errors)).toBe(true);
+    const { rows } = await server.readModels.query(
+      'SELECT cdr_id, ocpi_cdr_id, location FROM ocpi_cdr_pushes ORDER BY pushed_at, cdr_id',
+    );
+    expect(rows.map((row) => row.ocpi_cdr_id)).toEqual(owed);
+    expect(rows[0].location).toMatch(/\/emsp\/2\.2\.1\/cdrs\//);
+    // sent once: another sweep sends nothing
+    expect(await server.ocpiCdrOutbox.sweep()).toBe(0);
+    expect(emsp.cdrs).toHaveLength(owed.length);
   });
 });

@@ -20,6 +20,7 @@ const ADDED_SINCE: Record<string, Record<string, unknown[]>> = {
     locations: [],
     location_chargers: [],
     ocpi_tokens: [],
+    ocpi_cdr_pushes: [],
   },
 };
 

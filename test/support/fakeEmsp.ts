@@ -7,7 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  */
 export async function startEmsp() {
   const seen: string[] = [];
-  const state = { tokenB: 'emsp-token-b-1', versions: ['2.2.1'] };
+  const state = { tokenB: 'emsp-token-b-1', versions: ['2.2.1'], failCdrs: 0 };
+  /** the CDRs pushed to its cdrs endpoint (Receiver), in the order they came */
+  const cdrs: Array<{ id: string } & Record<string, unknown>> = [];
   let base = '';
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     seen.push(String(request.headers.authorization));
@@ -17,6 +19,24 @@ export async function startEmsp() {
     };
     if (request.headers.authorization !== `Token ${Buffer.from(state.tokenB).toString('base64')}`)
       return send(401, { status_code: 2000, status_message: 'unknown token' });
+    if (request.url === '/emsp/2.2.1/cdrs' && request.method === 'POST') {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        // told to fail: as an eMSP whose back end is down
+        if (state.failCdrs > 0) {
+          state.failCdrs--;
+          return send(503, { status_code: 3000, status_message: 'try again later' });
+        }
+        const cdr = JSON.parse(body) as { id: string };
+        cdrs.push(cdr);
+        response.setHeader('location', `${base}/emsp/2.2.1/cdrs/${encodeURIComponent(cdr.id)}`);
+        send(200, { status_code: 1000 });
+      });
+      return;
+    }
     if (request.url === '/emsp/versions')
       return send(200, {
         status_code: 1000,
@@ -39,7 +59,7 @@ export async function startEmsp() {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { server, seen, state, versionsUrl: `${base}/emsp/versions` };
+  return { server, seen, state, cdrs, versionsUrl: `${base}/emsp/versions` };
 }
 
 /** An OCPI request as a partner makes it: `Authorization: Token <base64 of the token>` (2.2.1), or raw. */
