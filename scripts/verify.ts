@@ -1,11 +1,14 @@
 /**
  * npm run verify -- bundle.json [--public-key key.pem]
  * Checks a session export (GET /api/sessions/{id}/export) offline: its hash chain, its seal and
- * its signature, against the trusted public key when one is given (GET /api/audit/public-key).
- * Exit 0 when it verifies, 1 with what is wrong otherwise.
+ * its signature, against the trusted public key when one is given (GET /api/audit/public-key);
+ * then recomputes the session's CDR from the bundle's own events and terms (energy, times, flags,
+ * each cost) and compares it with the CDR the bundle carries. Exit 0 when it verifies and agrees,
+ * 1 with what is wrong otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { recomputeCdr } from '../src/audit/recomputeCdr.js';
 import { type SessionBundle, verifySessionExport } from '../src/audit/sessionExport.js';
 
 const { values, positionals } = parseArgs({
@@ -19,7 +22,10 @@ if (!file) {
 }
 const text = await readFile(file, 'utf8');
 const trusted = values['public-key'] ? await readFile(values['public-key'], 'utf8') : undefined;
-const problems = verifySessionExport(text, trusted);
+const sealProblems = verifySessionExport(text, trusted);
+// a bundle whose seal fails is not read further: its facts are not the server's
+const recomputed = sealProblems.length === 0 ? recomputeCdr(JSON.parse(text) as SessionBundle) : undefined;
+const problems = [...sealProblems, ...(recomputed?.problems ?? [])];
 if (problems.length > 0) {
   process.stderr.write(
     `${file} does NOT verify:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
@@ -30,5 +36,6 @@ const bundle = JSON.parse(text) as SessionBundle;
 const session = bundle.session as { id?: string };
 process.stdout.write(
   `${file} verifies: session ${session.id}, ${bundle.entries.length} entries chained, ` +
-    `signed by key ${bundle.seal.keyId}${trusted ? ' (the trusted key)' : ' (no trusted key given: pass --public-key to check whose it is)'}\n`,
+    `signed by key ${bundle.seal.keyId}${trusted ? ' (the trusted key)' : ' (no trusted key given: pass --public-key to check whose it is)'}\n` +
+    (recomputed?.summary ? `${recomputed.summary}: the CDR agrees\n` : ''),
 );

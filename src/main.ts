@@ -264,6 +264,7 @@ export async function startAmpledger(
       tokens,
       tariffs,
       locations: new LocationService(eventStore, clock),
+      configuredTerms: configuredTerms(config.tariff),
       auditKey: await loadAuditKey(config.auditKeyFile, config.dataDir),
       ocpi: {
         partners: new OcpiPartnerService(eventStore, clock),

@@ -10,6 +10,7 @@ import type { TariffService } from '../app/tariffService.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
 import type { AuditKey } from '../audit/auditKey.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
+import type { TariffTerms } from '../domain/billing/tariffTerms.js';
 import type { FileStorage } from '../files/fileStorage.js';
 import type { FileUrlSigner } from '../files/signedFileUrls.js';
 import type { Logger } from '../logging.js';
@@ -74,6 +75,8 @@ export async function registerOperatorApi(
     tokens: TokenRegistryService;
     tariffs: TariffService;
     locations: LocationService;
+    /** the configured tariff (TARIFF_*) as OCPI terms: what prices sessions no tariff is for */
+    configuredTerms: TariffTerms;
     auditKey: AuditKey;
     ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService; currency: string };
     store: EventStore;
@@ -143,6 +146,7 @@ export async function registerOperatorApi(
           store: deps.store,
           clock: deps.clock,
           auditKey: deps.auditKey,
+          configuredTerms: deps.configuredTerms,
         }),
       );
       await api.register(auditRoutes({ authenticator: deps.authenticator, auditKey: deps.auditKey }));

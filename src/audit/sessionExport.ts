@@ -1,8 +1,15 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import type { TariffTerms } from '../domain/billing/tariffTerms.js';
 import { type AuditKey, keyIdOf } from './auditKey.js';
 
-export const EXPORT_FORMAT = 'ampledger-session-export/1';
+/**
+ * /2 adds the tariff terms each CDR was priced with (`pricing`), and the charger's boots and
+ * connector states while the session ran, so a verifier recomputes the CDR from the bundle alone.
+ * /1 bundles still verify (chain and signature).
+ */
+export const EXPORT_FORMAT = 'ampledger-session-export/2';
+const FORMAT_1 = 'ampledger-session-export/1';
 const GENESIS = '0'.repeat(64);
 
 /** One event of the session's stream, with the OCPP frame it was decided on (if any). */
@@ -14,11 +21,20 @@ export interface ExportEntry {
   ocpp?: unknown;
 }
 
+/** The terms a CDR was priced with: its tariff version's, or the configured tariff's (tariff null). */
+export interface CdrPricing {
+  cdrId: string;
+  tariff: { id: string; version: number } | null;
+  terms: TariffTerms;
+}
+
 export interface SessionBundle {
-  format: typeof EXPORT_FORMAT;
+  format: typeof EXPORT_FORMAT | typeof FORMAT_1;
   exportedAt: string;
   session: unknown;
   cdrs: unknown[];
+  /** (/2) */
+  pricing?: CdrPricing[];
   entries: Array<ExportEntry & { hash: string }>;
   seal: {
     head: string;
@@ -47,7 +63,13 @@ const digestOf = (bundle: Omit<SessionBundle, 'seal' | 'entries'> & { head: stri
  * its canonical JSON text, so that any byte changed shows.
  */
 export function sealSessionExport(
-  content: { exportedAt: string; session: unknown; cdrs: unknown[]; entries: ExportEntry[] },
+  content: {
+    exportedAt: string;
+    session: unknown;
+    cdrs: unknown[];
+    pricing: CdrPricing[];
+    entries: ExportEntry[];
+  },
   key: AuditKey,
 ): string {
   let head = GENESIS;
@@ -60,6 +82,7 @@ export function sealSessionExport(
     exportedAt: content.exportedAt,
     session: content.session,
     cdrs: content.cdrs,
+    pricing: content.pricing,
     head,
     count: entries.length,
   });
@@ -68,6 +91,7 @@ export function sealSessionExport(
     exportedAt: content.exportedAt,
     session: content.session,
     cdrs: content.cdrs,
+    pricing: content.pricing,
     entries,
     seal: {
       head,
@@ -102,7 +126,8 @@ function problemsOf(text: string, trustedPublicKeyPem?: string): string[] {
   } catch (error) {
     return [`not JSON: ${(error as Error).message}`];
   }
-  if (bundle?.format !== EXPORT_FORMAT) return [`not an ${EXPORT_FORMAT} bundle`];
+  if (bundle?.format !== EXPORT_FORMAT && bundle?.format !== FORMAT_1)
+    return [`not an ${EXPORT_FORMAT} (or /1) bundle`];
   if (!Array.isArray(bundle.entries) || !bundle.seal) return ['no entries or no seal'];
   const problems: string[] = [];
   if (canonical(bundle) !== text.replace(/\n$/, ''))
@@ -122,10 +147,12 @@ function problemsOf(text: string, trustedPublicKeyPem?: string): string[] {
     exportedAt: bundle.exportedAt,
     session: bundle.session,
     cdrs: bundle.cdrs,
+    ...(bundle.format === EXPORT_FORMAT ? { pricing: bundle.pricing } : {}),
     head: seal.head,
     count: bundle.entries.length,
   });
-  if (seal.digest !== digest) problems.push('the session, its CDRs or the head were changed after sealing');
+  if (seal.digest !== digest)
+    problems.push('the session, its CDRs, their pricing or the head were changed after sealing');
   if (seal.algorithm !== 'Ed25519') problems.push(`the seal's algorithm is ${seal.algorithm}, not Ed25519`);
   try {
     // the seal's own fields are not signed: each must be the one way of writing what it holds

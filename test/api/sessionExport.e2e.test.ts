@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
-import { verifySessionExport } from '../../src/audit/sessionExport.js';
+import { loadAuditKey } from '../../src/audit/auditKey.js';
+import { sealSessionExport, verifySessionExport } from '../../src/audit/sessionExport.js';
 import type { RunningAmpledger } from '../../src/main.js';
 import { apiClient } from '../support/apiClient.js';
 import { TestCharger } from '../support/gatewayHarness.js';
@@ -102,6 +103,28 @@ describe('session exports', () => {
     const verified = await verifyCli(file, publicKeyFile);
     expect(verified).toMatchObject({ code: 0 });
     expect(verified.output).toContain('the trusted key');
+    // the CDR recomputed from the bundle's own events and terms agrees with the one it carries
+    expect(bundle.pricing).toEqual([{ cdrId: bundle.cdrs[0].id, tariff: null, terms: expect.any(Object) }]);
+    expect(verified.output).toMatch(/recomputed from the bundle: 1000 Wh[^\n]*: the CDR agrees/);
+
+    // a CDR that says more than the frames delivered is refused even under a valid seal (someone
+    // with a key of their own re-sealed it): the facts, not only the signature, are checked
+    const { seal: _seal, entries, ...content } = bundle;
+    const doctored = join(folder, 'doctored.json');
+    await writeFile(
+      doctored,
+      sealSessionExport(
+        {
+          ...content,
+          cdrs: [{ ...bundle.cdrs[0], energy_wh: 5000 }],
+          entries: entries.map(({ hash: _hash, ...entry }: { hash: string }) => entry),
+        },
+        await loadAuditKey(undefined, folder),
+      ),
+    );
+    const disagreed = await verifyCli(doctored);
+    expect(disagreed.code).toBe(1);
+    expect(disagreed.output).toContain('energy (Wh): recomputed 1000, the CDR says 5000');
 
     // the meter stop in the StopTransaction frame, 2000 → 9000
     const tampered = join(folder, 'tampered.json');

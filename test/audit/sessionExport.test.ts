@@ -14,6 +14,7 @@ const content = {
   exportedAt: '2026-12-06T12:00:00.000Z',
   session: { id: 'CP1:101', energyWh: 10_000, flags: [] },
   cdrs: [{ id: 'CP1:101:v1', cost_total: '3.00' }],
+  pricing: [],
   entries: [
     {
       revision: '7',
@@ -60,7 +61,7 @@ describe('session exports', () => {
       bundle.session.energyWh = 9_000;
     });
     expect(verifySessionExport(session)).toEqual([
-      'the session, its CDRs or the head were changed after sealing',
+      'the session, its CDRs, their pricing or the head were changed after sealing',
     ]);
     const cdr = edit((bundle) => {
       bundle.cdrs[0].cost_total = '0.00';

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { AuditKey } from '../../audit/auditKey.js';
-import { type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
+import { type CdrPricing, type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
+import { tariffStream } from '../../domain/billing/tariffEvents.js';
+import type { TariffTerms } from '../../domain/billing/tariffTerms.js';
 import type { ProjectedMeter } from '../../domain/charger/transactions/sessionEnergy.js';
 import { sessionTimesAt } from '../../domain/charger/transactions/sessionRecord.js';
 import type { ChargingStates } from '../../policies/chargingTime.js';
-import type { EventStore } from '../../store/eventStore.js';
+import type { EventStore, RecordedEvent } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
 import { type Authenticator, seesTenant } from '../auth/principal.js';
 import { failures, pageOf, requires } from '../operatorApi.js';
@@ -146,6 +148,8 @@ export function sessionRoutes(deps: {
   store: EventStore;
   clock: () => Date;
   auditKey: AuditKey;
+  /** what prices a session no published tariff is for (TARIFF_*), as OCPI terms */
+  configuredTerms: TariffTerms;
 }) {
   const read = requires(deps.authenticator, 'sessions:read');
   const history = requires(deps.authenticator, 'history:read');
@@ -172,28 +176,54 @@ export function sessionRoutes(deps: {
     return visible[0]!;
   }
 
-  /** Every event of the session's charger stream that concerns it, with the frame it was decided on. */
+  /**
+   * Every event of the session's charger stream that concerns it, with the frame it was decided
+   * on: its own, and the charger's boots and its connector's states while it ran, which its
+   * energy and its charging and idle time are read from too.
+   */
   async function historyOf(session: Record<string, unknown>): Promise<ExportEntry[]> {
     const revisions = (session.revisions as string[]).map(BigInt);
     const first = revisions.reduce((a, b) => (a < b ? a : b));
     const last = revisions.reduce((a, b) => (a > b ? a : b));
-    const wanted = new Set(revisions);
+    const own = new Set(revisions);
     const events = await deps.store.readStream(`charger-${session.charger_id}`, {
       fromRevision: first,
       maxCount: Number(last - first) + 1,
     });
-    return events
-      .filter((event) => wanted.has(event.revision))
-      .map((event) => {
-        const metadata = event.metadata as { receivedAt?: string; ocpp?: Record<string, unknown> };
-        return {
-          revision: event.revision.toString(),
-          type: event.type,
-          receivedAt: metadata.receivedAt ?? event.recordedAt.toISOString(),
-          data: event.data,
-          ...(metadata.ocpp ? { ocpp: metadata.ocpp } : {}),
-        };
-      });
+    const concerns = (event: RecordedEvent) =>
+      own.has(event.revision) ||
+      event.type === 'ChargerBooted' ||
+      (event.type === 'ConnectorStatusReported' &&
+        (event.data as { evseId?: number }).evseId === session.evse_id);
+    return events.filter(concerns).map((event) => {
+      const metadata = event.metadata as { receivedAt?: string; ocpp?: Record<string, unknown> };
+      return {
+        revision: event.revision.toString(),
+        type: event.type,
+        receivedAt: metadata.receivedAt ?? event.recordedAt.toISOString(),
+        data: event.data,
+        ...(metadata.ocpp ? { ocpp: metadata.ocpp } : {}),
+      };
+    });
+  }
+
+  /** The terms each issued CDR was priced with, from the tariffs' streams (or the configured ones). */
+  async function pricingOf(cdrs: Array<Record<string, unknown>>): Promise<CdrPricing[]> {
+    const pricing: CdrPricing[] = [];
+    for (const cdr of cdrs) {
+      if (cdr.credit) continue;
+      const tariff = cdr.tariff as { id: string; version: number } | null;
+      if (!tariff) {
+        pricing.push({ cdrId: cdr.id as string, tariff: null, terms: deps.configuredTerms });
+        continue;
+      }
+      const published = await deps.store.readStream(tariffStream(tariff.id));
+      const version = published
+        .map((event) => event.data as { version: number; terms: TariffTerms })
+        .find((data) => data.version === tariff.version);
+      if (version) pricing.push({ cdrId: cdr.id as string, tariff, terms: version.terms });
+    }
+    return pricing;
   }
 
   return async (app: FastifyInstance) => {
@@ -221,6 +251,7 @@ export function sessionRoutes(deps: {
             exportedAt: now.toISOString(),
             session: toView(session, now.getTime()),
             cdrs: cdrs.map((row) => row.cdr),
+            pricing: await pricingOf(cdrs.map((row) => row.cdr)),
             entries: await historyOf(session),
           },
           deps.auditKey,
