@@ -38,8 +38,11 @@ export interface CdrCandidate {
 export class CdrIssuer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-  /** sessions decided at a revision that changed nothing: not read again until they change */
-  private readonly unchangedAt = new Map<string, bigint>();
+  /**
+   * sessions decided at a revision that changed nothing while one before them waited to settle:
+   * not read again until they change, and forgotten once the cursor passes them
+   */
+  private readonly unchangedAt = new Map<string, { revision: bigint; position: string }>();
   /** the read model's order up to which every candidate was decided */
   private cursor: string | undefined;
 
@@ -106,7 +109,8 @@ export class CdrIssuer {
     let waiting = false;
     // page by page from the cursor, so those waiting at the head do not hide the settled after them
     for (let after = this.cursor; ; ) {
-      const candidates = await this.options.candidates(after, this.unchangedAt, CANDIDATES_PAGE);
+      const decided = new Map([...this.unchangedAt].map(([id, { revision }]) => [id, revision]));
+      const candidates = await this.options.candidates(after, decided, CANDIDATES_PAGE);
       for (const candidate of candidates) {
         if (candidate.stoppedAt.getTime() > settledBefore) {
           waiting = true;
@@ -123,7 +127,11 @@ export class CdrIssuer {
           continue;
         }
         // one the cursor does not pass is left out until it changes, or it would be read every time
-        if (events === 0 && waiting) this.unchangedAt.set(candidate.sessionId, candidate.lastRevision);
+        if (events === 0 && waiting)
+          this.unchangedAt.set(candidate.sessionId, {
+            revision: candidate.lastRevision,
+            position: candidate.changedPosition,
+          });
         else this.unchangedAt.delete(candidate.sessionId);
         appended += events;
         if (!waiting) this.cursor = candidate.changedPosition;
@@ -131,6 +139,10 @@ export class CdrIssuer {
       if (candidates.length < CANDIDATES_PAGE) break;
       after = candidates.at(-1)!.changedPosition;
     }
+    // what the cursor passed is never a candidate again unless it changes (then it comes after it)
+    const cursor = this.cursor;
+    if (cursor !== undefined)
+      for (const [id, { position }] of this.unchangedAt) if (position <= cursor) this.unchangedAt.delete(id);
     if (appended > 0) this.options.logger.info({ events: appended }, 'CDRs issued');
     return appended;
   }
