@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import type { RunningAmpledger } from '../../src/main.js';
 import { apiClient } from '../support/apiClient.js';
 import type { CdrView } from '../support/cdrView.js';
+import { databaseUrl } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
@@ -14,6 +17,8 @@ const energy = (wh: number, timestamp: string) => ({
   timestamp,
   sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
 });
+
+const run = promisify(execFile);
 
 /** A tariff for CDR-1, published long ago: every dimension priced, 20 % VAT on each. */
 const TARIFF = {
@@ -172,5 +177,87 @@ describe('CDRs: issued once a session settles, never changed, credited and issue
     );
     expect(await cdrsOfSession()).toEqual(before);
     expect(await server.cdrIssuer.sweep({ settleSeconds: 0 })).toBe(0);
+  });
+
+  it('a what-if replay folds the session again and prices it under another tariff version, writing nothing', async () => {
+    const replayOf = (query = '') =>
+      api('GET', `/api/sessions/${encodeURIComponent(sessionId)}/replay${query}`, ADMIN);
+    // under the tariff its CDR names: the replay agrees with the CDR in force, figure by figure
+    const same = await replayOf();
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({
+      issued: { cdrId: `${sessionId}#2`, energyWh: 10_000 },
+      replayed: { energyWh: 10_000, chargingSeconds: 1_800, idleSeconds: 1_800 },
+      differences: [],
+    });
+
+    // a version 2 at half the energy price: only the money differs, dimension by dimension
+    await server.eventStore.append(
+      'tariff-t-cdr',
+      [
+        {
+          ...TARIFF,
+          data: {
+            ...TARIFF.data,
+            version: 2,
+            effectiveFrom: '2026-06-01T00:00:00.000Z',
+            terms: {
+              ...TARIFF.data.terms,
+              elements: [
+                {
+                  price_components: TARIFF.data.terms.elements[0]!.price_components.map((component) =>
+                    component.type === 'ENERGY' ? { ...component, price: 0.2 } : component,
+                  ),
+                },
+              ],
+            },
+          },
+        },
+      ],
+      { expectedRevision: 0n },
+    );
+    const cheaper = await replayOf('?tariff=t-cdr@2');
+    expect(cheaper.status).toBe(200);
+    expect(cheaper.body.replayed.price).toMatchObject({
+      tariff: { id: 't-cdr', version: 2 },
+      energy: { excl_vat: 2 },
+      total: { excl_vat: 7, incl_vat: 8.4 },
+    });
+    expect(cheaper.body.differences.map((difference: { what: string }) => difference.what)).toEqual([
+      'tariff',
+      'cost.energy',
+      'cost.total',
+    ]);
+    // it wrote nothing: no CDR, credit or release came of it
+    expect(await server.cdrIssuer.sweep({ settleSeconds: 0 })).toBe(0);
+    expect((await cdrsOfSession()).map((cdr) => cdr.id)).toEqual([
+      `${sessionId}#1`,
+      `${sessionId}#1-credit`,
+      `${sessionId}#2`,
+    ]);
+
+    // the same from the command line, on the server's database
+    const cli = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/replay.ts', '--session', sessionId, '--tariff', 't-cdr@2'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl(),
+          DATABASE_SCHEMA: running!.schema,
+          LOG_LEVEL: 'warn',
+        },
+      },
+    );
+    expect(JSON.parse(cli.stdout)).toEqual(cheaper.body);
+
+    // what cannot be replayed says why
+    expect((await replayOf('?tariff=t-cdr@9')).body).toMatchObject({ error: 'unknown_tariff' });
+    expect((await replayOf('?tariff=nonsense')).status).toBe(400);
+    expect(await replayOf('?policies=dedup,reconciliation')).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_policy' },
+    });
+    expect((await replayOf('?policies=reconciliation')).body.differences).toEqual([]);
   });
 });

@@ -87,6 +87,7 @@ const ROUTES: Array<{
   { method: 'GET', path: '/api/sessions/1', roles: ROLES },
   { method: 'GET', path: '/api/sessions/1/history', roles: READERS },
   { method: 'GET', path: '/api/sessions/1/export', roles: READERS },
+  { method: 'GET', path: '/api/sessions/1/replay', roles: READERS },
   { method: 'GET', path: '/api/audit/public-key', roles: ROLES },
   { method: 'GET', path: '/api/cdrs', roles: ROLES },
   { method: 'GET', path: '/api/cdrs/nope', roles: ROLES },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { replaySession } from '../../app/sessionReplay.js';
 import type { AuditKey } from '../../audit/auditKey.js';
 import { type CdrPricing, type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
 import { tariffStream } from '../../domain/billing/tariffEvents.js';
@@ -260,6 +261,60 @@ export function sessionRoutes(deps: {
           .type('application/json')
           .header('content-disposition', `attachment; filename="session-${session.id}.json"`)
           .send(bundle);
+      },
+    );
+    app.get<{ Params: { transactionId: string }; Querystring: { tariff?: string; policies?: string } }>(
+      '/sessions/:transactionId/replay',
+      {
+        onRequest: history,
+        schema: {
+          tags: ['sessions', 'audit'],
+          description:
+            "What-if: the session folded again from its charger's log under today's reconciliation policy, priced under a tariff version (`tariff={id}@{version}`; default: the one its CDR names), and compared with the CDR in force, figure by figure. Writes nothing. `policies` may name `reconciliation` only: dedup, clock skew and vendor quirks are decided when frames arrive, and replaying them from the raw frames is not built yet (400).",
+          params,
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              tariff: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,36}@[1-9][0-9]{0,8}$' },
+              policies: { type: 'string', maxLength: 200 },
+            },
+          },
+          response: {
+            200: { type: 'object', additionalProperties: true },
+            ...failures(400, 401, 403, 404, 409),
+          },
+        },
+      },
+      async (request) => {
+        const unsupported = (request.query.policies ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '' && name !== 'reconciliation');
+        if (unsupported.length > 0)
+          throw new ApiError(
+            400,
+            'unsupported_policy',
+            `cannot replay ${unsupported.join(', ')}: only reconciliation is re-run from the log; dedup, clock skew and vendor quirks are decided when frames arrive`,
+          );
+        const session = await visibleSession(request, request.params.transactionId);
+        const revisions = (session.revisions as string[]).map(BigInt);
+        const [id, version] = request.query.tariff?.split('@') ?? [];
+        const replay = await replaySession(
+          deps.store,
+          deps.configuredTerms,
+          {
+            id: session.id as string,
+            chargerId: session.charger_id as string,
+            transactionKey: session.transaction_key as string,
+            firstRevision: revisions.reduce((a, b) => (a < b ? a : b)),
+            lastRevision: BigInt(session.last_revision as string),
+          },
+          id && version ? { id, version: Number(version) } : undefined,
+        );
+        if ('refused' in replay)
+          throw new ApiError(replay.refused === 'not_stopped' ? 409 : 404, replay.refused, replay.reason);
+        return replay;
       },
     );
     app.get<{

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { replaySession } from '../app/sessionReplay.js';
+import { loadConfigOrExit } from '../config.js';
+import { configuredTerms } from '../domain/billing/billSession.js';
+import { upcastersOf } from '../events/upcasters.js';
+import { createLogger } from '../logging.js';
+import { SchemaRegistry } from '../ocpp/rpc/schemaRegistry.js';
+import { openStorage } from '../storage.js';
+
+/**
+ * `npm run replay -- --session {id} [--tariff {id}@{version}]`: the what-if of
+ * GET /api/sessions/{id}/replay, from the command line: the session folded again from the log,
+ * priced under the tariff version given, and compared with its CDR. Prints JSON; writes nothing.
+ * Exit 0 (differences or not), 2 for bad arguments, 1 when the session cannot be replayed.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { session: { type: 'string' }, tariff: { type: 'string' } } });
+  const tariff = values.tariff ? /^([A-Za-z0-9_.-]{1,36})@([1-9][0-9]{0,8})$/.exec(values.tariff) : null;
+  if (!values.session || (values.tariff && !tariff)) {
+    process.stderr.write(
+      'usage: npm run replay -- --session {sessionId or transactionId} [--tariff {id}@{version}]\n',
+    );
+    return 2;
+  }
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const { eventStore, readModelConnection } = await openStorage(
+      config,
+      logger,
+      stops,
+      upcastersOf(SchemaRegistry.load()),
+    );
+    const client = new pg.Client(readModelConnection);
+    await client.connect();
+    stops.push(() => client.end());
+    const { rows } = await client
+      .query(
+        'SELECT id, charger_id, transaction_key, revisions, last_revision FROM sessions WHERE id = $1 OR transaction_key = $1 LIMIT 3',
+        [values.session],
+      )
+      .catch((error: { code?: string }) => {
+        // undefined_table: no server ever ran on this database
+        if (error.code === '42P01') return { rows: [] };
+        throw error;
+      });
+    if (rows.length !== 1) {
+      process.stderr.write(
+        rows.length === 0
+          ? `no session ${values.session}\n`
+          : `transaction id ${values.session} is used by several chargers: give {chargerId}:${values.session}\n`,
+      );
+      return 1;
+    }
+    const [row] = rows;
+    const revisions = (row.revisions as string[]).map(BigInt);
+    const replay = await replaySession(
+      eventStore,
+      configuredTerms(config.tariff),
+      {
+        id: row.id,
+        chargerId: row.charger_id,
+        transactionKey: row.transaction_key,
+        firstRevision: revisions.reduce((a, b) => (a < b ? a : b)),
+        lastRevision: BigInt(row.last_revision),
+      },
+      tariff ? { id: tariff[1]!, version: Number(tariff[2]) } : undefined,
+    );
+    process.stdout.write(`${JSON.stringify(replay, null, 2)}\n`);
+    return 'refused' in replay ? 1 : 0;
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`replay failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  },
+);
