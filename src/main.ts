@@ -26,6 +26,7 @@ import { LocationBook } from './app/locationBook.js';
 import { LocationService } from './app/locationService.js';
 import { OcpiCdrOutbox } from './app/ocpiCdrOutbox.js';
 import { OcpiPartnerService } from './app/ocpiPartnerService.js';
+import { OcpiSessionOutbox } from './app/ocpiSessionOutbox.js';
 import { OcpiTokenService } from './app/ocpiTokenService.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
@@ -73,6 +74,8 @@ export interface RunningAmpledger {
   cdrIssuer: { sweep(options?: { settleSeconds?: number }): Promise<number> };
   /** CDRs pushed to the OCPI partners that take them: one sweep now (tests; it also runs on its own) */
   ocpiCdrOutbox: { sweep(): Promise<number> };
+  /** session changes pushed to the OCPI partners that take them: one sweep now (tests) */
+  ocpiSessionOutbox: { sweep(): Promise<number> };
   /** the admin API token a first start without ADMIN_TOKEN made (its secret, shown once) */
   firstAdminToken?: string;
   /** drains and stops everything started, in reverse order; safe to call twice */
@@ -160,6 +163,16 @@ export async function startAmpledger(
     });
     ocpiCdrOutbox.start();
     stops.push(() => ocpiCdrOutbox.stop());
+    const ocpiSessionOutbox = new OcpiSessionOutbox({
+      store: eventStore,
+      pool: readModels,
+      party: config.ocpi,
+      currency: config.tariff.currency,
+      clock,
+      logger: logger.child({ part: 'ocpi-session-outbox' }),
+    });
+    ocpiSessionOutbox.start();
+    stops.push(() => ocpiSessionOutbox.stop());
     const registry = new ChargerRegistryService(eventStore, clock);
     const apiTokens = new ApiTokenService(eventStore, clock);
     const firstAdmin = config.adminToken ? undefined : await createFirstAdmin(eventStore, apiTokens);
@@ -334,6 +347,7 @@ export async function startAmpledger(
       projections,
       cdrIssuer,
       ocpiCdrOutbox,
+      ocpiSessionOutbox,
       stop,
       ...(tlsUrl ? { tlsUrl } : {}),
       ...(firstAdminToken ? { firstAdminToken } : {}),

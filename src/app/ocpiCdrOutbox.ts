@@ -1,37 +1,15 @@
 import type pg from 'pg';
-import { OCPI_PARTNER_EVENT_TYPES, type OcpiPartnerEvent } from '../domain/ocpi/ocpiPartnerEvents.js';
-import { evolveOcpiPartner, NO_PARTNER, type OcpiPartnerState } from '../domain/ocpi/ocpiPartners.js';
 import { ocpiCdrPushStream } from '../domain/ocpi/ocpiPushEvents.js';
 import { postToPartner } from '../ocpi/ocpiClient.js';
 import { ocpiCdrOfRow, SERVED_CDRS, type ServedCdrRow } from '../ocpi/servedCdrs.js';
 import type { Checkpoint, EventStore } from '../store/eventStore.js';
-import { StreamBook } from './streamBook.js';
+import { PartnerBook, receiverOf } from './partnerBook.js';
 
 /** how many CDRs a partner is sent per sweep */
 const PAGE = 100;
 /** the pause after a partner's failure doubles from this, up to the longest */
 const FIRST_PAUSE_MS = 1_000;
 const LONGEST_PAUSE_MS = 5 * 60_000;
-
-interface Partner {
-  partnerId: string;
-  state: OcpiPartnerState;
-}
-
-/** Every OCPI partner as its stream tells it (token B and endpoints from its credentials). */
-class PartnerBook extends StreamBook<Partner, OcpiPartnerEvent> {
-  constructor(store: EventStore) {
-    super(store, {
-      streamPrefix: 'ocpi-partner-',
-      eventTypes: OCPI_PARTNER_EVENT_TYPES,
-      idOf: (_event, streamId) => streamId.slice('ocpi-partner-'.length),
-      evolve: (partner, event) => ({
-        partnerId: partner?.partnerId ?? (event.data as { partnerId: string }).partnerId,
-        state: evolveOcpiPartner(partner?.state ?? NO_PARTNER, event),
-      }),
-    });
-  }
-}
 
 /**
  * Pushes CDRs to the partners that take them (OCPI 2.2.1 cdrs, Receiver: POST), in the order they
@@ -88,13 +66,12 @@ export class OcpiCdrOutbox {
 
   private async pushPending(): Promise<number> {
     let accepted = 0;
-    for (const { partnerId, state } of await this.partners.current()) {
-      if (state.status !== 'registered' || !state.tokenB) continue;
-      const endpoint = state.endpoints.find((e) => e.identifier === 'cdrs' && e.role === 'RECEIVER');
-      if (!endpoint) continue;
-      const pause = this.paused.get(partnerId);
+    for (const partner of await this.partners.current()) {
+      const receiver = receiverOf(partner, 'cdrs');
+      if (!receiver) continue;
+      const pause = this.paused.get(partner.partnerId);
       if (pause && pause.untilMs > this.options.clock().getTime()) continue;
-      accepted += await this.pushTo(partnerId, endpoint.url, state.tokenB);
+      accepted += await this.pushTo(partner.partnerId, receiver.url, receiver.tokenB);
     }
     return accepted;
   }

@@ -8,7 +8,7 @@ import type { SerialNumberEvent } from './charger/registry/serialNumberEvents.js
 import type { FileEvent } from './files/fileEvents.js';
 import type { LocationEvent } from './locations/locationEvents.js';
 import type { OcpiPartnerEvent } from './ocpi/ocpiPartnerEvents.js';
-import type { OcpiPushEvent } from './ocpi/ocpiPushEvents.js';
+import type { OcpiPushEvent, OcpiSessionPushEvent } from './ocpi/ocpiPushEvents.js';
 import type { OcpiTokenEvent } from './ocpi/ocpiTokens.js';
 import type { TokenEvent } from './tokens/tokenEvents.js';
 
@@ -16,7 +16,7 @@ import type { TokenEvent } from './tokens/tokenEvents.js';
  * Every event Ampledger writes to its log, by stream kind: charger-{id} (charging facts, the
  * registry's, command records and outcomes, diagnostics uploaded), idtag-{tag}, apitoken-{id},
  * serial-{serial}, firmware-{id}, tariff-{id}, location-{id}, cdr-{sessionId}, ocpi-partner-{id},
- * ocpi-token-{country}-{party}-{uid}, ocpi-cdr-push-{partnerId}.
+ * ocpi-token-{country}-{party}-{uid}, ocpi-cdr-push-{partnerId}, ocpi-session-push-{partnerId}.
  * The JSON schema of each type's data, at each of its versions, is under schemas/events/,
  * generated from these types (`npm run schemas`): the types are the one source of both.
  */
@@ -33,7 +33,8 @@ export type DomainEvent =
   | CdrEvent
   | OcpiPartnerEvent
   | OcpiTokenEvent
-  | OcpiPushEvent;
+  | OcpiPushEvent
+  | OcpiSessionPushEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -62,6 +63,7 @@ export const SCHEMA_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   LocationDefined: 1,
   OcpiPartnerRegistered: 1,
   OcpiCdrPushed: 1,
+  OcpiSessionsPushedUpTo: 1,
   OcpiCredentialsExchanged: 1,
   OcpiPartnerUnregistered: 1,
   OcpiTokenReceived: 1,

@@ -59,5 +59,10 @@ export async function postToPartner(
   return location ? { location } : {};
 }
 
+/** PUTs an object to a partner's receiver endpoint (it replaces what the partner held under that URL). */
+export async function putToPartner(url: string, tokenB: string, body: unknown): Promise<void> {
+  await callPartner(url, tokenB, { method: 'PUT', body });
+}
+
 const unusable = (message: string) =>
   new OcpiError(200, OCPI_STATUS.unableToUseClientApi, `unable to use the client's API: ${message}`);

@@ -264,3 +264,69 @@ describe('OCPI 2.2.1 CDRs (Sender, push)', () => {
     expect(emsp.cdrs).toHaveLength(owed.length);
   });
 });
+
+describe('OCPI 2.2.1 sessions (Sender, push)', () => {
+  it("PUTs each change of the partner's drivers' sessions to its endpoint, an active one at most once a minute, its stop at once", async () => {
+    const latest = () => {
+      const byId = new Map(emsp.sessions.map(({ session }) => [session.id, session]));
+      return [...byId.values()];
+    };
+    await eventually(
+      async () => {
+        await server.ocpiSessionOutbox.sweep();
+        return latest();
+      },
+      (sessions) => sessions.length >= 3,
+    );
+    // the eMSP's drivers' sessions only, under our party, each as it is now
+    expect(latest().map((session) => session.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(emsp.sessions[0]!.path).toMatch(/^\/emsp\/2\.2\.1\/sessions\/NL\/AMP\/OCPI-CDR-1%3A\d+$/);
+    for (const { session } of emsp.sessions)
+      expect(validSession(session), JSON.stringify(validSession.errors)).toBe(true);
+    // nothing changed: nothing goes
+    expect(await server.ocpiSessionOutbox.sweep()).toBe(0);
+
+    const started = await call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'ROAM01',
+      meterStart: 0,
+      timestamp: minutesAgo(5),
+    });
+    const sample = (wh: number) =>
+      call('MeterValues', {
+        connectorId: 1,
+        transactionId: started.transactionId,
+        meterValue: [
+          {
+            timestamp: new Date().toISOString(),
+            sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
+          },
+        ],
+      });
+    await caughtUp();
+    // (the outbox also runs on its own every few seconds: what the eMSP holds is what counts)
+    await server.ocpiSessionOutbox.sweep();
+    const id = `OCPI-CDR-1:${started.transactionId}`;
+    const putsOf = () =>
+      emsp.sessions.filter(({ session }) => session.id === id).map(({ session }) => session);
+    expect(putsOf()).toEqual([expect.objectContaining({ status: 'ACTIVE', kwh: 0 })]);
+    // a sample within the minute: not sent again yet
+    await sample(1_500);
+    await caughtUp();
+    await server.ocpiSessionOutbox.sweep();
+    expect(putsOf()).toHaveLength(1);
+    // its stop goes at once, with all of its energy
+    await call('StopTransaction', {
+      transactionId: started.transactionId,
+      meterStop: 2_000,
+      timestamp: new Date().toISOString(),
+      reason: 'Local',
+    });
+    await caughtUp();
+    await server.ocpiSessionOutbox.sweep();
+    expect(putsOf()).toEqual([
+      expect.objectContaining({ status: 'ACTIVE' }),
+      expect.objectContaining({ status: 'COMPLETED', kwh: 2 }),
+    ]);
+  });
+});

@@ -10,6 +10,8 @@ export async function startEmsp() {
   const state = { tokenB: 'emsp-token-b-1', versions: ['2.2.1'], failCdrs: 0 };
   /** the CDRs pushed to its cdrs endpoint (Receiver), in the order they came */
   const cdrs: Array<{ id: string } & Record<string, unknown>> = [];
+  /** every session PUT to its sessions endpoint (Receiver), with the path it was PUT to */
+  const sessions: Array<{ path: string; session: { id: string; status: string; kwh: number } }> = [];
   let base = '';
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     seen.push(String(request.headers.authorization));
@@ -37,6 +39,17 @@ export async function startEmsp() {
       });
       return;
     }
+    if (request.url?.startsWith('/emsp/2.2.1/sessions/') && request.method === 'PUT') {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        sessions.push({ path: request.url!, session: JSON.parse(body) });
+        send(200, { status_code: 1000 });
+      });
+      return;
+    }
     if (request.url === '/emsp/versions')
       return send(200, {
         status_code: 1000,
@@ -59,7 +72,7 @@ export async function startEmsp() {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { server, seen, state, cdrs, versionsUrl: `${base}/emsp/versions` };
+  return { server, seen, state, cdrs, sessions, versionsUrl: `${base}/emsp/versions` };
 }
 
 /** An OCPI request as a partner makes it: `Authorization: Token <base64 of the token>` (2.2.1), or raw. */

@@ -17,4 +17,17 @@ export type OcpiPushEvent = {
 
 export const OCPI_PUSH_EVENT_TYPES: ReadonlySet<string> = new Set<OcpiPushEvent['type']>(['OcpiCdrPushed']);
 
+/**
+ * How far a partner's sessions endpoint has every session change, in the stream
+ * ocpi-session-push-{partnerId}: the (last_updated, id) of the last session it took, in the order
+ * sessions are pushed. A session is its latest state (PUT replaces it), so a mark is all a
+ * restart needs.
+ */
+export type OcpiSessionPushEvent = {
+  type: 'OcpiSessionsPushedUpTo';
+  data: { partnerId: string; lastUpdated: string; sessionId: string };
+};
+
+export const ocpiSessionPushStream = (partnerId: string) => `ocpi-session-push-${partnerId}`;
+
 export const ocpiCdrPushStream = (partnerId: string) => `ocpi-cdr-push-${partnerId}`;
