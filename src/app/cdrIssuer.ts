@@ -3,14 +3,11 @@ import { CDR_EVENT_TYPES, type CdrEvent, cdrStream } from '../domain/billing/cdr
 import { type CdrHistory, cdrHistoryWith, decideCdr, NO_CDR } from '../domain/billing/decideCdr.js';
 import { chooseTariff } from '../domain/billing/tariffChoice.js';
 import type { TariffTerms } from '../domain/billing/tariffTerms.js';
-import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
-import { chargerStream } from '../domain/charger/registry/registryEvents.js';
-import { sessionFromLog } from '../domain/charger/transactions/sessionRecord.js';
-import { receivedAtOf } from '../domain/eventMetadata.js';
 import { connectorPlaceOf } from '../domain/locations/locations.js';
 import type { EventStore } from '../store/eventStore.js';
 import { decideOnStream, foldStream } from './decideLoop.js';
 import type { LocationBook } from './locationBook.js';
+import { sessionFromStore } from './sessionFromStore.js';
 import type { TariffBook } from './tariffBook.js';
 
 /** how many candidates are read at a time */
@@ -153,18 +150,7 @@ export class CdrIssuer {
     tariffs: Awaited<ReturnType<TariffBook['current']>>,
   ): Promise<number> {
     const { store, configuredTerms, clock } = this.options;
-    const recorded = await store.readStream(chargerStream(candidate.chargerId), {
-      fromRevision: candidate.firstRevision,
-      maxCount: Number(candidate.lastRevision - candidate.firstRevision) + 1,
-    });
-    const session = sessionFromLog(
-      candidate.chargerId,
-      candidate.transactionKey,
-      recorded.map((event) => ({
-        event: { type: event.type, data: event.data } as ChargingEvent,
-        place: { revision: event.revision, receivedAt: receivedAtOf(event) },
-      })),
-    );
+    const session = await sessionFromStore(store, candidate);
     const billed = session && billedSessionOf(session);
     if (!session || !billed) return 0;
     const chosen = chooseTariff(tariffs, {

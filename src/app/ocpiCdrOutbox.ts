@@ -4,12 +4,11 @@ import { postToPartner } from '../ocpi/ocpiClient.js';
 import { ocpiCdrOfRow, SERVED_CDRS, type ServedCdrRow } from '../ocpi/servedCdrs.js';
 import type { Checkpoint, EventStore } from '../store/eventStore.js';
 import { PartnerBook, receiverOf } from './partnerBook.js';
+import { PartnerPauses } from './partnerPauses.js';
+import { PeriodicSweep } from './periodicSweep.js';
 
 /** how many CDRs a partner is sent per sweep */
 const PAGE = 100;
-/** the pause after a partner's failure doubles from this, up to the longest */
-const FIRST_PAUSE_MS = 1_000;
-const LONGEST_PAUSE_MS = 5 * 60_000;
 
 /**
  * Pushes CDRs to the partners that take them (OCPI 2.2.1 cdrs, Receiver: POST), in the order they
@@ -19,11 +18,9 @@ const LONGEST_PAUSE_MS = 5 * 60_000;
  * the partner's acceptance and the append sends it again (OCPI CDR ids let the partner see that).
  * A partner that fails is paused, doubling up to 5 minutes, and its CDRs wait in order.
  */
-export class OcpiCdrOutbox {
+export class OcpiCdrOutbox extends PeriodicSweep {
   private readonly partners: PartnerBook;
-  private readonly paused = new Map<string, { failures: number; untilMs: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly pauses: PartnerPauses;
 
   constructor(
     private readonly options: {
@@ -38,39 +35,17 @@ export class OcpiCdrOutbox {
       random?: () => number;
     },
   ) {
+    super({ intervalMs: options.intervalMs ?? 5_000, logger: options.logger, what: 'push CDRs' });
     this.partners = new PartnerBook(options.store);
+    this.pauses = new PartnerPauses(options.random);
   }
 
-  /** Sends what each partner is owed and not paused for; resolves with how many it accepted. */
-  async sweep(): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.pushPending().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  start(): void {
-    const tick = () => {
-      if (this.running) return;
-      void this.sweep().catch((error) => this.options.logger.warn({ err: error }, 'could not push CDRs'));
-    };
-    this.timer = setInterval(tick, this.options.intervalMs ?? 5_000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async pushPending(): Promise<number> {
+  /** Sends what each partner is owed and not paused for; how many it accepted. */
+  protected async sweepOnce(): Promise<number> {
     let accepted = 0;
     for (const partner of await this.partners.current()) {
       const receiver = receiverOf(partner, 'cdrs');
-      if (!receiver) continue;
-      const pause = this.paused.get(partner.partnerId);
-      if (pause && pause.untilMs > this.options.clock().getTime()) continue;
+      if (!receiver || this.pauses.isPaused(partner.partnerId, this.options.clock().getTime())) continue;
       accepted += await this.pushTo(partner.partnerId, receiver.url, receiver.tokenB);
     }
     return accepted;
@@ -105,18 +80,15 @@ export class OcpiCdrOutbox {
         last = appended.position;
         accepted++;
       } catch (error) {
-        const failures = (this.paused.get(partnerId)?.failures ?? 0) + 1;
-        const pauseMs = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (failures - 1));
-        const jittered = pauseMs * (0.5 + (this.options.random ?? Math.random)() / 2);
-        this.paused.set(partnerId, { failures, untilMs: clock().getTime() + jittered });
+        const { failures, pauseMs } = this.pauses.failed(partnerId, clock().getTime());
         logger.warn(
-          { err: error, partner: partnerId, cdr: row.own_id, failures, retryInMs: Math.round(jittered) },
+          { err: error, partner: partnerId, cdr: row.own_id, failures, retryInMs: pauseMs },
           'a partner did not take a CDR: it waits, and the ones after it',
         );
         break;
       }
     }
-    if (accepted === rows.length) this.paused.delete(partnerId);
+    if (accepted === rows.length) this.pauses.succeeded(partnerId);
     if (last) await this.options.pushesCaughtUp(last);
     if (accepted > 0) logger.info({ partner: partnerId, cdrs: accepted }, 'CDRs pushed');
     return accepted;

@@ -5,13 +5,13 @@ import { ocpiSessionOfRow, SERVED_SESSIONS, type ServedSessionRow } from '../ocp
 import { StreamNotFound } from '../store/errors.js';
 import type { EventStore } from '../store/eventStore.js';
 import { PartnerBook, receiverOf } from './partnerBook.js';
+import { PartnerPauses } from './partnerPauses.js';
+import { PeriodicSweep } from './periodicSweep.js';
 
 /** how many session changes a partner is sent per sweep */
 const PAGE = 200;
 /** an ACTIVE session is sent again at most this often (it changes with every meter sample) */
 const ACTIVE_EVERY_MS = 60_000;
-const FIRST_PAUSE_MS = 1_000;
-const LONGEST_PAUSE_MS = 5 * 60_000;
 
 interface Mark {
   lastUpdated: string;
@@ -27,14 +27,12 @@ interface Mark {
  * its stop comes after it); a stop, an abandonment or a first sight always goes. A partner that
  * fails is paused (doubling to 5 minutes) and its sessions wait behind the one it refused.
  */
-export class OcpiSessionOutbox {
+export class OcpiSessionOutbox extends PeriodicSweep {
   private readonly partners: PartnerBook;
   private readonly marks = new Map<string, Mark | null>();
-  private readonly paused = new Map<string, { failures: number; untilMs: number }>();
+  private readonly pauses: PartnerPauses;
   /** when each partner last got each active session (forgotten once it is over) */
   private readonly lastActivePush = new Map<string, Map<string, number>>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
 
   constructor(
     private readonly options: {
@@ -48,38 +46,17 @@ export class OcpiSessionOutbox {
       random?: () => number;
     },
   ) {
+    super({ intervalMs: options.intervalMs ?? 5_000, logger: options.logger, what: 'push sessions' });
     this.partners = new PartnerBook(options.store);
+    this.pauses = new PartnerPauses(options.random);
   }
 
-  async sweep(): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.pushPending().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  start(): void {
-    const tick = () => {
-      if (this.running) return;
-      void this.sweep().catch((error) => this.options.logger.warn({ err: error }, 'could not push sessions'));
-    };
-    this.timer = setInterval(tick, this.options.intervalMs ?? 5_000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async pushPending(): Promise<number> {
+  /** Sends each partner the session changes it does not have; how many went. */
+  protected async sweepOnce(): Promise<number> {
     let sent = 0;
     for (const partner of await this.partners.current()) {
       const receiver = receiverOf(partner, 'sessions');
-      if (!receiver) continue;
-      const pause = this.paused.get(partner.partnerId);
-      if (pause && pause.untilMs > this.options.clock().getTime()) continue;
+      if (!receiver || this.pauses.isPaused(partner.partnerId, this.options.clock().getTime())) continue;
       sent += await this.pushTo(partner.partnerId, receiver.url, receiver.tokenB);
     }
     return sent;
@@ -128,12 +105,9 @@ export class OcpiSessionOutbox {
             session,
           );
         } catch (error) {
-          const failures = (this.paused.get(partnerId)?.failures ?? 0) + 1;
-          const pauseMs = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (failures - 1));
-          const jittered = pauseMs * (0.5 + (this.options.random ?? Math.random)() / 2);
-          this.paused.set(partnerId, { failures, untilMs: now.getTime() + jittered });
+          const { failures, pauseMs } = this.pauses.failed(partnerId, now.getTime());
           logger.warn(
-            { err: error, partner: partnerId, session: row.id, failures, retryInMs: Math.round(jittered) },
+            { err: error, partner: partnerId, session: row.id, failures, retryInMs: pauseMs },
             'a partner did not take a session: it waits, and the ones after it',
           );
           failed = true;
@@ -145,7 +119,7 @@ export class OcpiSessionOutbox {
       }
       reached = { lastUpdated: row.last_updated.toISOString(), sessionId: row.id };
     }
-    if (!failed) this.paused.delete(partnerId);
+    if (!failed) this.pauses.succeeded(partnerId);
     if (reached === undefined) return sent;
     await store.append(
       ocpiSessionPushStream(partnerId),

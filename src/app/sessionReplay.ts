@@ -5,12 +5,9 @@ import { type ChosenTariff, chooseTariff } from '../domain/billing/tariffChoice.
 import { TARIFF_EVENT_TYPES, type TariffEvent, tariffStream } from '../domain/billing/tariffEvents.js';
 import { evolveTariff, type Tariff } from '../domain/billing/tariffs.js';
 import type { TariffTerms } from '../domain/billing/tariffTerms.js';
-import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
-import { chargerStream } from '../domain/charger/registry/registryEvents.js';
-import { sessionFromLog } from '../domain/charger/transactions/sessionRecord.js';
-import { receivedAtOf } from '../domain/eventMetadata.js';
 import type { EventStore } from '../store/eventStore.js';
 import { foldStream } from './decideLoop.js';
+import { sessionFromStore } from './sessionFromStore.js';
 import { TariffBook } from './tariffBook.js';
 
 /** The facts and money of a session, as issued or as replayed. */
@@ -55,18 +52,7 @@ export async function replaySession(
   },
   tariff?: { id: string; version: number },
 ): Promise<SessionReplay | ReplayRefusal> {
-  const recorded = await store.readStream(chargerStream(session.chargerId), {
-    fromRevision: session.firstRevision,
-    maxCount: Number(session.lastRevision - session.firstRevision) + 1,
-  });
-  const folded = sessionFromLog(
-    session.chargerId,
-    session.transactionKey,
-    recorded.map((event) => ({
-      event: { type: event.type, data: event.data } as ChargingEvent,
-      place: { revision: event.revision, receivedAt: receivedAtOf(event) },
-    })),
-  );
+  const folded = await sessionFromStore(store, session);
   const billed = folded && billedSessionOf(folded);
   if (!folded || !billed)
     return { refused: 'not_stopped', reason: `session ${session.id} has not stopped: nothing to bill yet` };

@@ -34,6 +34,15 @@ export interface CdrToken {
   contract_id: string;
 }
 
+/** The eMSP's token as a CDR or session names it (OCPI CdrToken): only its five fields. */
+export const cdrTokenOf = (token: CdrToken): CdrToken => ({
+  country_code: token.country_code,
+  party_id: token.party_id,
+  uid: token.uid,
+  type: token.type,
+  contract_id: token.contract_id,
+});
+
 /** A non-credit CDR's OCPI id: at most 36 characters, so its credit's (+ "-CR") fits OCPI's 39. */
 export const ocpiCdrIdOf = (cdrId: string) => ocpiIdOf(cdrId, 36);
 
@@ -65,13 +74,7 @@ export function ocpiCdrOf(input: {
     start_date_time: cdr.startTime.toISOString(),
     end_date_time: cdr.stopTime.toISOString(),
     session_id: ocpiIdOf(cdr.sessionId, 36),
-    cdr_token: {
-      country_code: token.country_code,
-      party_id: token.party_id,
-      uid: token.uid,
-      type: token.type,
-      contract_id: token.contract_id,
-    },
+    cdr_token: cdrTokenOf(token),
     auth_method: 'AUTH_REQUEST' as const,
     cdr_location: {
       id: place.locationId,

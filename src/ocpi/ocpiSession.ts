@@ -1,4 +1,4 @@
-import type { CdrToken } from './ocpiCdr.js';
+import { type CdrToken, cdrTokenOf } from './ocpiCdr.js';
 import { ocpiIdOf } from './ocpiIds.js';
 import { evseUidOf } from './ocpiLocation.js';
 
@@ -34,13 +34,7 @@ export function ocpiSessionOf(input: {
     start_date_time: session.startTime.toISOString(),
     ...(session.stopTime ? { end_date_time: session.stopTime.toISOString() } : {}),
     kwh: Math.max(0, Math.round(session.energyWh) / 1_000),
-    cdr_token: {
-      country_code: token.country_code,
-      party_id: token.party_id,
-      uid: token.uid,
-      type: token.type,
-      contract_id: token.contract_id,
-    },
+    cdr_token: cdrTokenOf(token),
     auth_method: 'AUTH_REQUEST' as const,
     location_id: session.locationId,
     evse_uid: evseUidOf(session.chargerId, session.evseId),
