@@ -195,6 +195,11 @@ try {
     await sleep(1_000);
     afterStop = await quiet();
   }
+  // sessions stopped in the fleet's last minutes get their CDRs once CDR_SETTLE has passed: compare
+  // after that, or the CDR issuer appends while the read models are compared with a rebuild
+  const settleSeconds = Number(SERVER_ENV.CDR_SETTLE ?? 300) + 10;
+  progress(`soak: waiting ${settleSeconds} s for the last sessions' CDRs (CDR_SETTLE)`);
+  await sleep(settleSeconds * 1_000);
   const client = new pg.Client({ connectionString: bench.databaseUrl });
   await client.connect();
   const behind = await readModelsCaughtUp(bench.store, client, 300_000).finally(() => client.end());
