@@ -53,16 +53,20 @@ describe('a log holding a session an older policy billed double', () => {
     expect(session.energyWh).toBe(1000);
     expect(session.flags).not.toContain('register_reset');
     expect(session.flagDetails.energy_corrected).toMatchObject({ recordedEnergyWh: 2000.5 });
-    const log = await server.server.eventStore.readStream('charger-OLD-1');
-    expect(log.filter((event) => event.type === 'SessionEnergyCorrected').map((event) => event.data)).toEqual(
-      [
-        expect.objectContaining({
-          recordedEnergyWh: 2000.5,
-          energyWh: 1000,
-          policy: 'energy-reconciliation/2',
-        }),
-      ],
-    );
+    // the correction's fact is appended by its own job (every few seconds): wait for it, do not race it
+    const corrections = () =>
+      server.server.eventStore
+        .readStream('charger-OLD-1')
+        .then((log) =>
+          log.filter((event) => event.type === 'SessionEnergyCorrected').map((event) => event.data),
+        );
+    expect(await eventually(corrections, (found) => found.length > 0)).toEqual([
+      expect.objectContaining({
+        recordedEnergyWh: 2000.5,
+        energyWh: 1000,
+        policy: 'energy-reconciliation/2',
+      }),
+    ]);
   }
 
   it('reads the right energy; the correction becomes a fact, a credit of the CDR billed and a new CDR', async () => {
