@@ -1,10 +1,6 @@
 import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODEL_NAMES, READ_MODELS } from '../../projections/readModels.js';
-import { loadConfigOrExit } from '../config.js';
-import { upcastersOf } from '../events/upcasters.js';
-import { createLogger } from '../logging.js';
-import { SchemaRegistry } from '../ocpp/rpc/schemaRegistry.js';
-import { openStorage } from '../storage.js';
+import { withCliStorage } from './cliStorage.js';
 
 /**
  * `npm run rebuild -- [name…]`: rebuilds read models (all when none is named) from position zero
@@ -19,16 +15,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    const { eventStore, readModelConnection } = await openStorage(
-      config,
-      logger,
-      stops,
-      upcastersOf(SchemaRegistry.load()),
-    );
+  await withCliStorage(async ({ eventStore, readModelConnection }) => {
     for (const name of names.length > 0 ? names : READ_MODEL_NAMES) {
       const started = Date.now();
       const events = await rebuildProjection({
@@ -40,9 +27,7 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - started) / 1000;
       process.stderr.write(`\n${name}: ${events} events in ${seconds.toFixed(1)} s, swapped in\n`);
     }
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  }
+  });
 }
 
 /** A progress bar on a terminal, a line per phase otherwise. */

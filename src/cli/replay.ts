@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { replaySession } from '../app/sessionReplay.js';
-import { loadConfigOrExit } from '../config.js';
 import { configuredTerms } from '../domain/billing/billSession.js';
-import { upcastersOf } from '../events/upcasters.js';
-import { createLogger } from '../logging.js';
-import { SchemaRegistry } from '../ocpp/rpc/schemaRegistry.js';
-import { openStorage } from '../storage.js';
+import { withCliStorage } from './cliStorage.js';
 
 /**
  * `npm run replay -- --session {id} [--tariff {id}@{version}]`: the what-if of
@@ -23,56 +19,48 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    const { eventStore, readModelConnection } = await openStorage(
-      config,
-      logger,
-      stops,
-      upcastersOf(SchemaRegistry.load()),
-    );
+  return withCliStorage(async ({ eventStore, readModelConnection, config }) => {
     const client = new pg.Client(readModelConnection);
     await client.connect();
-    stops.push(() => client.end());
-    const { rows } = await client
-      .query(
-        'SELECT id, charger_id, transaction_key, revisions, last_revision FROM sessions WHERE id = $1 OR transaction_key = $1 LIMIT 3',
-        [values.session],
-      )
-      .catch((error: { code?: string }) => {
-        // undefined_table: no server ever ran on this database
-        if (error.code === '42P01') return { rows: [] };
-        throw error;
-      });
-    if (rows.length !== 1) {
-      process.stderr.write(
-        rows.length === 0
-          ? `no session ${values.session}\n`
-          : `transaction id ${values.session} is used by several chargers: give {chargerId}:${values.session}\n`,
+    try {
+      const { rows } = await client
+        .query(
+          'SELECT id, charger_id, transaction_key, revisions, last_revision FROM sessions WHERE id = $1 OR transaction_key = $1 LIMIT 3',
+          [values.session],
+        )
+        .catch((error: { code?: string }) => {
+          // undefined_table: no server ever ran on this database
+          if (error.code === '42P01') return { rows: [] };
+          throw error;
+        });
+      if (rows.length !== 1) {
+        process.stderr.write(
+          rows.length === 0
+            ? `no session ${values.session}\n`
+            : `transaction id ${values.session} is used by several chargers: give {chargerId}:${values.session}\n`,
+        );
+        return 1;
+      }
+      const [row] = rows;
+      const revisions = (row.revisions as string[]).map(BigInt);
+      const replay = await replaySession(
+        eventStore,
+        configuredTerms(config.tariff),
+        {
+          id: row.id,
+          chargerId: row.charger_id,
+          transactionKey: row.transaction_key,
+          firstRevision: revisions.reduce((a, b) => (a < b ? a : b)),
+          lastRevision: BigInt(row.last_revision),
+        },
+        tariff ? { id: tariff[1]!, version: Number(tariff[2]) } : undefined,
       );
-      return 1;
+      process.stdout.write(`${JSON.stringify(replay, null, 2)}\n`);
+      return 'refused' in replay ? 1 : 0;
+    } finally {
+      await client.end();
     }
-    const [row] = rows;
-    const revisions = (row.revisions as string[]).map(BigInt);
-    const replay = await replaySession(
-      eventStore,
-      configuredTerms(config.tariff),
-      {
-        id: row.id,
-        chargerId: row.charger_id,
-        transactionKey: row.transaction_key,
-        firstRevision: revisions.reduce((a, b) => (a < b ? a : b)),
-        lastRevision: BigInt(row.last_revision),
-      },
-      tariff ? { id: tariff[1]!, version: Number(tariff[2]) } : undefined,
-    );
-    process.stdout.write(`${JSON.stringify(replay, null, 2)}\n`);
-    return 'refused' in replay ? 1 : 0;
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  }
+  });
 }
 
 main().then(
