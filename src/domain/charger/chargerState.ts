@@ -1,7 +1,7 @@
 import { parseChargerTime } from '../../policies/chargerTime.js';
 import { type ClockModel, observeClock } from '../../policies/clockSkew.js';
 import { sampleTimeKey } from '../../policies/dedup.js';
-import type { Flag } from '../../policies/energyReconciliation.js';
+import type { Flag, RegisterReading } from '../../policies/energyReconciliation.js';
 import type { BootStatus, ChargerIdentification, ChargerStreamEvent } from './chargerEvents.js';
 import type { Registration } from './registry/chargerRegistry.js';
 import { evolveRegistration } from './registry/chargerRegistry.js';
@@ -396,9 +396,34 @@ function keepRecent(transactions: TransactionState[], at: string): TransactionSt
     .map((transaction) => (unmetered.has(transaction) ? withoutMeter(transaction) : transaction));
 }
 
+/** one empty meter for every transaction that let go of its own (frozen: nothing adds to it) */
+const NO_READINGS = Object.freeze([]) as unknown as RegisterReading[];
+const NO_SAMPLE_KEYS = Object.freeze([]) as unknown as string[];
+
+/**
+ * Written out field by field: taking the meter away with a rest pattern (`{ bootsMs, ...kept }`)
+ * left V8 a dictionary-mode object, ~950 bytes for each of a charger's fifty stopped transactions
+ * against ~400 for this one, which every such record shares the hidden class of.
+ */
 function withoutMeter(transaction: TransactionState): TransactionState {
-  const { bootsMs: _boots, ...kept } = transaction;
-  return { ...kept, readings: [], sampleKeys: [], meterDropped: true };
+  const { stopped, startedMs, sequence } = transaction;
+  return {
+    key: transaction.key,
+    evseId: transaction.evseId,
+    connectorId: transaction.connectorId,
+    normalisedIdTag: transaction.normalisedIdTag,
+    authorization: transaction.authorization,
+    meterStartWh: transaction.meterStartWh,
+    chargerTime: transaction.chargerTime,
+    startedMs,
+    receivedAt: transaction.receivedAt,
+    flags: transaction.flags,
+    sampleKeys: NO_SAMPLE_KEYS,
+    readings: NO_READINGS,
+    stopped,
+    meterDropped: true,
+    sequence,
+  };
 }
 
 /** A transaction once a message numbered `sequence` (2.x seqNo) of it arrived. */
