@@ -278,6 +278,7 @@ export async function startAmpledger(
       tariffs,
       locations: new LocationService(eventStore, clock),
       configuredTerms: configuredTerms(config.tariff),
+      heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
       auditKey: await loadAuditKey(config.auditKeyFile, config.dataDir),
       ocpi: {
         partners: new OcpiPartnerService(eventStore, clock),

@@ -77,6 +77,8 @@ export async function registerOperatorApi(
     locations: LocationService;
     /** the configured tariff (TARIFF_*) as OCPI terms: what prices sessions no tariff is for */
     configuredTerms: TariffTerms;
+    /** HEARTBEAT_INTERVAL: what a replay decides boots again with */
+    heartbeatIntervalSeconds: number;
     auditKey: AuditKey;
     ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService; currency: string };
     store: EventStore;
@@ -147,6 +149,7 @@ export async function registerOperatorApi(
           clock: deps.clock,
           auditKey: deps.auditKey,
           configuredTerms: deps.configuredTerms,
+          heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds,
         }),
       );
       await api.register(auditRoutes({ authenticator: deps.authenticator, auditKey: deps.auditKey }));

@@ -1,22 +1,27 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { replaySession } from '../app/sessionReplay.js';
+import { REPLAY_POLICIES, replayPoliciesOf, replaySession } from '../app/sessionReplay.js';
 import { configuredTerms } from '../domain/billing/billSession.js';
+import { commandOfRecordedCall } from '../ocpp/recordedCalls.js';
 import { withCliStorage } from './cliStorage.js';
 
+const USAGE = `usage: npm run replay -- --session {sessionId or transactionId} [--tariff {id}@{version}] [--policies ${REPLAY_POLICIES.join(',')}]\n`;
+
 /**
- * `npm run replay -- --session {id} [--tariff {id}@{version}]`: the what-if of
- * GET /api/sessions/{id}/replay, from the command line: the session folded again from the log,
- * priced under the tariff version given, and compared with its CDR. Prints JSON; writes nothing.
+ * `npm run replay -- --session {id} [--tariff {id}@{version}] [--policies …]`: the what-if of
+ * GET /api/sessions/{id}/replay, from the command line: the session run again from the log (its
+ * calls decided again from their raw frames unless `--policies reconciliation`), priced under
+ * the tariff version given, and compared with its CDR. Prints JSON; writes nothing.
  * Exit 0 (differences or not), 2 for bad arguments, 1 when the session cannot be replayed.
  */
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { session: { type: 'string' }, tariff: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { session: { type: 'string' }, tariff: { type: 'string' }, policies: { type: 'string' } },
+  });
   const tariff = values.tariff ? /^([A-Za-z0-9_.-]{1,36})@([1-9][0-9]{0,8})$/.exec(values.tariff) : null;
-  if (!values.session || (values.tariff && !tariff)) {
-    process.stderr.write(
-      'usage: npm run replay -- --session {sessionId or transactionId} [--tariff {id}@{version}]\n',
-    );
+  const asked = replayPoliciesOf(values.policies);
+  if (!values.session || (values.tariff && !tariff) || 'unknown' in asked) {
+    process.stderr.write(USAGE);
     return 2;
   }
   return withCliStorage(async ({ eventStore, readModelConnection, config }) => {
@@ -54,6 +59,8 @@ async function main(): Promise<number> {
           lastRevision: BigInt(row.last_revision),
         },
         tariff ? { id: tariff[1]!, version: Number(tariff[2]) } : undefined,
+        asked.policies,
+        { readCall: commandOfRecordedCall, heartbeatIntervalSeconds: config.heartbeatIntervalSeconds },
       );
       process.stdout.write(`${JSON.stringify(replay, null, 2)}\n`);
       return 'refused' in replay ? 1 : 0;

@@ -25,12 +25,10 @@ import type { TokenLock } from '../domain/tokens/tokenEvents.js';
 import type { Token } from '../domain/tokens/tokens.js';
 import { visible } from '../policies/idTag.js';
 import type { EventStore, ExpectedRevision, NewEvent } from '../store/eventStore.js';
-import type { InboundTranslator } from './inboundTranslator.js';
+import { INBOUND_TRANSLATORS } from './inboundTranslators.js';
 import type { FrameJournal, JournalEntry } from './rpc/frameJournal.js';
 import { type Payload, resultFrame } from './rpc/frames.js';
 import type { CallHandler, InboundCall } from './rpc/rpcConnection.js';
-import { inbound16 } from './v16/inbound16.js';
-import { inbound201 } from './v201/inbound201.js';
 import type { OcppVersion } from './versions.js';
 
 export interface ChargerCallHandlerOptions {
@@ -83,14 +81,9 @@ export interface SessionInfo {
   version: OcppVersion;
 }
 
-const TRANSLATORS: Record<OcppVersion, Record<string, InboundTranslator>> = {
-  '1.6': inbound16,
-  '2.0.1': inbound201,
-  '2.1': inbound201,
-};
 /** one set per version, shared by every connection */
 const SUPPORTED_ACTIONS = Object.fromEntries(
-  Object.entries(TRANSLATORS).map(([version, actions]) => [version, new Set(Object.keys(actions))]),
+  Object.entries(INBOUND_TRANSLATORS).map(([version, actions]) => [version, new Set(Object.keys(actions))]),
 ) as unknown as Record<OcppVersion, ReadonlySet<string>>;
 /**
  * How often a call is decided again when another writer got into the stream first. In a reconnect
@@ -142,7 +135,7 @@ export class ChargerCallHandler {
       );
     };
     return async (call: InboundCall): Promise<Payload> => {
-      const translator = TRANSLATORS[session.version][call.action]!;
+      const translator = INBOUND_TRANSLATORS[session.version][call.action]!;
       const request = translator.toCommand(call.payload);
       const receivedAt = call.receivedAt.toISOString();
       if (!state) await catchUp();

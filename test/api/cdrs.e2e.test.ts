@@ -179,17 +179,22 @@ describe('CDRs: issued once a session settles, never changed, credited and issue
     expect(await server.cdrIssuer.sweep({ settleSeconds: 0 })).toBe(0);
   });
 
-  it('a what-if replay folds the session again and prices it under another tariff version, writing nothing', async () => {
+  it('a what-if replay decides the session again from its frames and prices it under another tariff version, writing nothing', async () => {
     const replayOf = (query = '') =>
       api('GET', `/api/sessions/${encodeURIComponent(sessionId)}/replay${query}`, ADMIN);
-    // under the tariff its CDR names: the replay agrees with the CDR in force, figure by figure
+    // every call decided again from its raw frame under today's policies, and priced under the
+    // tariff its CDR names: the replay agrees with the CDR in force, figure by figure (the late
+    // sample without a transaction id included, linked again by connector and time)
     const same = await replayOf();
     expect(same.status).toBe(200);
     expect(same.body).toMatchObject({
+      policies: { rerun: ['reconciliation', 'dedup', 'clock_skew', 'quirks'], from: 'frames' },
       issued: { cdrId: `${sessionId}#2`, energyWh: 10_000 },
       replayed: { energyWh: 10_000, chargingSeconds: 1_800, idleSeconds: 1_800 },
       differences: [],
     });
+    // the boot, the start, two MeterValues and the stop
+    expect(same.body.policies.callsRedecided).toBe(5);
 
     // a version 2 at half the energy price: only the money differs, dimension by dimension
     await server.eventStore.append(
@@ -254,10 +259,14 @@ describe('CDRs: issued once a session settles, never changed, credited and issue
     // what cannot be replayed says why
     expect((await replayOf('?tariff=t-cdr@9')).body).toMatchObject({ error: 'unknown_tariff' });
     expect((await replayOf('?tariff=nonsense')).status).toBe(400);
-    expect(await replayOf('?policies=dedup,reconciliation')).toMatchObject({
+    expect(await replayOf('?policies=dedup,rounding')).toMatchObject({
       status: 400,
       body: { error: 'unsupported_policy' },
     });
-    expect((await replayOf('?policies=reconciliation')).body.differences).toEqual([]);
+    // reconciliation alone folds the recorded events again, without reading a frame
+    expect((await replayOf('?policies=reconciliation')).body).toMatchObject({
+      policies: { rerun: ['reconciliation'], from: 'events' },
+      differences: [],
+    });
   });
 });

@@ -54,6 +54,13 @@ describe('a session’s charging and idle time', () => {
     await charger.call('e3', 'TransactionEvent', event('Ended', 3, 90, 'EVConnected'));
     // plugged in 5 min before charging, charged an hour, parked 25 min
     expect(await sessionOf('CP-CT-201:TX-CT')).toMatchObject({ chargingSeconds: 3_600, idleSeconds: 1_800 });
+    // decided again from its 2.0.1 frames, the session comes out with the same times
+    const replay = await api('GET', `/api/sessions/${encodeURIComponent('CP-CT-201:TX-CT')}/replay`, ADMIN);
+    expect(replay.body).toMatchObject({
+      policies: { from: 'frames', callsRedecided: 5 },
+      issued: null,
+      replayed: { chargingSeconds: 3_600, idleSeconds: 1_800, flags: [] },
+    });
     charger.close();
   });
 

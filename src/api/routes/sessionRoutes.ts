@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { replaySession } from '../../app/sessionReplay.js';
+import { REPLAY_POLICIES, replayPoliciesOf, replaySession } from '../../app/sessionReplay.js';
 import type { AuditKey } from '../../audit/auditKey.js';
 import { type CdrPricing, type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
 import { tariffStream } from '../../domain/billing/tariffEvents.js';
 import type { TariffTerms } from '../../domain/billing/tariffTerms.js';
 import type { ProjectedMeter } from '../../domain/charger/transactions/sessionEnergy.js';
 import { sessionTimesAt } from '../../domain/charger/transactions/sessionRecord.js';
+import { commandOfRecordedCall } from '../../ocpp/recordedCalls.js';
 import type { ChargingStates } from '../../policies/chargingTime.js';
 import type { EventStore, RecordedEvent } from '../../store/eventStore.js';
 import { ApiError, notFound } from '../apiError.js';
@@ -151,6 +152,8 @@ export function sessionRoutes(deps: {
   auditKey: AuditKey;
   /** what prices a session no published tariff is for (TARIFF_*), as OCPI terms */
   configuredTerms: TariffTerms;
+  /** the interval boots are accepted with (HEARTBEAT_INTERVAL), for replays that decide them again */
+  heartbeatIntervalSeconds: number;
 }) {
   const read = requires(deps.authenticator, 'sessions:read');
   const history = requires(deps.authenticator, 'history:read');
@@ -270,7 +273,7 @@ export function sessionRoutes(deps: {
         schema: {
           tags: ['sessions', 'audit'],
           description:
-            "What-if: the session folded again from its charger's log under today's reconciliation policy, priced under a tariff version (`tariff={id}@{version}`; default: the one its CDR names), and compared with the CDR in force, figure by figure. Writes nothing. `policies` may name `reconciliation` only: dedup, clock skew and vendor quirks are decided when frames arrive, and replaying them from the raw frames is not built yet (400).",
+            "What-if: the session run again from its charger's log, priced under a tariff version (`tariff={id}@{version}`; default: the one its CDR names), and compared with the CDR in force, figure by figure. Writes nothing. `policies` (comma-separated; default all): `reconciliation` alone folds the recorded events again under today's reconciliation policy; `dedup`, `clock_skew` or `quirks` decide every call of the charger again from its raw frame with today's decider (they are decided together, as when a frame arrives), and the answer's `policies` says which ran and from what. Another name: 400 `unsupported_policy`.",
           params,
           querystring: {
             type: 'object',
@@ -287,15 +290,12 @@ export function sessionRoutes(deps: {
         },
       },
       async (request) => {
-        const unsupported = (request.query.policies ?? '')
-          .split(',')
-          .map((name) => name.trim())
-          .filter((name) => name !== '' && name !== 'reconciliation');
-        if (unsupported.length > 0)
+        const asked = replayPoliciesOf(request.query.policies);
+        if ('unknown' in asked)
           throw new ApiError(
             400,
             'unsupported_policy',
-            `cannot replay ${unsupported.join(', ')}: only reconciliation is re-run from the log; dedup, clock skew and vendor quirks are decided when frames arrive`,
+            `cannot replay ${asked.unknown.join(', ')}: the policies a replay runs again are ${REPLAY_POLICIES.join(', ')}`,
           );
         const session = await visibleSession(request, request.params.transactionId);
         const revisions = (session.revisions as string[]).map(BigInt);
@@ -311,6 +311,8 @@ export function sessionRoutes(deps: {
             lastRevision: BigInt(session.last_revision as string),
           },
           id && version ? { id, version: Number(version) } : undefined,
+          asked.policies,
+          { readCall: commandOfRecordedCall, heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds },
         );
         if ('refused' in replay)
           throw new ApiError(replay.refused === 'not_stopped' ? 409 : 404, replay.refused, replay.reason);
