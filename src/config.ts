@@ -35,6 +35,8 @@ export interface Config {
   remoteStartTimeoutSeconds: number;
   /** how often each charger's local list is synchronised (s); 0 = never on a schedule */
   localListSyncSeconds: number;
+  /** seconds between running costs sent to chargers that show them (0: none sent) */
+  runningCostSeconds: number;
   /** calls a charger may send per second (sustained) and in a burst, before it is throttled */
   inboundRate: { perSecond: number; burst: number };
   /** meter_values keeps this many whole months besides the current one (0: keep everything) */
@@ -207,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commandTimeoutSeconds: integer('COMMAND_TIMEOUT', 30, 1, 3_600),
     remoteStartTimeoutSeconds: integer('REMOTE_START_TIMEOUT', 30, 1, 3_600),
     localListSyncSeconds: integer('LOCAL_LIST_SYNC_INTERVAL', 86_400, 0, 31 * 86_400),
+    runningCostSeconds: integer('RUNNING_COST_INTERVAL', 120, 0, 86_400),
     cdrSettleSeconds: integer('CDR_SETTLE', 300, 0, 7 * 86_400),
     presenceTtlSeconds: integer('PRESENCE_TTL', 60, 2, 3_600),
     autoRegister: oneOf('AUTO_REGISTER', AUTO_REGISTER, 'off'),

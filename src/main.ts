@@ -31,6 +31,8 @@ import { OcpiTokenService } from './app/ocpiTokenService.js';
 import { PendingInventory } from './app/pendingInventory.js';
 import { askAboutSequenceGaps } from './app/sequenceGapInquiry.js';
 import { serverClock } from './app/serverClock.js';
+import { SessionCostAtStop } from './app/sessionCostAtStop.js';
+import { SessionPricer } from './app/sessionPricer.js';
 import { TariffBook } from './app/tariffBook.js';
 import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
@@ -163,11 +165,14 @@ export async function startAmpledger(
     });
     ocpiCdrOutbox.start();
     stops.push(() => ocpiCdrOutbox.stop());
+    // what sessions cost, as their CDRs are priced: for the API, OCPI and chargers that show it
+    const pricer = new SessionPricer(new TariffBook(eventStore), configuredTerms(config.tariff));
     const ocpiSessionOutbox = new OcpiSessionOutbox({
       store: eventStore,
       pool: readModels,
       party: config.ocpi,
       currency: config.tariff.currency,
+      pricer,
       clock,
       logger: logger.child({ part: 'ocpi-session-outbox' }),
     });
@@ -214,6 +219,7 @@ export async function startAmpledger(
       servers: [http.server, ...(tlsServer ? [tlsServer] : [])],
       registry,
       tokens,
+      costAtStop: new SessionCostAtStop(eventStore, pricer),
       certificates: {
         read: (csr) => certificates.authority.read(csr),
         status: (request) => certificates.ocsp.check(request),
@@ -242,6 +248,7 @@ export async function startAmpledger(
       projections,
       router,
       gateway,
+      pricer,
       metrics,
       clock,
       logger,
@@ -279,6 +286,7 @@ export async function startAmpledger(
       locations: new LocationService(eventStore, clock),
       configuredTerms: configuredTerms(config.tariff),
       heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+      pricer,
       auditKey: await loadAuditKey(config.auditKeyFile, config.dataDir),
       ocpi: {
         partners: new OcpiPartnerService(eventStore, clock),

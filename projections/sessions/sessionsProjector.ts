@@ -1,22 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import type { ProjectedMeter } from '../../src/domain/charger/transactions/sessionEnergy.js';
 import {
   type SessionRecord,
   sessionStarted,
   sessionWithChargerEvent,
   sessionWithEvent,
 } from '../../src/domain/charger/transactions/sessionRecord.js';
-import type { EnergyCorrection } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { TRANSACTION_EVENT_TYPES } from '../../src/domain/charger/transactions/transactionEvents.js';
 import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMetadata.js';
-import type { ChargingStates } from '../../src/policies/chargingTime.js';
-import type { Flag } from '../../src/policies/energyReconciliation.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
+import { sessionRecordOfRow } from './sessionRow.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -122,47 +119,6 @@ function toRow(session: SessionRecord): Record<string, unknown> {
   };
 }
 
-const isoOrNull = (value: unknown) =>
-  value instanceof Date ? value.toISOString() : (value as string | null);
-const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-
-/** A session's record as its row holds it: times as ISO text, numbers and revisions as the text they were written from. */
-function fromRow(row: Record<string, unknown>): SessionRecord {
-  return {
-    id: row.id as string,
-    chargerId: row.charger_id as string,
-    transactionKey: row.transaction_key as string,
-    tenant: row.tenant as string,
-    evseId: row.evse_id as number,
-    connectorId: row.connector_id as number,
-    idTag: row.id_tag as string,
-    normalisedIdTag: row.normalised_id_tag as string,
-    authorizationStatus: row.authorization_status as string,
-    tokenGroup: (row.token_group as string | null) ?? null,
-    status: row.status as SessionRecord['status'],
-    meterStartWh: Number(row.meter_start_wh),
-    meterStopWh: numberOrNull(row.meter_stop_wh),
-    energyWh: numberOrNull(row.energy_wh),
-    startChargerTime: row.start_charger_time as string,
-    startCorrectedTime: isoOrNull(row.start_corrected_time),
-    startServerTime: isoOrNull(row.start_server_time)!,
-    stopChargerTime: row.stop_charger_time as string | null,
-    stopCorrectedTime: isoOrNull(row.stop_corrected_time),
-    stopServerTime: isoOrNull(row.stop_server_time),
-    stopReason: row.stop_reason as string | null,
-    stopKind: row.stop_kind as string | null,
-    stopIdTag: row.stop_id_tag as string | null,
-    flags: row.flags as Flag[],
-    revisions: (row.revisions as Array<string | number>).map(String),
-    lastRevision: String(row.last_revision),
-    meter: row.meter as ProjectedMeter | null,
-    energyCorrection: row.energy_correction as EnergyCorrection | null,
-    chargingSeconds: numberOrNull(row.charging_seconds),
-    idleSeconds: numberOrNull(row.idle_seconds),
-    chargingStates: row.charging_states as ChargingStates | null,
-  };
-}
-
 /** A batch folded per session in memory (the domain's session fold), then written with one statement per table. */
 async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
   const keyOf = (event: RecordedEvent) => {
@@ -179,7 +135,9 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     `SELECT * FROM sessions WHERE id = ANY($1) OR (charger_id = ANY($2) AND status = 'active') FOR UPDATE`,
     [ids, [...new Set(booted)]],
   );
-  const sessions = new Map<string, SessionRecord>(rows.map((row) => [row.id as string, fromRow(row)]));
+  const sessions = new Map<string, SessionRecord>(
+    rows.map((row) => [row.id as string, sessionRecordOfRow(row)]),
+  );
   // where in the log each row changed last (the CDR issuer reads on from there), and when
   const changed = new Map<string, { position: string; at: string }>();
   const orphans: Array<Record<string, unknown>> = [];

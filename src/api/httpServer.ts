@@ -6,6 +6,7 @@ import { CdrReleases } from '../app/cdrReleases.js';
 import type { ChargerRegistryService } from '../app/chargerRegistryService.js';
 import type { LocationService } from '../app/locationService.js';
 import type { OcpiTokenService } from '../app/ocpiTokenService.js';
+import type { SessionPricer } from '../app/sessionPricer.js';
 import type { TariffService } from '../app/tariffService.js';
 import type { TokenRegistryService } from '../app/tokenRegistryService.js';
 import type { AuditKey } from '../audit/auditKey.js';
@@ -79,6 +80,8 @@ export async function registerOperatorApi(
     configuredTerms: TariffTerms;
     /** HEARTBEAT_INTERVAL: what a replay decides boots again with */
     heartbeatIntervalSeconds: number;
+    /** what sessions cost, as their CDRs are priced */
+    pricer: SessionPricer;
     auditKey: AuditKey;
     ocpi: Omit<OcpiDeps, 'publicUrl' | 'clock'> & { tokens: OcpiTokenService; currency: string };
     store: EventStore;
@@ -150,6 +153,7 @@ export async function registerOperatorApi(
           auditKey: deps.auditKey,
           configuredTerms: deps.configuredTerms,
           heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds,
+          pricer: deps.pricer,
         }),
       );
       await api.register(auditRoutes({ authenticator: deps.authenticator, auditKey: deps.auditKey }));
@@ -234,6 +238,7 @@ export async function registerOperatorApi(
   );
   await registerOcpi(app, {
     ...deps.ocpi,
+    pricer: deps.pricer,
     pool: deps.pool,
     publicUrl: deps.files.publicUrl,
     clock: deps.clock,

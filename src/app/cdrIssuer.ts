@@ -1,4 +1,4 @@
-import { billedSessionOf, cdrPriceOf } from '../domain/billing/billSession.js';
+import { billedSessionOf, cdrPriceOf, pricingOf } from '../domain/billing/billSession.js';
 import { CDR_EVENT_TYPES, type CdrEvent, cdrStream } from '../domain/billing/cdrEvents.js';
 import { type CdrHistory, cdrHistoryWith, decideCdr, NO_CDR } from '../domain/billing/decideCdr.js';
 import { chooseTariff } from '../domain/billing/tariffChoice.js';
@@ -153,12 +153,7 @@ export class CdrIssuer {
     const session = await sessionFromStore(store, candidate);
     const billed = session && billedSessionOf(session);
     if (!session || !billed) return 0;
-    const chosen = chooseTariff(tariffs, {
-      tenant: billed.tenant,
-      chargerId: billed.chargerId,
-      ...(billed.tokenGroup ? { tokenGroup: billed.tokenGroup } : {}),
-      startedAt: billed.startTime,
-    });
+    const chosen = chooseTariff(tariffs, pricingOf(session));
     const price = cdrPriceOf(session, chosen, configuredTerms);
     const place = connectorPlaceOf(
       await this.options.locations.current(),

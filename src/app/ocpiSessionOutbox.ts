@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import { type OcpiSessionPushEvent, ocpiSessionPushStream } from '../domain/ocpi/ocpiPushEvents.js';
 import { putToPartner } from '../ocpi/ocpiClient.js';
-import { ocpiSessionOfRow, SERVED_SESSIONS, type ServedSessionRow } from '../ocpi/servedSessions.js';
+import { ocpiSessionsOfRows, SERVED_SESSIONS, type ServedSessionRow } from '../ocpi/servedSessions.js';
 import { StreamNotFound } from '../store/errors.js';
 import type { EventStore } from '../store/eventStore.js';
 import { PartnerBook, receiverOf } from './partnerBook.js';
 import { PartnerPauses } from './partnerPauses.js';
 import { PeriodicSweep } from './periodicSweep.js';
+import type { SessionPricer } from './sessionPricer.js';
 
 /** how many session changes a partner is sent per sweep */
 const PAGE = 200;
@@ -40,6 +41,8 @@ export class OcpiSessionOutbox extends PeriodicSweep {
       pool: pg.Pool;
       party: { countryCode: string; partyId: string };
       currency: string;
+      /** what the sessions cost, as their CDRs are priced */
+      pricer: SessionPricer;
       clock: () => Date;
       logger: { warn(detail: object, message?: string): void };
       intervalMs?: number;
@@ -78,7 +81,7 @@ export class OcpiSessionOutbox extends PeriodicSweep {
   }
 
   private async pushTo(partnerId: string, url: string, tokenB: string): Promise<number> {
-    const { store, pool, party, clock, logger } = this.options;
+    const { store, pool, party, clock, logger, currency, pricer } = this.options;
     const mark = await this.markOf(partnerId);
     const { rows } = await pool.query<ServedSessionRow>(
       `SELECT * FROM (${SERVED_SESSIONS}) s
@@ -97,7 +100,7 @@ export class OcpiSessionOutbox extends PeriodicSweep {
       const skip =
         row.status === 'active' && pushedAt !== undefined && now.getTime() - pushedAt < ACTIVE_EVERY_MS;
       if (!skip) {
-        const session = ocpiSessionOfRow(row, { party, currency: this.options.currency }, now);
+        const session = (await ocpiSessionsOfRows([row], { party, currency, pricer }, now))[0]!;
         try {
           await putToPartner(
             `${url}/${party.countryCode}/${party.partyId}/${encodeURIComponent(session.id)}`,

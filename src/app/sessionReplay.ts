@@ -1,4 +1,4 @@
-import { billedSessionOf, cdrPriceOf } from '../domain/billing/billSession.js';
+import { billedSessionOf, cdrPriceOf, pricingOf } from '../domain/billing/billSession.js';
 import { CDR_EVENT_TYPES, type CdrEvent, type CdrPrice, cdrStream } from '../domain/billing/cdrEvents.js';
 import { cdrHistoryWith, NO_CDR } from '../domain/billing/decideCdr.js';
 import { type ChosenTariff, chooseTariff } from '../domain/billing/tariffChoice.js';
@@ -117,7 +117,7 @@ export async function replaySession(
   }
   const billed = folded && billedSessionOf(folded);
   // the tariff is chosen for the session as the log has it
-  const { tenant, chargerId, tokenGroup, startTime } = recordedBill;
+  const { tenant } = recordedBill;
 
   const { state: history } = await foldStream<typeof NO_CDR, CdrEvent>(
     store,
@@ -142,12 +142,7 @@ export async function replaySession(
       return { refused: 'unknown_tariff', reason: `no tariff ${wanted.id} version ${wanted.version}` };
     chosen = { tariffId: wanted.id, version };
   } else if (!current) {
-    chosen = chooseTariff(await new TariffBook(store).current(), {
-      tenant,
-      chargerId,
-      ...(tokenGroup ? { tokenGroup } : {}),
-      startedAt: startTime,
-    });
+    chosen = chooseTariff(await new TariffBook(store).current(), pricingOf(recorded));
   }
   const replayed: BilledFigures | null =
     folded && billed

@@ -3,6 +3,12 @@ import type { ConnectorPlace } from '../domain/locations/locations.js';
 import { emi3EvseIdOf, ocpiIdOf } from './ocpiIds.js';
 import { evseUidOf } from './ocpiLocation.js';
 
+/**
+ * How our sessions are authorized, in OCPI's words: tokens an eMSP pushes are checked against our
+ * registry, with no real-time request to the eMSP, which OCPI calls WHITELIST.
+ */
+export const AUTH_METHOD = 'WHITELIST' as const;
+
 type Money = CdrPrice['total'];
 
 /** A CDR as Ampledger issued it: the session's facts, its money and where its connector stood. */
@@ -75,7 +81,7 @@ export function ocpiCdrOf(input: {
     end_date_time: cdr.stopTime.toISOString(),
     session_id: ocpiIdOf(cdr.sessionId, 36),
     cdr_token: cdrTokenOf(token),
-    auth_method: 'AUTH_REQUEST' as const,
+    auth_method: AUTH_METHOD,
     cdr_location: {
       id: place.locationId,
       ...(details.name ? { name: details.name } : {}),

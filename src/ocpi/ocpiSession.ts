@@ -1,4 +1,4 @@
-import { type CdrToken, cdrTokenOf } from './ocpiCdr.js';
+import { AUTH_METHOD, type CdrToken, cdrTokenOf } from './ocpiCdr.js';
 import { ocpiIdOf } from './ocpiIds.js';
 import { evseUidOf } from './ocpiLocation.js';
 
@@ -15,6 +15,8 @@ export interface SessionFacts {
   energyWh: number;
   locationId: string;
   currency: string;
+  /** what it costs (so far, under way), as its CDR is priced */
+  totalCost?: { excl_vat: number; incl_vat: number };
   updatedAt: Date;
 }
 
@@ -35,11 +37,12 @@ export function ocpiSessionOf(input: {
     ...(session.stopTime ? { end_date_time: session.stopTime.toISOString() } : {}),
     kwh: Math.max(0, Math.round(session.energyWh) / 1_000),
     cdr_token: cdrTokenOf(token),
-    auth_method: 'AUTH_REQUEST' as const,
+    auth_method: AUTH_METHOD,
     location_id: session.locationId,
     evse_uid: evseUidOf(session.chargerId, session.evseId),
     connector_id: String(session.connectorId),
     currency: session.currency,
+    ...(session.totalCost ? { total_cost: session.totalCost } : {}),
     status: STATUS[session.status],
     last_updated: session.updatedAt.toISOString(),
   };

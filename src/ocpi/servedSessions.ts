@@ -1,3 +1,6 @@
+import { sessionRecordOfRow } from '../../projections/sessions/sessionRow.js';
+import type { SessionPricer } from '../app/sessionPricer.js';
+import type { CdrPrice } from '../domain/billing/cdrEvents.js';
 import type { ProjectedMeter } from '../domain/charger/transactions/sessionEnergy.js';
 import { sessionEnergyAt } from '../domain/charger/transactions/sessionRecord.js';
 import type { ChargingStates } from '../policies/chargingTime.js';
@@ -6,20 +9,16 @@ import { ocpiSessionOf } from './ocpiSession.js';
 
 /**
  * The sessions a partner may read: those its own tokens started, at chargers standing in a
- * location, with the currency of their latest CDR (once there is one).
+ * location (the whole row: a session is priced from it).
  */
 export const SERVED_SESSIONS = `
-  SELECT s.id, s.charger_id, s.evse_id, s.connector_id, s.status, s.start_corrected_time,
-         s.start_server_time, s.stop_corrected_time, s.stop_server_time, s.meter_start_wh, s.meter,
-         s.energy_wh, s.charging_states, s.updated_at AS last_updated, c.location_id, t.token,
-         (SELECT d.currency FROM cdrs d WHERE d.session_id = s.id ORDER BY d.feed_position DESC LIMIT 1)
-           AS cdr_currency
+  SELECT s.*, s.updated_at AS last_updated, c.location_id, t.token
     FROM sessions s
     JOIN ocpi_tokens t ON upper(t.id_tag) = upper(s.id_tag) AND t.partner_id = $1
     JOIN location_chargers c ON c.charger_id = s.charger_id
    WHERE s.updated_at IS NOT NULL`;
 
-export interface ServedSessionRow {
+export interface ServedSessionRow extends Record<string, unknown> {
   id: string;
   charger_id: string;
   evse_id: number;
@@ -36,16 +35,28 @@ export interface ServedSessionRow {
   last_updated: Date;
   location_id: string;
   token: CdrToken;
-  cdr_currency: string | null;
 }
 
 const iso = (time: Date | null) => (time === null ? null : time.toISOString());
 
-/** A served row as the OCPI Session object, its energy so far counted to `now`. */
-export function ocpiSessionOfRow(
+/**
+ * Served rows as OCPI Session objects, their energy and cost so far counted to `now`, the cost
+ * as the session's CDR is priced (its currency the tariff's; without a price, the configured one).
+ */
+export async function ocpiSessionsOfRows(
+  rows: readonly ServedSessionRow[],
+  deps: { party: { countryCode: string; partyId: string }; currency: string; pricer: SessionPricer },
+  now: Date,
+) {
+  const prices = await deps.pricer.pricesOf(rows.map(sessionRecordOfRow), now.getTime());
+  return rows.map((row, index) => ocpiSessionOfRow(row, deps, now, prices[index]));
+}
+
+function ocpiSessionOfRow(
   row: ServedSessionRow,
   deps: { party: { countryCode: string; partyId: string }; currency: string },
   now: Date,
+  price: CdrPrice | undefined,
 ) {
   const energyWh =
     row.status === 'active'
@@ -74,7 +85,8 @@ export function ocpiSessionOfRow(
       stopTime: row.status === 'active' ? null : (row.stop_corrected_time ?? row.stop_server_time),
       energyWh,
       locationId: row.location_id,
-      currency: row.cdr_currency ?? deps.currency,
+      currency: price?.currency ?? deps.currency,
+      ...(price ? { totalCost: price.total } : {}),
       updatedAt: row.last_updated,
     },
     token: row.token,

@@ -53,6 +53,15 @@ export interface ChargerCallHandlerOptions {
    * it sent, delivered with CertificateSigned): called after the CALLRESULT went out.
    */
   afterAnswer?: (session: SessionInfo, decided: AnsweredCall) => void;
+  /** what a session costs in all as its stop is decided (absent: stops are answered without it) */
+  costAtStop?: {
+    totalCost(
+      chargerId: string,
+      revision: ExpectedRevision,
+      decided: readonly ChargingEvent[],
+      receivedAt: string,
+    ): Promise<number | undefined>;
+  };
   nodeId: string;
   /** the server's time, for facts no frame carries a receipt time of (default: the system clock) */
   clock?: () => Date;
@@ -167,12 +176,15 @@ export class ChargerCallHandler {
           // the token as its stream has it now: another charger may have taken it since
           const looked = await this.withToken(booting);
           tokenRevision = looked.tokenRevision;
-          const decision = decideCharger(looked.command, current, {
+          const decided = decideCharger(looked.command, current, {
             chargerId: session.identity,
             receivedAt,
             heartbeatIntervalSeconds: this.options.heartbeatIntervalSeconds,
             ...(newTransactionKey !== undefined ? { newTransactionKey } : {}),
           });
+          const decision = translator.answersStopWithCost
+            ? await this.withCostAtStop(decided, session.identity, revision, receivedAt)
+            : decided;
           const answer = translator.toReply(decision.reply);
           return { events: decision.events, result: { ...decision, answer } };
         },
@@ -208,6 +220,27 @@ export class ChargerCallHandler {
       }
       return decided.result.answer;
     };
+  }
+
+  /** A stop's answer with the session's cost in all, for chargers that show it (best effort: never in the way of the stop). */
+  private async withCostAtStop(
+    decision: ChargerDecision,
+    identity: string,
+    revision: ExpectedRevision,
+    receivedAt: string,
+  ): Promise<ChargerDecision> {
+    const { costAtStop } = this.options;
+    if (!costAtStop || decision.reply.type !== 'TransactionStopDecision') return decision;
+    try {
+      const totalCost = await costAtStop.totalCost(identity, revision, decision.events, receivedAt);
+      return totalCost === undefined ? decision : { ...decision, reply: { ...decision.reply, totalCost } };
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, identity },
+        'could not price a session at its stop; answered without its cost',
+      );
+      return decision;
+    }
   }
 
   /**

@@ -5,6 +5,8 @@ import type { Payload } from './rpc/frames.js';
 export interface InboundTranslator {
   toCommand(request: Payload): ChargerCommand;
   toReply(reply: ChargerReply): Payload;
+  /** its answer to a transaction's stop carries the session's cost (2.x TransactionEventResponse.totalCost) */
+  answersStopWithCost?: true;
 }
 
 export const optional = <K extends string>(key: K, value: unknown): Partial<Record<K, string>> =>

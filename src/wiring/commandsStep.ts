@@ -3,8 +3,10 @@ import type { ProjectionRunner } from '../../projections/projectionRunner.js';
 import { ChargerCommandService } from '../api/commands/chargerCommandService.js';
 import { LocalListSchedule } from '../api/commands/localListSchedule.js';
 import { LocalListSync } from '../api/commands/localListSync.js';
+import { RunningCosts } from '../api/commands/runningCosts.js';
 import { VariableAccess } from '../api/commands/variableAccess.js';
 import { RemoteStartWatchdog } from '../app/remoteStartWatchdog.js';
+import type { SessionPricer } from '../app/sessionPricer.js';
 import type { CommandRouter } from '../cluster/commandRouter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
@@ -20,6 +22,8 @@ export function startCommands(options: {
   projections: ReadonlyMap<string, ProjectionRunner>;
   router: CommandRouter;
   gateway: OcppGateway;
+  /** what sessions cost, for the running costs chargers show */
+  pricer: SessionPricer;
   metrics: Metrics;
   clock: () => Date;
   logger: Logger;
@@ -60,6 +64,20 @@ export function startCommands(options: {
     });
     schedule.start();
     stops.push(() => schedule.stop());
+  }
+  if (config.runningCostSeconds > 0) {
+    const runningCosts = new RunningCosts({
+      pool: readModels,
+      commands,
+      pricer: options.pricer,
+      connected: () => options.gateway.connected(),
+      intervalMs: config.runningCostSeconds * 1_000,
+      timeoutMs,
+      clock,
+      logger: logger.child({ part: 'running-costs' }),
+    });
+    runningCosts.start();
+    stops.push(() => runningCosts.stop());
   }
   return { commands, localLists, variables: new VariableAccess(readModels, commands, timeoutMs) };
 }

@@ -33,6 +33,7 @@ export async function startGateway(options: {
   registry: ChargerRegistryService;
   tokens: TokenRegistryService;
   certificates: ChargerCallHandlerOptions['certificates'];
+  costAtStop: ChargerCallHandlerOptions['costAtStop'];
   afterAnswer: ChargerCallHandlerOptions['afterAnswer'];
   metrics: Metrics;
   nodeId: string;
@@ -50,6 +51,7 @@ export async function startGateway(options: {
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
     ...(options.certificates ? { certificates: options.certificates } : {}),
     ...(options.afterAnswer ? { afterAnswer: options.afterAnswer } : {}),
+    ...(options.costAtStop ? { costAtStop: options.costAtStop } : {}),
     nodeId: options.nodeId,
     clock: options.clock,
     logger: logger.child({ part: 'chargers' }),

@@ -8,6 +8,7 @@ import type { CdrView } from '../support/cdrView.js';
 import { databaseUrl } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { TestCharger } from '../support/gatewayHarness.js';
+import { tariffWithEveryDimension } from '../support/publishedTariff.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-the-cdr-tests';
@@ -21,30 +22,7 @@ const energy = (wh: number, timestamp: string) => ({
 const run = promisify(execFile);
 
 /** A tariff for CDR-1, published long ago: every dimension priced, 20 % VAT on each. */
-const TARIFF = {
-  type: 'TariffVersionPublished',
-  data: {
-    tariffId: 't-cdr',
-    tenant: 'default',
-    version: 1,
-    effectiveFrom: '2026-01-01T00:00:00.000Z',
-    terms: {
-      currency: 'EUR',
-      elements: [
-        {
-          price_components: [
-            { type: 'ENERGY', price: 0.4, vat: 20, step_size: 1 },
-            { type: 'TIME', price: 2, vat: 20, step_size: 60 },
-            { type: 'PARKING_TIME', price: 6, vat: 20, step_size: 60 },
-            { type: 'FLAT', price: 1, vat: 20, step_size: 1 },
-          ],
-        },
-      ],
-    },
-    assign: { chargerIds: ['CDR-1'] },
-  },
-  metadata: { receivedAt: '2026-01-01T00:00:00.000Z' },
-};
+const TARIFF = tariffWithEveryDimension('t-cdr', ['CDR-1']);
 
 describe('CDRs: issued once a session settles, never changed, credited and issued again when its facts change', () => {
   let running: Awaited<ReturnType<typeof startTestServer>> | undefined;
@@ -123,6 +101,8 @@ describe('CDRs: issued once a session settles, never changed, credited and issue
     });
     const session = (await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}`, ADMIN)).body;
     expect(session).toMatchObject({ chargingSeconds: 3_600, idleSeconds: 0, energyWh: 10_000 });
+    // the session costs what its CDR bills, dimension by dimension (one pricing function)
+    expect(session.cost).toMatchObject({ tariff: cdr!.tariff, ...cdr!.cost });
     // decided once: a sweep again issues nothing
     expect(await server.cdrIssuer.sweep({ settleSeconds: 0 })).toBe(0);
   });
@@ -166,6 +146,7 @@ describe('CDRs: issued once a session settles, never changed, credited and issue
     expect(Math.round(owed * 100) / 100).toBe(10.8);
     const session = (await api('GET', `/api/sessions/${encodeURIComponent(sessionId)}`, ADMIN)).body;
     expect(session).toMatchObject({ chargingSeconds: 1_800, idleSeconds: 1_800 });
+    expect(session.cost).toMatchObject({ tariff: second.tariff, ...second.cost });
   });
 
   it('rebuilt from the log, the CDR read model gives the same CDRs, ids, order and all', async () => {

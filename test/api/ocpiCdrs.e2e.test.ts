@@ -219,9 +219,17 @@ describe('OCPI 2.2.1 sessions (Sender, pull)', () => {
       connector_id: '1',
       cdr_token: { uid: 'ROAM01', contract_id: 'DE-EMP-C12345678' },
       currency: 'EUR',
+      auth_method: 'WHITELIST',
+      // its cost so far, as its CDR will be priced: 2.5 kWh at 0.40, 20 % VAT
+      total_cost: { excl_vat: 1, incl_vat: 1.2 },
     });
     expect(sessions[2]).not.toHaveProperty('end_date_time');
-    expect(sessions[0]).toMatchObject({ kwh: 10, end_date_time: expect.any(String) });
+    // a session over costs what its CDR bills
+    expect(sessions[0]).toMatchObject({
+      kwh: 10,
+      end_date_time: expect.any(String),
+      total_cost: { excl_vat: 4, incl_vat: 4.8 },
+    });
 
     // it stops: it comes again in a pull from when it changed, COMPLETED
     const since = sessions[2]!.last_updated as string;

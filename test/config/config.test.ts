@@ -26,6 +26,7 @@ describe('configuration', () => {
       commandTimeoutSeconds: 30,
       remoteStartTimeoutSeconds: 30,
       localListSyncSeconds: 86_400,
+      runningCostSeconds: 120,
       cdrSettleSeconds: 300,
       presenceTtlSeconds: 60,
       autoRegister: 'off',
@@ -73,8 +74,10 @@ describe('configuration', () => {
       CONTRACT_CERTIFICATE_SERVICE_TOKEN: 'secret',
       OCPI_COUNTRY_CODE: 'nl',
       OCPI_PARTY_ID: 'acm',
+      RUNNING_COST_INTERVAL: '30',
     });
     expect(config).toMatchObject({
+      runningCostSeconds: 30,
       ocpi: { countryCode: 'NL', partyId: 'ACM', businessName: 'Acme CPO' },
       certificates: {
         caCertFile: 'ca-chain.pem',

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { cdrPriceOf, sessionPriceAt } from '../../src/domain/billing/billSession.js';
+import type { TariffTerms } from '../../src/domain/billing/tariffTerms.js';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
 import { evolveCharger, initialChargerState } from '../../src/domain/charger/chargerState.js';
 import {
@@ -146,5 +148,55 @@ describe('a session folded from its charger log', () => {
     for (const { event, revision, receivedAt } of log.events.slice(1))
       again = sessionWithEvent(again, event, { revision, receivedAt });
     expect(again).toEqual(once);
+  });
+});
+
+describe("a session's cost, by the one pricing function", () => {
+  const terms: TariffTerms = {
+    currency: 'EUR',
+    elements: [
+      {
+        price_components: [
+          { type: 'ENERGY', price: 0.3, step_size: 1 },
+          { type: 'TIME', price: 3, step_size: 1 },
+          { type: 'PARKING_TIME', price: 6, step_size: 1 },
+          { type: 'FLAT', price: 1, step_size: 1 },
+        ],
+      },
+    ],
+  };
+  const charging = () =>
+    new ChargerLog()
+      .when(start, T0)
+      .when(status('Charging', at(0)), at(0))
+      .when(samples([4_000, at(20)], [7_000, at(40)]), at(40));
+
+  it('given a session under way, when priced at minute 40, then it costs its energy and time so far', () => {
+    const price = sessionPriceAt(charging().session(), undefined, terms, Date.parse(at(40)));
+    // 6 kWh × 0.30 + 40 min × 3.00/h + 1.00
+    expect(price).toMatchObject({
+      tariff: null,
+      currency: 'EUR',
+      energy: { excl_vat: 1.8 },
+      time: { excl_vat: 2 },
+      parkingTime: { excl_vat: 0 },
+      total: { excl_vat: 4.8 },
+    });
+  });
+
+  it('given it stopped, then its cost is what its CDR bills, whenever asked', () => {
+    const session = charging()
+      .when(status('SuspendedEV', at(50)), at(50))
+      .when(stop(7_000, 60), at(60))
+      .session();
+    const cdr = cdrPriceOf(session, undefined, terms);
+    expect(sessionPriceAt(session, undefined, terms, Date.parse(at(600)))).toEqual(cdr);
+    // 6 kWh × 0.30 + 50 min × 3.00/h + 10 min × 6.00/h + 1.00
+    expect(cdr.total.excl_vat).toBe(6.3);
+  });
+
+  it('given it was abandoned, then it costs nothing to show', () => {
+    const abandoned: SessionRecord = { ...charging().session(), status: 'abandoned' };
+    expect(sessionPriceAt(abandoned, undefined, terms, Date.parse(at(60)))).toBeUndefined();
   });
 });

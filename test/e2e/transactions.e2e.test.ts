@@ -483,7 +483,8 @@ describe('transactions over OCPP 1.6', () => {
         }),
       ),
     ];
-    expect(answers).toEqual([{}, { idTokenInfo: { status: 'Accepted' } }, {}, {}, {}]);
+    // the Ended answer carries the session's cost, by the configured tariff: 8 kWh × 0.30 + 1.00
+    expect(answers).toEqual([{}, { idTokenInfo: { status: 'Accepted' } }, {}, {}, { totalCost: 3.4 }]);
     const types = (await server.eventStore.readStream('charger-TX-201'))
       .map((recorded) => recorded.type)
       .filter((type) => type.startsWith('Transaction') || type === 'MeterValuesReported');

@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { sessionRecordOfRow } from '../../../projections/sessions/sessionRow.js';
+import type { SessionPricer } from '../../app/sessionPricer.js';
 import { REPLAY_POLICIES, replayPoliciesOf, replaySession } from '../../app/sessionReplay.js';
 import type { AuditKey } from '../../audit/auditKey.js';
 import { type CdrPricing, type ExportEntry, sealSessionExport } from '../../audit/sessionExport.js';
+import type { CdrPrice } from '../../domain/billing/cdrEvents.js';
 import { tariffStream } from '../../domain/billing/tariffEvents.js';
 import type { TariffTerms } from '../../domain/billing/tariffTerms.js';
 import type { ProjectedMeter } from '../../domain/charger/transactions/sessionEnergy.js';
@@ -59,6 +62,12 @@ const sessionView = {
     stop: timesView,
     stopReason: { type: ['string', 'null'] },
     stopKind: { type: ['string', 'null'] },
+    cost: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description:
+        'what the session costs by the one pricing function, under the tariff its CDR is chosen by (`tariff` null: the configured TARIFF_*): stopped, what its CDR bills; under way, so far, up to the time of the request; abandoned: null. Each dimension and the total `{ excl_vat, incl_vat }`.',
+    },
     ...flagsView,
   },
 } as const;
@@ -98,7 +107,7 @@ function timesOf(
   };
 }
 
-function toView(row: Record<string, unknown>, nowMs: number) {
+function toView(row: Record<string, unknown>, nowMs: number, price: CdrPrice | undefined) {
   return {
     id: row.id,
     chargerId: row.charger_id,
@@ -128,6 +137,7 @@ function toView(row: Record<string, unknown>, nowMs: number) {
           },
     stopReason: row.stop_reason,
     stopKind: row.stop_kind,
+    cost: price ?? null,
     ...flagsOf(row.flags as Flag[]),
   };
 }
@@ -154,6 +164,7 @@ export function sessionRoutes(deps: {
   configuredTerms: TariffTerms;
   /** the interval boots are accepted with (HEARTBEAT_INTERVAL), for replays that decide them again */
   heartbeatIntervalSeconds: number;
+  pricer: SessionPricer;
 }) {
   const read = requires(deps.authenticator, 'sessions:read');
   const history = requires(deps.authenticator, 'history:read');
@@ -161,6 +172,12 @@ export function sessionRoutes(deps: {
     type: 'object',
     properties: { transactionId: { type: 'string', minLength: 1, maxLength: 100 } },
   } as const;
+
+  /** Rows as the API shows sessions, each with its cost at `nowMs`. */
+  async function viewsOf(rows: Record<string, unknown>[], nowMs: number) {
+    const prices = await deps.pricer.pricesOf(rows.map(sessionRecordOfRow), nowMs);
+    return rows.map((row, index) => toView(row, nowMs, prices[index]));
+  }
 
   /** By session id ({chargerId}:{transactionId}) or by transaction id (unique for the ids we issue). */
   async function visibleSession(request: FastifyRequest, key: string) {
@@ -253,7 +270,7 @@ export function sessionRoutes(deps: {
         const bundle = sealSessionExport(
           {
             exportedAt: now.toISOString(),
-            session: toView(session, now.getTime()),
+            session: (await viewsOf([session], now.getTime()))[0],
             cdrs: cdrs.map((row) => row.cdr),
             pricing: await pricingOf(cdrs.map((row) => row.cdr)),
             entries: await historyOf(session),
@@ -377,7 +394,7 @@ export function sessionRoutes(deps: {
         const items = rows.slice(0, limit);
         const last = items.at(-1);
         return {
-          items: items.map((item) => toView(item, deps.clock().getTime())),
+          items: await viewsOf(items, deps.clock().getTime()),
           nextCursor:
             rows.length > limit && last
               ? encodeCursor([(last.start_server_time as Date).toISOString(), last.id])
@@ -426,7 +443,7 @@ export function sessionRoutes(deps: {
           [session.charger_id, session.transaction_key],
         );
         return {
-          ...toView(session, deps.clock().getTime()),
+          ...(await viewsOf([session], deps.clock().getTime()))[0],
           meterValues: rows.map((row) => ({ ...row, sampledAt: iso(row.sampledAt) })),
         };
       },

@@ -2,7 +2,7 @@ import type { Tariff as ConfiguredTariff } from '../../policies/tariff.js';
 import { type SessionRecord, sessionUsageOf } from '../charger/transactions/sessionRecord.js';
 import type { BilledSession, CdrPrice } from './cdrEvents.js';
 import { priceSession } from './priceSession.js';
-import type { ChosenTariff } from './tariffChoice.js';
+import type { ChosenTariff, SessionForPricing } from './tariffChoice.js';
 import type { TariffTerms } from './tariffTerms.js';
 
 /**
@@ -33,6 +33,17 @@ function billedTimes(session: SessionRecord): { startMs: number; stopMs: number 
   const startMs = msOf(session.startCorrectedTime) ?? msOf(session.startServerTime);
   const stopMs = msOf(session.stopCorrectedTime) ?? msOf(session.stopServerTime);
   return startMs === undefined || stopMs === undefined ? undefined : { startMs, stopMs };
+}
+
+/** What chooses the tariff that prices a session (the same for its cost and its CDR's). */
+export function pricingOf(session: SessionRecord): SessionForPricing {
+  const startMs = msOf(session.startCorrectedTime) ?? msOf(session.startServerTime)!;
+  return {
+    tenant: session.tenant,
+    chargerId: session.chargerId,
+    ...(session.tokenGroup ? { tokenGroup: session.tokenGroup } : {}),
+    startedAt: new Date(startMs).toISOString(),
+  };
 }
 
 /** What a stopped session's CDR bills; undefined while it runs, or when it was abandoned. */
@@ -67,9 +78,37 @@ export function cdrPriceOf(
   chosen: ChosenTariff | undefined,
   configured: TariffTerms,
 ): CdrPrice {
-  const times = billedTimes(session)!;
+  return priceUntil(session, billedTimes(session)!.stopMs, chosen, configured);
+}
+
+/**
+ * What a session costs by the one pricing function: a stopped one what its CDR bills, one under
+ * way what it has cost so far (until `nowMs`). Undefined for an abandoned session.
+ */
+export function sessionPriceAt(
+  session: SessionRecord,
+  chosen: ChosenTariff | undefined,
+  configured: TariffTerms,
+  nowMs: number,
+): CdrPrice | undefined {
+  if (session.status === 'abandoned') return undefined;
+  if (session.status === 'stopped') {
+    const times = billedTimes(session);
+    return times && session.energyWh !== null
+      ? priceUntil(session, times.stopMs, chosen, configured)
+      : undefined;
+  }
+  return priceUntil(session, nowMs, chosen, configured);
+}
+
+function priceUntil(
+  session: SessionRecord,
+  untilMs: number,
+  chosen: ChosenTariff | undefined,
+  configured: TariffTerms,
+): CdrPrice {
   const terms = chosen?.version.terms ?? configured;
-  const cost = priceSession(sessionUsageOf(session, times.stopMs), terms);
+  const cost = priceSession(sessionUsageOf(session, untilMs), terms);
   const money = ({ excl_vat, incl_vat }: { excl_vat: number; incl_vat: number }) => ({ excl_vat, incl_vat });
   return {
     tariff: chosen ? { id: chosen.tariffId, version: chosen.version.version } : null,

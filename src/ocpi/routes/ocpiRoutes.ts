@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { OcpiTokenService } from '../../app/ocpiTokenService.js';
+import type { SessionPricer } from '../../app/sessionPricer.js';
 import { cdrsRoutes } from './cdrsRoutes.js';
 import { credentialsRoutes } from './credentialsRoutes.js';
 import { locationsRoutes } from './locationsRoutes.js';
@@ -13,7 +14,7 @@ import { versionsRoutes } from './versionsRoutes.js';
 /** OCPI 2.2.1 as a charge point operator, under /ocpi: versions, credentials, locations, sessions, CDRs and tariffs (Sender), tokens (Receiver). */
 export async function registerOcpi(
   app: FastifyInstance,
-  deps: OcpiDeps & { pool: pg.Pool; tokens: OcpiTokenService; currency: string },
+  deps: OcpiDeps & { pool: pg.Pool; tokens: OcpiTokenService; currency: string; pricer: SessionPricer },
 ): Promise<void> {
   await app.register(
     async (ocpi) => {

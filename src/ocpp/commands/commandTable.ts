@@ -3,6 +3,7 @@ import type { ChargerCommand, ChargerCommandKind } from '../../domain/charger/co
 import type { CommandOutcomeFact } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandWeight } from '../../domain/charger/commands/commandWeight.js';
 import type { LocalListEntry } from '../../domain/charger/commands/localListPlan.js';
+import type { DeviceVariableRef } from '../../domain/charger/deviceModel/deviceModelEvents.js';
 import type { ProfileLimit } from '../../domain/charger/smartCharging/chargingLimits.js';
 
 /** A request as one version words it. */
@@ -48,6 +49,11 @@ export interface CommandTable {
   build: Builders;
   /** the answer to ReadLocalListLimits, in our words */
   localListLimits(answer: CommandPayload): LocalListLimits;
+  /**
+   * the device model variable that says a charger shows its driver the running cost ("true" when
+   * it does); absent: this version has none, and ShowRunningCost goes to no charger of it
+   */
+  runningCostSwitch?: DeviceVariableRef;
 }
 
 /** A whole positive number a charger reported as text (configuration and variable values are). */

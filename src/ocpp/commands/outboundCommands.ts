@@ -3,6 +3,7 @@ import type { CommandOutcome, CommandPayload } from '../../cluster/commandRouter
 import type { ChargerCommand, ChargerCommandKind } from '../../domain/charger/commands/chargerCommand.js';
 import type { CommandOutcomeFact } from '../../domain/charger/commands/commandOutcomeEvents.js';
 import type { CommandWeight } from '../../domain/charger/commands/commandWeight.js';
+import type { DeviceVariableRef } from '../../domain/charger/deviceModel/deviceModelEvents.js';
 import { COMMANDS_16 } from '../v16/commands16.js';
 import { COMMANDS_201 } from '../v201/commands201.js';
 import { type OcppVersion, versionOf } from '../versions.js';
@@ -56,6 +57,10 @@ export function commandWeight(action: string, payload: CommandPayload): CommandW
 
 /** a request id for the charger's status reports to name (2.x, and 1.6's security extension) */
 const newRequestId = () => randomInt(1, 2 ** 31 - 1);
+
+/** The device model variable that says a charger of this version shows the running cost, if it has one. */
+export const runningCostSwitch = (version: string): DeviceVariableRef | undefined =>
+  tableOf(version)?.runningCostSwitch;
 
 /** Our command in the words of the charger's version; undefined when that version cannot take it. */
 export function requestFor(version: string, command: ChargerCommand): OutboundRequest | undefined {

@@ -210,6 +210,10 @@ export const COMMANDS_201: CommandTable = {
       action: 'GetTransactionStatus',
       payload: { transactionId: command.transactionKey },
     }),
+    ShowRunningCost: (command) => ({
+      action: 'CostUpdated',
+      payload: { totalCost: command.totalCost, transactionId: command.transactionKey },
+    }),
     ReplaceLocalList: (command) => ({
       action: 'SendLocalList',
       payload: {
@@ -222,6 +226,8 @@ export const COMMANDS_201: CommandTable = {
       },
     }),
   },
+  // OCPP 2.0.1 part 2, TariffCostCtrlr: Enabled, instance Cost
+  runningCostSwitch: { component: 'TariffCostCtrlr', variable: 'Enabled', variableInstance: 'Cost' },
   localListLimits: (answer) => {
     const results = (answer.getVariableResult as VariableResult201[] | undefined) ?? [];
     const items = results.find(

@@ -88,13 +88,15 @@ export const transactionEvent201: InboundTranslator = {
     }
   },
   toReply: (reply: ChargerReply): Payload => {
-    if (
-      reply.type === 'TransactionStartDecision' ||
-      reply.type === 'TransactionStopDecision' ||
-      reply.type === 'TransactionUpdateDecision'
-    ) {
+    if (reply.type === 'TransactionStopDecision')
+      return {
+        ...idTokenInfo(reply.authorization),
+        ...(reply.totalCost !== undefined ? { totalCost: reply.totalCost } : {}),
+      };
+    if (reply.type === 'TransactionStartDecision' || reply.type === 'TransactionUpdateDecision') {
       return idTokenInfo(reply.authorization);
     }
     return {};
   },
+  answersStopWithCost: true,
 };

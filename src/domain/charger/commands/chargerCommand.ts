@@ -50,6 +50,8 @@ export type ChargerCommand =
   /** whether the charger still holds messages of a transaction (2.x), after a sequence gap */
   | { kind: 'AskTransactionStatus'; transactionKey: string }
   /** a schedule we computed for one transaction (an EV's charging needs), as its TxProfile */
-  | { kind: 'ApplyTransactionProfile'; evseId: number; transactionKey: string; profile: ComputedProfile };
+  | { kind: 'ApplyTransactionProfile'; evseId: number; transactionKey: string; profile: ComputedProfile }
+  /** what a transaction has cost so far, incl. VAT, for the charger to show its driver */
+  | { kind: 'ShowRunningCost'; transactionKey: string; totalCost: number };
 
 export type ChargerCommandKind = ChargerCommand['kind'];

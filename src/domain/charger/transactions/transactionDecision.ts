@@ -65,7 +65,15 @@ export type TransactionCommand =
 
 export type TransactionReply =
   | { type: 'TransactionStartDecision'; transactionKey: string; authorization: AuthorizationOutcome }
-  | { type: 'TransactionStopDecision'; authorization?: AuthorizationOutcome }
+  | {
+      type: 'TransactionStopDecision';
+      authorization?: AuthorizationOutcome;
+      /**
+       * the session's cost in all, incl. VAT, in its tariff's currency: priced by the application
+       * before the answer (the decider knows no tariff), for chargers that show it
+       */
+      totalCost?: number;
+    }
   | { type: 'TransactionUpdateDecision'; authorization?: AuthorizationOutcome };
 
 /** Writes to other streams a transaction decision needs: the tag's fleet-wide lock. */
