@@ -17,7 +17,7 @@ import {
 import { progress, report, round } from './report.js';
 
 const CHARGERS = 500;
-const SESSIONS = [1, 3, 10, 50, 100];
+const SESSIONS = [0, 1, 3, 10, 50, 100];
 const SAMPLES_PER_SESSION = 40;
 const SAMPLE_EVERY_MS = 15_000;
 
@@ -34,9 +34,43 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const fromLog = (event: { type: string; data: unknown }) =>
   JSON.parse(JSON.stringify(event)) as ChargerStreamEvent;
 
+/** Registered, approved, booted, its two connectors reported: a charger as it stands once connected. */
+function bootedCharger(charger: number, at: number): ChargerState {
+  const identity = `CP-${charger}`;
+  const facts = [
+    {
+      type: 'ChargerRegistered',
+      data: { identity, tenant: 'default', securityProfile: 0, autoRegistered: false },
+    },
+    { type: 'ChargerApproved', data: {} },
+    {
+      type: 'ChargerBooted',
+      data: {
+        vendor: 'Vendor',
+        model: 'Model-22',
+        serialNumber: `SN-${charger}`,
+        firmwareVersion: '1.8.3',
+        decision: { status: 'Accepted', interval: 300, currentTime: iso(at) },
+        expectedHeartbeatSeconds: 300,
+      },
+    },
+    ...[0, 1].map((connectorId) => ({
+      type: 'ConnectorStatusReported',
+      data: {
+        evseId: connectorId,
+        connectorId,
+        status: 'Available',
+        availability: 'Available',
+        chargerTime: iso(at),
+      },
+    })),
+  ];
+  return facts.reduce((state, fact) => evolveCharger(state, fromLog(fact), iso(at)), initialChargerState());
+}
+
 function chargerAfter(sessions: number, charger: number): ChargerState {
-  let state = initialChargerState();
   let at = Date.parse('2026-12-01T00:00:00Z') + charger * 1_000;
+  let state = bootedCharger(charger, at);
   let registerWh = 1_000;
   for (let session = 0; session < sessions; session++) {
     const transactionKey = String(100_000 + charger * 1_000 + session);
@@ -125,7 +159,7 @@ for (const sessions of SESSIONS) {
   const after = retainedHeap();
   const sample = states[0]!;
   rows.push({
-    case: `after ${sessions} session${sessions === 1 ? '' : 's'}`,
+    case: sessions === 0 ? 'booted, no session yet' : `after ${sessions} session${sessions === 1 ? '' : 's'}`,
     'transactions kept': sample.transactions.length,
     'with their meter': sample.transactions.filter((transaction) => !transaction.meterDropped).length,
     'heap KB per charger': round((after - before) / CHARGERS / 1024, 1),
