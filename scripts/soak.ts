@@ -204,9 +204,10 @@ try {
   await client.connect();
   const behind = await readModelsCaughtUp(bench.store, client, 300_000).finally(() => client.end());
   progress('soak: rebuilding every read model from the log to compare');
+  // a comparison that fails still leaves the run's figures and chart written, with why
   const { differing } = await tablesDifferingFromRebuild(bench.store, {
     connectionString: bench.databaseUrl,
-  });
+  }).catch((error: Error) => ({ differing: [`(the comparison failed: ${error.message})`] }));
 
   const warm = samples.filter((sample) => sample.t >= WARM_UP_SECONDS);
   const perHour = (key: keyof ServerSample) =>
