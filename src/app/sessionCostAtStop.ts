@@ -3,7 +3,7 @@ import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import { sessionFromLog } from '../domain/charger/transactions/sessionRecord.js';
 import { receivedAtOf } from '../domain/eventMetadata.js';
 import type { EventStore, ExpectedRevision, RecordedEvent } from '../store/eventStore.js';
-import type { SessionPricer } from './sessionPricer.js';
+import { costToShow, type SessionPricer } from './sessionPricer.js';
 
 /** how many of a charger's events are read back at a time, looking for a session's start */
 const PAGE = 500;
@@ -47,9 +47,7 @@ export class SessionCostAtStop {
     ]);
     if (!session) return undefined;
     const [price] = await this.pricer.pricesOf([session], Date.parse(receivedAt));
-    // no tariff of ours priced it (the configured one left at 0): a driver must not read "free"
-    if (!price || (price.tariff === null && price.total.incl_vat === 0)) return undefined;
-    return price.total.incl_vat;
+    return costToShow(price);
   }
 
   /** The charger's events from the session's start up to `revision`, oldest first. */

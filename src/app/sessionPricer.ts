@@ -6,6 +6,13 @@ import type { SessionRecord } from '../domain/charger/transactions/sessionRecord
 import type { TariffBook } from './tariffBook.js';
 
 /**
+ * The cost a driver is shown (incl. VAT), if any: none when no tariff of ours priced the session
+ * (the configured one left at 0), so that a driver never reads "free".
+ */
+export const costToShow = (price: CdrPrice | undefined): number | undefined =>
+  !price || (price.tariff === null && price.total.incl_vat === 0) ? undefined : price.total.incl_vat;
+
+/**
  * What sessions cost as their CDRs are priced (issue 17: the session's cost and its CDR's are
  * equal by construction): the tariff chosen as the CDR issuer chooses it, from the log's
  * tariffs, at the session's start; the one pricing function over the session's own facts. A

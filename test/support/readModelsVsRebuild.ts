@@ -3,13 +3,19 @@ import { rebuildProjection } from '../../projections/projectionRebuild.js';
 import { READ_MODELS } from '../../projections/readModels.js';
 import { type Checkpoint, compareCheckpoints, type EventStore } from '../../src/store/eventStore.js';
 
-/** Every read model's rows, sorted, as JSON (the log, checkpoints and meter partitions left out). */
-export async function readModelRows(client: pg.ClientBase): Promise<Record<string, unknown[]>> {
-  const { rows: tables } = await client.query<{ name: string }>(
+/** The read models' tables: not the log, the checkpoints or the meter partitions (their parent holds their rows). */
+async function readModelTables(client: pg.ClientBase): Promise<Array<{ name: string }>> {
+  const { rows } = await client.query<{ name: string }>(
     `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()
        AND tablename NOT IN ('events', 'schema_migrations', 'projection_checkpoints')
        AND tablename NOT LIKE 'meter\\_values\\_%' ORDER BY 1`,
   );
+  return rows;
+}
+
+/** Every read model's rows, sorted, as JSON (the log, checkpoints and meter partitions left out). */
+export async function readModelRows(client: pg.ClientBase): Promise<Record<string, unknown[]>> {
+  const tables = await readModelTables(client);
   const dump: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     const { rows } = await client.query(
@@ -60,11 +66,7 @@ export async function readModelsCaughtUp(
 async function tableDigests(
   client: pg.ClientBase,
 ): Promise<Record<string, { rows: number; digest: string }>> {
-  const { rows: tables } = await client.query<{ name: string }>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()
-       AND tablename NOT IN ('events', 'schema_migrations', 'projection_checkpoints')
-       AND tablename NOT LIKE 'meter\\_values\\_%' ORDER BY 1`,
-  );
+  const tables = await readModelTables(client);
   const digests: Record<string, { rows: number; digest: string }> = {};
   for (const { name } of tables) {
     const { rows } = await client.query<{ rows: string; digest: string }>(

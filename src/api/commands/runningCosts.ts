@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { sessionRecordOfRow } from '../../../projections/sessions/sessionRow.js';
 import { PeriodicSweep } from '../../app/periodicSweep.js';
-import type { SessionPricer } from '../../app/sessionPricer.js';
+import { costToShow, type SessionPricer } from '../../app/sessionPricer.js';
 import { canTake, runningCostSwitch } from '../../ocpp/commands/outboundCommands.js';
 import type { ChargerCommandService } from './chargerCommandService.js';
 
@@ -59,14 +59,9 @@ export class RunningCosts extends PeriodicSweep {
       );
       const prices = await pricer.pricesOf(rows.map(sessionRecordOfRow), clock().getTime());
       rows.forEach((row, index) => {
-        const price = prices[index];
-        // no tariff of ours prices it (the configured one left at 0): nothing to show
-        if (!price || (price.tariff === null && price.total.incl_vat === 0)) return;
-        due.push({
-          chargerId: row.charger_id,
-          transactionKey: row.transaction_key,
-          totalCost: price.total.incl_vat,
-        });
+        const totalCost = costToShow(prices[index]);
+        if (totalCost !== undefined)
+          due.push({ chargerId: row.charger_id, transactionKey: row.transaction_key, totalCost });
       });
     }
     let told = 0;
