@@ -1,6 +1,6 @@
 /**
  * npm run soak -- --hours H [--chargers 2000] [--flaky 0.05] [--sample-seconds 10] [--env KEY=VALUE …]
- *   [--heap-snapshots]
+ *   [--heap-snapshots] [--heap-snapshot-minutes 15]
  * `npm start` on a fresh embedded PostgreSQL under a realistic fleet for hours: half 1.6 and half
  * 2.0.1 chargers charging, metering and heartbeating, a flaky share dropping their connections,
  * an operator sending commands and reading pages. Samples the server's memory, event-loop lag,
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     // the server's heap written at the end of the warm-up and at the end (bench/results/heap/), to
     // diff by constructor in Chrome's DevTools: each pauses the server for a few seconds
     'heap-snapshots': { type: 'boolean', default: false },
+    // and every so many minutes after the warm-up, to see when what grows is added
+    'heap-snapshot-minutes': { type: 'string', default: '15' },
   },
 });
 const positive = (name: string, raw: string, max: number) => {
@@ -50,6 +52,8 @@ const FLAKY_SHARE = positive('flaky', values.flaky, 1);
 const SAMPLE_SECONDS = positive('sample-seconds', values['sample-seconds'], 600);
 const COMMAND_SECONDS = positive('command-seconds', values['command-seconds'], 600);
 const DURATION_MS = HOURS * 3_600_000;
+const HEAP_SNAPSHOT_EVERY_MS =
+  positive('heap-snapshot-minutes', values['heap-snapshot-minutes'], 24 * 60) * 60_000;
 /**
  * what is left out of the trends: the ramp and the first sessions, until each charger's state holds
  * what it holds for good. With sessions of up to 20 minutes and a stopped transaction's meter kept
@@ -144,12 +148,12 @@ try {
   const started = Date.now();
   let previous = { at: started, answered: 0 };
   let lastProgress = started;
-  let warmSnapshotTaken = false;
+  let nextSnapshotAt = WARM_UP_SECONDS * 1_000;
   while (Date.now() - started < DURATION_MS) {
     await sleep(Math.min(SAMPLE_SECONDS * 1_000, DURATION_MS - (Date.now() - started)));
-    if (!warmSnapshotTaken && Date.now() - started >= WARM_UP_SECONDS * 1_000) {
-      warmSnapshotTaken = true;
-      heapSnapshot('at the end of the warm-up');
+    if (Date.now() - started >= nextSnapshotAt && DURATION_MS - (Date.now() - started) > 60_000) {
+      heapSnapshot(`at ${Math.round((Date.now() - started) / 60_000)} min`);
+      nextSnapshotAt += HEAP_SNAPSHOT_EVERY_MS;
     }
     const stats = await fleetStats();
     // a thousand answer times per interval are plenty for percentiles over hours
