@@ -2,14 +2,16 @@
  * npm run verify -- bundle.json [--public-key key.pem]
  * Checks a session export (GET /api/sessions/{id}/export) offline: its hash chain, its seal and
  * its signature, against the trusted public key when one is given (GET /api/audit/public-key);
- * then recomputes the session's CDR from the bundle's own events and terms (energy, times, flags,
- * each cost) and compares it with the CDR the bundle carries. Exit 0 when it verifies and agrees,
+ * then decides the session's calls again from their frames, over the state and tokens the bundle
+ * says they were decided with, recomputes the session's CDR from that and the bundle's terms
+ * (energy, times, flags, each cost) and compares it with the CDR the bundle carries. Exit 0 when it verifies and agrees,
  * 1 with what is wrong otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { recomputeCdr } from '../src/audit/recomputeCdr.js';
 import { type SessionBundle, verifySessionExport } from '../src/audit/sessionExport.js';
+import { commandOfRecordedCall } from '../src/ocpp/recordedCalls.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,7 +26,10 @@ const text = await readFile(file, 'utf8');
 const trusted = values['public-key'] ? await readFile(values['public-key'], 'utf8') : undefined;
 const sealProblems = verifySessionExport(text, trusted);
 // a bundle whose seal fails is not read further: its facts are not the server's
-const recomputed = sealProblems.length === 0 ? recomputeCdr(JSON.parse(text) as SessionBundle) : undefined;
+const recomputed =
+  sealProblems.length === 0
+    ? await recomputeCdr(JSON.parse(text) as SessionBundle, commandOfRecordedCall)
+    : undefined;
 const problems = [...sealProblems, ...(recomputed?.problems ?? [])];
 if (problems.length > 0) {
   process.stderr.write(

@@ -64,6 +64,68 @@ export async function catchUpCharger(
   return { ...loaded, state, revision, eventsFolded: loaded.eventsFolded + events.length };
 }
 
+/**
+ * The decider's state just before `revision` (the events before it folded), from the latest usable
+ * snapshot taken before it: what a session's export carries so that its calls can be decided
+ * again offline.
+ */
+export async function chargerStateBefore(
+  store: EventStore,
+  identity: string,
+  revision: bigint,
+): Promise<ChargerState> {
+  const snapshot = await snapshotBefore(store, identity, revision);
+  let state = snapshot?.state ?? initialChargerState();
+  let from = snapshot ? BigInt(snapshot.revision) + 1n : 0n;
+  while (from < revision) {
+    const page = await store
+      .readStream(chargerStream(identity), {
+        fromRevision: from,
+        maxCount: Number(min(revision - from, 2_000n)),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StreamNotFound) return [];
+        throw error;
+      });
+    if (page.length === 0) break;
+    for (const event of page)
+      state = evolveCharger(state, event as unknown as ChargerStreamEvent, receivedAtOf(event));
+    from = page.at(-1)!.revision + 1n;
+  }
+  return state;
+}
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** The latest snapshot of today's shape that covers no event at or after `revision`. */
+async function snapshotBefore(
+  store: EventStore,
+  identity: string,
+  revision: bigint,
+): Promise<Snapshot | undefined> {
+  let from: bigint | undefined;
+  for (;;) {
+    const page = await store
+      .readStream(snapshotStream(identity), {
+        direction: 'backwards',
+        maxCount: 100,
+        ...(from !== undefined ? { fromRevision: from } : {}),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StreamNotFound) return [];
+        throw error;
+      });
+    for (const recorded of page) {
+      const snapshot = recorded.data as Snapshot;
+      if (snapshot.stateVersion === CHARGER_STATE_VERSION && BigInt(snapshot.revision) < revision)
+        return snapshot;
+    }
+    const last = page.at(-1);
+    if (page.length < 100 || !last || last.revision === 0n) return undefined;
+    from = last.revision - 1n;
+  }
+}
+
 export async function saveSnapshot(
   store: EventStore,
   identity: string,

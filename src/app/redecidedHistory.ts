@@ -1,15 +1,13 @@
 import type { ChargerStreamEvent, ChargingEvent } from '../domain/charger/chargerEvents.js';
-import { evolveCharger, initialChargerState } from '../domain/charger/chargerState.js';
+import { type ChargerState, evolveCharger, initialChargerState } from '../domain/charger/chargerState.js';
 import { type ChargerCommand, decideCharger } from '../domain/charger/decideCharger.js';
 import { chargerStream } from '../domain/charger/registry/registryEvents.js';
 import type { EventPlace } from '../domain/charger/transactions/sessionRecord.js';
 import { receivedAtOf } from '../domain/eventMetadata.js';
-import { TOKEN_EVENT_TYPES, type TokenEvent } from '../domain/tokens/tokenEvents.js';
-import { evolveToken, type Token } from '../domain/tokens/tokens.js';
-import { normaliseIdTag, tokenStream } from '../policies/idTag.js';
+import type { Token } from '../domain/tokens/tokens.js';
 import { StreamNotFound } from '../store/errors.js';
 import type { EventStore, RecordedEvent } from '../store/eventStore.js';
-import { eventsAfter } from './decideLoop.js';
+import { TokensAsOf } from './tokensAsOf.js';
 
 /**
  * Reads a recorded call's frame again (the version edge's `commandOfRecordedCall`, injected so
@@ -43,9 +41,24 @@ export interface RedecidedHistory {
   events: Array<{ event: ChargingEvent; place: EventPlace }>;
   /** calls decided again from their frames (the rest kept their recorded events) */
   redecided: number;
-  /** events of the charger's stream read (its history up to the session's end) */
+  /** events of the charger's history read */
   read: number;
 }
+
+/** One event of a charger's history as a redecision reads it: from the store, or from an export. */
+export interface HistoryEvent {
+  revision: bigint;
+  type: string;
+  data: unknown;
+  receivedAt: string;
+  /** the frame it was decided on (metadata.ocpp), if any */
+  ocpp?: unknown;
+  /** what the events of one call share (connection, message id, receipt); undefined: no call */
+  call?: string;
+}
+
+/** The token as its stream stood when a call arrived, as the live path looked it up then. */
+export type TokenAtCall = (idTag: string, receivedAt: string, revision: bigint) => Promise<Token | undefined>;
 
 /**
  * A charger's history decided again from the raw frames in its log, as if every call arrived
@@ -66,31 +79,60 @@ export async function redecideChargerHistory(
   },
 ): Promise<RedecidedHistory> {
   const tokens = new TokensAsOf(store);
+  return redecideCalls(
+    callGroups(historyOf(store, chargerStream(charger.chargerId), charger.untilRevision)),
+    {
+      ...charger,
+      state: initialChargerState(),
+      readCall,
+      tokenAt: (idTag, receivedAt) => tokens.at(idTag, receivedAt),
+    },
+  );
+}
+
+/**
+ * The calls of a stretch of a charger's history decided again from their frames, over the state
+ * the decider had before it (`state`): each group of a call whose frame today's edge reads and
+ * REDECIDED names is decided by today's decider, with the lookups `tokenAt` answers and the rest
+ * as its recorded events say; every other event folds as recorded. The events from
+ * `fromRevision` on are kept. Pure but for the lookups: the server's replay and an offline
+ * verifier of an export both run it.
+ */
+export async function redecideCalls(
+  groups: AsyncIterable<HistoryEvent[]> | Iterable<HistoryEvent[]>,
+  options: {
+    state: ChargerState;
+    readCall: RecordedCallReader;
+    tokenAt: TokenAtCall;
+    chargerId: string;
+    fromRevision: bigint;
+    heartbeatIntervalSeconds: number;
+  },
+): Promise<RedecidedHistory> {
   const events: RedecidedHistory['events'] = [];
-  let state = initialChargerState();
+  let state = options.state;
   let redecided = 0;
   let read = 0;
   let place = 0n;
   const keep = (revision: bigint, event: ChargingEvent, receivedAt: string) => {
-    if (revision >= charger.fromRevision) events.push({ event, place: { revision: place++, receivedAt } });
+    if (revision >= options.fromRevision) events.push({ event, place: { revision: place++, receivedAt } });
   };
-  const fold = (recorded: RecordedEvent) => {
-    const receivedAt = receivedAtOf(recorded);
+  const fold = (recorded: HistoryEvent) => {
     const event = { type: recorded.type, data: recorded.data } as ChargerStreamEvent;
-    state = evolveCharger(state, event, receivedAt);
-    keep(recorded.revision, event as ChargingEvent, receivedAt);
+    state = evolveCharger(state, event, recorded.receivedAt);
+    keep(recorded.revision, event as ChargingEvent, recorded.receivedAt);
   };
 
-  for await (const group of callGroups(store, chargerStream(charger.chargerId), charger.untilRevision)) {
+  for await (const group of groups) {
     read += group.length;
     const first = group[0]!;
-    const call = readCall(first.metadata.ocpp);
+    const call = options.readCall(first.ocpp);
     if (!call || !REDECIDED.has(call.command.type)) {
       for (const recorded of group) fold(recorded);
       continue;
     }
-    const receivedAt = receivedAtOf(first);
-    const command = await withRecordedLookups(call.command, group, receivedAt, tokens);
+    const { receivedAt } = first;
+    const command = await withRecordedLookups(call.command, group, options.tokenAt);
     const recordedStart = group.find((recorded) => recorded.type === 'TransactionStarted');
     const newTransactionKey =
       (recordedStart?.data as { transactionKey?: string } | undefined)?.transactionKey ??
@@ -98,9 +140,9 @@ export async function redecideChargerHistory(
     let decided: ChargingEvent[];
     try {
       decided = decideCharger(command, state, {
-        chargerId: charger.chargerId,
+        chargerId: options.chargerId,
         receivedAt,
-        heartbeatIntervalSeconds: charger.heartbeatIntervalSeconds,
+        heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
         newTransactionKey,
       }).events;
     } catch {
@@ -118,39 +160,51 @@ export async function redecideChargerHistory(
 }
 
 /**
- * The charger's events up to `untilRevision`, a call's events together (those appended for one
- * frame share its connection, message id and receipt time), every other event alone. Read a page
- * at a time.
+ * Events in order, a call's events together (those appended for one frame share their `call`),
+ * every other event alone.
  */
-async function* callGroups(
+export async function* callGroups(
+  history: AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>,
+): AsyncGenerator<HistoryEvent[]> {
+  let group: HistoryEvent[] = [];
+  for await (const event of history) {
+    if (group.length > 0 && (event.call === undefined || event.call !== group[0]!.call)) {
+      yield group;
+      group = [];
+    }
+    group.push(event);
+  }
+  if (group.length > 0) yield group;
+}
+
+/** The stream's events up to `untilRevision`, a page at a time, as a redecision reads them. */
+async function* historyOf(
   store: EventStore,
   stream: string,
   untilRevision: bigint,
-): AsyncGenerator<RecordedEvent[]> {
-  let group: RecordedEvent[] = [];
-  let callOf: string | undefined;
+): AsyncGenerator<HistoryEvent> {
   let from = 0n;
   while (from <= untilRevision) {
     const page = await readPage(store, stream, from);
-    if (page.length === 0) break;
+    if (page.length === 0) return;
     for (const recorded of page) {
-      if (recorded.revision > untilRevision) break;
+      if (recorded.revision > untilRevision) return;
+      const receivedAt = receivedAtOf(recorded);
       const ocpp = recorded.metadata.ocpp as { messageId?: unknown } | undefined;
-      // the receipt time too: a call the charger sent again with the same id was decided again
-      const key =
-        typeof ocpp?.messageId === 'string'
-          ? `${String(recorded.metadata.connectionId)}|${ocpp.messageId}|${receivedAtOf(recorded)}`
-          : undefined;
-      if (group.length > 0 && (key === undefined || key !== callOf)) {
-        yield group;
-        group = [];
-      }
-      group.push(recorded);
-      callOf = key;
+      yield {
+        revision: recorded.revision,
+        type: recorded.type,
+        data: recorded.data,
+        receivedAt,
+        ...(ocpp ? { ocpp } : {}),
+        // the receipt time too: a call the charger sent again with the same id was decided again
+        ...(typeof ocpp?.messageId === 'string'
+          ? { call: `${String(recorded.metadata.connectionId)}|${ocpp.messageId}|${receivedAt}` }
+          : {}),
+      };
     }
     from = page.at(-1)!.revision + 1n;
   }
-  if (group.length > 0) yield group;
 }
 
 async function readPage(store: EventStore, stream: string, fromRevision: bigint): Promise<RecordedEvent[]> {
@@ -165,10 +219,10 @@ async function readPage(store: EventStore, stream: string, fromRevision: bigint)
 /** The command with what the live path looked up before deciding, as it stood then. */
 async function withRecordedLookups(
   command: ChargerCommand,
-  group: RecordedEvent[],
-  receivedAt: string,
-  tokens: TokensAsOf,
+  group: HistoryEvent[],
+  tokenAt: TokenAtCall,
 ): Promise<ChargerCommand> {
+  const { receivedAt, revision } = group[0]!;
   switch (command.type) {
     case 'BootCharger': {
       const booted = group.find((recorded) => recorded.type === 'ChargerBooted')?.data as
@@ -181,33 +235,8 @@ async function withRecordedLookups(
     case 'ReportMeterValues':
       return command.idTag === undefined || command.idTag === ''
         ? command
-        : { ...command, token: await tokens.at(command.idTag, receivedAt) };
+        : { ...command, token: await tokenAt(command.idTag, receivedAt, revision) };
     default:
       return command;
-  }
-}
-
-/** Tokens as their streams stood at a moment: each stream read once, folded up to the moment. */
-class TokensAsOf {
-  private readonly streams = new Map<string, RecordedEvent[]>();
-
-  constructor(private readonly store: EventStore) {}
-
-  async at(idTag: string, moment: string): Promise<Token | undefined> {
-    if (normaliseIdTag(idTag) === '') return undefined;
-    const stream = tokenStream(idTag);
-    let recorded = this.streams.get(stream);
-    if (!recorded) {
-      recorded = await eventsAfter(this.store, stream, undefined);
-      this.streams.set(stream, recorded);
-    }
-    let token: Token | undefined;
-    for (const event of recorded) {
-      // a lock this very call took was written after the call arrived: the decision did not see it
-      if (receivedAtOf(event) >= moment) break;
-      if (TOKEN_EVENT_TYPES.has(event.type))
-        token = evolveToken(token, { type: event.type, data: event.data } as TokenEvent);
-    }
-    return token;
   }
 }

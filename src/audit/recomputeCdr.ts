@@ -1,9 +1,15 @@
+import {
+  callGroups,
+  type HistoryEvent,
+  type RecordedCallReader,
+  redecideCalls,
+} from '../app/redecidedHistory.js';
 import { billedSessionOf, cdrPriceOf } from '../domain/billing/billSession.js';
 import type { CdrPrice } from '../domain/billing/cdrEvents.js';
 import type { ChargingEvent } from '../domain/charger/chargerEvents.js';
 import { sessionFromLog } from '../domain/charger/transactions/sessionRecord.js';
 import type { Flag } from '../policies/energyReconciliation.js';
-import type { SessionBundle } from './sessionExport.js';
+import type { ExportEntry, Redecision, SessionBundle } from './sessionExport.js';
 
 /** A CDR as the bundle carries it (the cdrs read model's row). */
 interface BundledCdr {
@@ -28,25 +34,33 @@ const DIMENSIONS = ['energy', 'time', 'parkingTime', 'flat', 'total'] as const;
 const codesOf = (flags: readonly Flag[]) => [...new Set(flags.map((flag) => flag.code))].sort().join(', ');
 
 /**
- * The session's CDR recomputed from the bundle alone (issue 17): its events folded by the same
- * pure fold the sessions read model and the CDR issuer use, priced by the one pricing function
- * with the terms the bundle names, and compared with the CDR in force: energy, charging and idle
- * time, flags, and each dimension's cost. A /1 bundle carries no terms: nothing is recomputed.
+ * The session's CDR recomputed from the bundle alone (issue 17). A /3 bundle's calls are decided
+ * again from their frames (read by `readCall`, the version edge's) by the decider, over the state
+ * and with the tokens the bundle says they were decided with; a /2 bundle's recorded events are
+ * taken as they are. Either is folded by the same pure fold the sessions read model and the CDR
+ * issuer use, priced by the one pricing function with the terms the bundle names, and compared
+ * with the CDR in force: energy, charging and idle time, flags, and each dimension's cost. A /1
+ * bundle carries no terms: nothing is recomputed.
  */
-export function recomputeCdr(bundle: SessionBundle): Recomputation {
+export async function recomputeCdr(
+  bundle: SessionBundle,
+  readCall: RecordedCallReader,
+): Promise<Recomputation> {
   if (!bundle.pricing) return { problems: [] };
   const session = bundle.session as { chargerId: string; transactionId: string };
   const cdr = (bundle.cdrs as BundledCdr[]).filter((row) => !row.credit && row.status !== 'credited').at(-1);
   if (!cdr) return { problems: [], summary: 'no CDR in force to recompute' };
   const pricing = bundle.pricing.find((entry) => entry.cdrId === cdr.id);
   if (!pricing) return { problems: [`the bundle names no terms for CDR ${cdr.id}`] };
+  const fromFrames = bundle.redecision ? await redecided(bundle, bundle.redecision, readCall) : undefined;
   const folded = sessionFromLog(
     session.chargerId,
     String(session.transactionId),
-    bundle.entries.map((entry) => ({
-      event: { type: entry.type, data: entry.data } as ChargingEvent,
-      place: { revision: BigInt(entry.revision), receivedAt: entry.receivedAt },
-    })),
+    fromFrames?.events ??
+      bundle.entries.map((entry) => ({
+        event: { type: entry.type, data: entry.data } as ChargingEvent,
+        place: { revision: BigInt(entry.revision), receivedAt: entry.receivedAt },
+      })),
   );
   const billed = folded && billedSessionOf(folded);
   if (!folded || !billed) return { problems: ["the bundle's events do not make a stopped session"] };
@@ -67,7 +81,36 @@ export function recomputeCdr(bundle: SessionBundle): Recomputation {
   return {
     problems,
     summary:
-      `CDR ${cdr.id} recomputed from the bundle: ${billed.energyWh} Wh, ${billed.chargingSeconds} s charging, ` +
+      `CDR ${cdr.id} recomputed from the bundle${fromFrames ? `'s frames (${fromFrames.redecided} calls decided again)` : ''}: ` +
+      `${billed.energyWh} Wh, ${billed.chargingSeconds} s charging, ` +
       `${billed.idleSeconds} s idle, ${price.total.incl_vat} ${price.currency} incl. VAT`,
   };
+}
+
+/** An export's entries as a redecision reads them: a call's events share its message id and receipt. */
+export const historyOfEntries = (entries: readonly ExportEntry[]): HistoryEvent[] =>
+  entries.map((entry) => {
+    const messageId = (entry.ocpp as { messageId?: unknown } | undefined)?.messageId;
+    return {
+      revision: BigInt(entry.revision),
+      type: entry.type,
+      data: entry.data,
+      receivedAt: entry.receivedAt,
+      ...(entry.ocpp !== undefined ? { ocpp: entry.ocpp } : {}),
+      ...(typeof messageId === 'string' ? { call: `${messageId}|${entry.receivedAt}` } : {}),
+    };
+  });
+
+/** The bundle's calls decided again from their frames, over the state and tokens it names. */
+async function redecided(bundle: SessionBundle, redecision: Redecision, readCall: RecordedCallReader) {
+  const tokens = new Map(redecision.tokens.map(({ revision, token }) => [revision, token ?? undefined]));
+  const session = bundle.session as { chargerId: string };
+  return redecideCalls(callGroups(historyOfEntries(bundle.entries)), {
+    state: redecision.stateBefore,
+    readCall,
+    tokenAt: async (_idTag, _receivedAt, revision) => tokens.get(revision.toString()),
+    chargerId: session.chargerId,
+    fromRevision: 0n,
+    heartbeatIntervalSeconds: redecision.heartbeatIntervalSeconds,
+  });
 }

@@ -1,15 +1,22 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { TariffTerms } from '../domain/billing/tariffTerms.js';
+import type { ChargerState } from '../domain/charger/chargerState.js';
+import type { Token } from '../domain/tokens/tokens.js';
 import { type AuditKey, keyIdOf } from './auditKey.js';
 
 /**
  * /2 adds the tariff terms each CDR was priced with (`pricing`), and the charger's boots and
  * connector states while the session ran, so a verifier recomputes the CDR from the bundle alone.
- * /1 bundles still verify (chain and signature).
+ * /3 adds what deciding the session's calls again from their frames needs (`redecision`): the
+ * decider's state before the session, the tokens its calls were looked up with, the heartbeat
+ * interval; and every event of the stretch that moved that state, other drivers redacted.
+ * /1 and /2 bundles still verify (chain and signature; /2 its CDR from its events).
  */
-export const EXPORT_FORMAT = 'ampledger-session-export/2';
+export const EXPORT_FORMAT = 'ampledger-session-export/3';
+const FORMAT_2 = 'ampledger-session-export/2';
 const FORMAT_1 = 'ampledger-session-export/1';
+const FORMATS: readonly string[] = [EXPORT_FORMAT, FORMAT_2, FORMAT_1];
 const GENESIS = '0'.repeat(64);
 
 /** One event of the session's stream, with the OCPP frame it was decided on (if any). */
@@ -28,13 +35,25 @@ export interface CdrPricing {
   terms: TariffTerms;
 }
 
+/** What deciding a session's calls again needs besides their frames (/3). */
+export interface Redecision {
+  /** the charger decider's state just before the stretch's first entry */
+  stateBefore: ChargerState;
+  /** the token each call that showed one was decided with, by its first entry's revision */
+  tokens: Array<{ revision: string; token: Token | null }>;
+  /** the interval boots were accepted with */
+  heartbeatIntervalSeconds: number;
+}
+
 export interface SessionBundle {
-  format: typeof EXPORT_FORMAT | typeof FORMAT_1;
+  format: typeof EXPORT_FORMAT | typeof FORMAT_2 | typeof FORMAT_1;
   exportedAt: string;
   session: unknown;
   cdrs: unknown[];
   /** (/2) */
   pricing?: CdrPricing[];
+  /** (/3) */
+  redecision?: Redecision;
   entries: Array<ExportEntry & { hash: string }>;
   seal: {
     head: string;
@@ -68,6 +87,7 @@ export function sealSessionExport(
     session: unknown;
     cdrs: unknown[];
     pricing: CdrPricing[];
+    redecision: Redecision;
     entries: ExportEntry[];
   },
   key: AuditKey,
@@ -83,6 +103,7 @@ export function sealSessionExport(
     session: content.session,
     cdrs: content.cdrs,
     pricing: content.pricing,
+    redecision: content.redecision,
     head,
     count: entries.length,
   });
@@ -92,6 +113,7 @@ export function sealSessionExport(
     session: content.session,
     cdrs: content.cdrs,
     pricing: content.pricing,
+    redecision: content.redecision,
     entries,
     seal: {
       head,
@@ -126,8 +148,7 @@ function problemsOf(text: string, trustedPublicKeyPem?: string): string[] {
   } catch (error) {
     return [`not JSON: ${(error as Error).message}`];
   }
-  if (bundle?.format !== EXPORT_FORMAT && bundle?.format !== FORMAT_1)
-    return [`not an ${EXPORT_FORMAT} (or /1) bundle`];
+  if (!FORMATS.includes(bundle?.format)) return [`not an ${EXPORT_FORMAT} (or /2, /1) bundle`];
   if (!Array.isArray(bundle.entries) || !bundle.seal) return ['no entries or no seal'];
   const problems: string[] = [];
   if (canonical(bundle) !== text.replace(/\n$/, ''))
@@ -147,12 +168,15 @@ function problemsOf(text: string, trustedPublicKeyPem?: string): string[] {
     exportedAt: bundle.exportedAt,
     session: bundle.session,
     cdrs: bundle.cdrs,
-    ...(bundle.format === EXPORT_FORMAT ? { pricing: bundle.pricing } : {}),
+    ...(bundle.format !== FORMAT_1 ? { pricing: bundle.pricing } : {}),
+    ...(bundle.format === EXPORT_FORMAT ? { redecision: bundle.redecision } : {}),
     head: seal.head,
     count: bundle.entries.length,
   });
   if (seal.digest !== digest)
-    problems.push('the session, its CDRs, their pricing or the head were changed after sealing');
+    problems.push(
+      'the session, its CDRs, their pricing, the redecision or the head were changed after sealing',
+    );
   if (seal.algorithm !== 'Ed25519') problems.push(`the seal's algorithm is ${seal.algorithm}, not Ed25519`);
   try {
     // the seal's own fields are not signed: each must be the one way of writing what it holds

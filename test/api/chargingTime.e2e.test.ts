@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recomputeCdr } from '../../src/audit/recomputeCdr.js';
+import { verifySessionExport } from '../../src/audit/sessionExport.js';
 import type { RunningAmpledger } from '../../src/main.js';
+import { commandOfRecordedCall } from '../../src/ocpp/recordedCalls.js';
 import { apiClient } from '../support/apiClient.js';
 import { TestCharger } from '../support/gatewayHarness.js';
 import { startTestServer } from '../support/testServer.js';
@@ -61,6 +64,23 @@ describe('a session’s charging and idle time', () => {
       issued: null,
       replayed: { chargingSeconds: 3_600, idleSeconds: 1_800, flags: [] },
     });
+    // its export, checked offline: its four TransactionEvents decided again from their frames over
+    // the state before them give the CDR it carries
+    await server.cdrIssuer.sweep({ settleSeconds: 0 });
+    await server.projections.get('cdrs')!.catchUp(5_000);
+    const exported = await fetch(
+      `${server.url}/api/sessions/${encodeURIComponent('CP-CT-201:TX-CT')}/export`,
+      {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      },
+    );
+    const text = await exported.text();
+    expect(verifySessionExport(text)).toEqual([]);
+    const recomputed = await recomputeCdr(JSON.parse(text), commandOfRecordedCall);
+    expect(recomputed.problems).toEqual([]);
+    expect(recomputed.summary).toMatch(
+      /frames \(4 calls decided again\): \d+ Wh, 3600 s charging, 1800 s idle/,
+    );
     charger.close();
   });
 

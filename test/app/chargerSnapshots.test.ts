@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHARGER_STATE_VERSION,
+  chargerStateBefore,
   loadCharger,
   SNAPSHOT_EVERY,
   saveSnapshot,
   snapshotStream,
 } from '../../src/app/chargerSnapshots.js';
+import type { ChargerStreamEvent } from '../../src/domain/charger/chargerEvents.js';
+import { evolveCharger, initialChargerState } from '../../src/domain/charger/chargerState.js';
+import { receivedAtOf } from '../../src/domain/eventMetadata.js';
 import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
 import { chargerHandlerOn } from '../support/chargerHandler.js';
 
@@ -65,6 +69,37 @@ describe('charger snapshots', () => {
     expect(folded.eventsFolded).toBe(total);
     expect(folded.state).toEqual(fromSnapshot.state);
     expect(folded.state.connectors['1/1']).toMatchObject({ status: 'Charging' });
+  });
+
+  it("the state before a revision is a snapshot's before it plus the events up to it, the same as a fold from the start", async () => {
+    const call = session('CP-BEFORE');
+    const total = SNAPSHOT_EVERY * 2 + 10;
+    for (let i = 0; i < total; i++)
+      await (i % 100 === 3
+        ? call('StatusNotification', { connectorId: 1 + (i % 2), errorCode: 'NoError', status: 'Available' })
+        : call('Heartbeat', {}));
+    await new Promise((done) => setTimeout(done, 200));
+    expect(await store.readStream(snapshotStream('CP-BEFORE'))).toHaveLength(2);
+    const events = await store.readStream('charger-CP-BEFORE');
+    const foldedUpTo = (revision: number) =>
+      events
+        .slice(0, revision)
+        .reduce(
+          (state, event) => evolveCharger(state, event as unknown as ChargerStreamEvent, receivedAtOf(event)),
+          initialChargerState(),
+        );
+    // before the first snapshot, right after each, between them, and past the last
+    for (const revision of [
+      0,
+      5,
+      SNAPSHOT_EVERY,
+      SNAPSHOT_EVERY + 1,
+      SNAPSHOT_EVERY + 203,
+      total - 1,
+      total,
+    ]) {
+      expect(await chargerStateBefore(store, 'CP-BEFORE', BigInt(revision))).toEqual(foldedUpTo(revision));
+    }
   });
 
   it('a state saved and loaded again is the same state (JSON-safe, transactions included)', async () => {

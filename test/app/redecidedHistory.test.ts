@@ -2,16 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { redecideChargerHistory } from '../../src/app/redecidedHistory.js';
 import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import {
-  type ChargerState,
-  evolveCharger,
-  initialChargerState,
-} from '../../src/domain/charger/chargerState.js';
-import { decideCharger } from '../../src/domain/charger/decideCharger.js';
+import type { ChargerState } from '../../src/domain/charger/chargerState.js';
 import { sessionFromLog } from '../../src/domain/charger/transactions/sessionRecord.js';
 import { receivedAtOf } from '../../src/domain/eventMetadata.js';
 import { commandOfRecordedCall } from '../../src/ocpp/recordedCalls.js';
 import { InMemoryEventStore } from '../../src/store/memory/inMemoryEventStore.js';
+import { type GivenCall, recordCalls } from '../support/recordedCalls.js';
 
 /** after the token is issued (now): the replay looks tokens up as their streams stood at each call */
 const BASE = Date.now() + 60_000;
@@ -22,54 +18,37 @@ const energy = (value: string, timestamp: string) => ({
 });
 
 /** An OpenEVSE 5.x: its MeterValues carry the register in kWh labelled Wh (vendorQuirks). */
-const OPENEVSE_SESSION: Array<[action: string, payload: object, minutes: number]> = [
-  [
-    'BootNotification',
-    { chargePointVendor: 'OpenEVSE', chargePointModel: 'ESP32', firmwareVersion: '5.1.0' },
-    0,
-  ],
-  ['StartTransaction', { connectorId: 1, idTag: 'TAG-Q', meterStart: 12_000, timestamp: at(1) }, 1],
-  ['MeterValues', { connectorId: 1, transactionId: 41, meterValue: [energy('13', at(16))] }, 16],
-  ['DataTransfer', { vendorId: 'OpenEVSE', messageId: 'diag', data: 'ok' }, 20],
-  ['StopTransaction', { transactionId: 41, meterStop: 14_000, timestamp: at(31), reason: 'Local' }, 31],
+const OPENEVSE_SESSION: GivenCall[] = [
+  {
+    action: 'BootNotification',
+    payload: { chargePointVendor: 'OpenEVSE', chargePointModel: 'ESP32', firmwareVersion: '5.1.0' },
+    receivedAt: at(0),
+  },
+  {
+    action: 'StartTransaction',
+    payload: { connectorId: 1, idTag: 'TAG-Q', meterStart: 12_000, timestamp: at(1) },
+    receivedAt: at(1),
+    transactionKey: '41',
+  },
+  {
+    action: 'MeterValues',
+    payload: { connectorId: 1, transactionId: 41, meterValue: [energy('13', at(16))] },
+    receivedAt: at(16),
+  },
+  {
+    action: 'DataTransfer',
+    payload: { vendorId: 'OpenEVSE', messageId: 'diag', data: 'ok' },
+    receivedAt: at(20),
+  },
+  {
+    action: 'StopTransaction',
+    payload: { transactionId: 41, meterStop: 14_000, timestamp: at(31), reason: 'Local' },
+    receivedAt: at(31),
+  },
 ];
 
-/**
- * Records the calls in charger-Q-1 as a server deciding with `deciding` did: each call's events
- * with its frame, receipt time and message id in their metadata, as the gateway appends them.
- */
-async function recordHistory(store: InMemoryEventStore, deciding: (state: ChargerState) => ChargerState) {
-  let state = initialChargerState();
-  let messages = 0;
-  for (const [action, payload, minutes] of OPENEVSE_SESSION) {
-    const messageId = `m${++messages}`;
-    const ocpp = {
-      version: '1.6',
-      action,
-      messageId,
-      frame: JSON.stringify([2, messageId, action, payload]),
-    };
-    const receivedAt = at(minutes);
-    let { command } = commandOfRecordedCall(ocpp)!;
-    if ('idTag' in command && command.idTag)
-      command = {
-        ...command,
-        token: await new TokenRegistryService(store, () => new Date()).find(command.idTag),
-      };
-    const { events } = decideCharger(command, deciding(state), {
-      chargerId: 'Q-1',
-      receivedAt,
-      heartbeatIntervalSeconds: 300,
-      newTransactionKey: '41',
-    });
-    for (const event of events) state = evolveCharger(state, event, receivedAt);
-    await store.append(
-      'charger-Q-1',
-      events.map((event) => ({ ...event, metadata: { receivedAt, connectionId: 'conn-1', ocpp } })),
-      { expectedRevision: 'any' },
-    );
-  }
-}
+const recordHistory = (store: InMemoryEventStore, deciding: (state: ChargerState) => ChargerState) =>
+  recordCalls(store, 'Q-1', OPENEVSE_SESSION, deciding);
 
 /** what a server that did not know OpenEVSE 5.x's quirk decided with: the firmware unseen by the quirk table */
 const withoutTheQuirk = (state: ChargerState): ChargerState =>

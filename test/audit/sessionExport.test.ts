@@ -15,6 +15,11 @@ const content = {
   session: { id: 'CP1:101', energyWh: 10_000, flags: [] },
   cdrs: [{ id: 'CP1:101:v1', cost_total: '3.00' }],
   pricing: [],
+  redecision: {
+    stateBefore: { connectors: {}, transactions: [] },
+    tokens: [],
+    heartbeatIntervalSeconds: 300,
+  },
   entries: [
     {
       revision: '7',
@@ -61,8 +66,12 @@ describe('session exports', () => {
       bundle.session.energyWh = 9_000;
     });
     expect(verifySessionExport(session)).toEqual([
-      'the session, its CDRs, their pricing or the head were changed after sealing',
+      'the session, its CDRs, their pricing, the redecision or the head were changed after sealing',
     ]);
+    const state = edit((bundle) => {
+      bundle.redecision.heartbeatIntervalSeconds = 60;
+    });
+    expect(verifySessionExport(state)).toHaveLength(1);
     const cdr = edit((bundle) => {
       bundle.cdrs[0].cost_total = '0.00';
     });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { sessionRecordOfRow } from '../../../projections/sessions/sessionRow.js';
+import { sessionAuditTrail } from '../../app/sessionAuditTrail.js';
 import type { SessionPricer } from '../../app/sessionPricer.js';
 import { REPLAY_POLICIES, replayPoliciesOf, replaySession } from '../../app/sessionReplay.js';
 import type { AuditKey } from '../../audit/auditKey.js';
@@ -255,7 +256,7 @@ export function sessionRoutes(deps: {
         schema: {
           tags: ['sessions', 'audit'],
           description:
-            "Every frame and event of the session in order, each hash-chained over the one before, the head signed with the server's Ed25519 key (GET /api/audit/public-key); `npm run verify -- bundle.json` checks it offline. The body is canonical JSON (RFC 8785): save it byte for byte.",
+            "Every frame and event of the session in order, with the charger's other events that moved its decider's state meanwhile (other drivers redacted) and what deciding the session's calls again needs (`redecision`), each entry hash-chained over the one before, the head signed with the server's Ed25519 key (GET /api/audit/public-key); `npm run verify -- bundle.json` checks it offline and recomputes the CDR from the frames. The body is canonical JSON (RFC 8785): save it byte for byte.",
           params,
           response: { ...failures(401, 403, 404, 409) },
         },
@@ -267,13 +268,22 @@ export function sessionRoutes(deps: {
           [session.id],
         );
         const now = deps.clock();
+        const trail = await sessionAuditTrail(deps.store, commandOfRecordedCall, {
+          chargerId: session.charger_id as string,
+          revisions: (session.revisions as string[]).map(BigInt),
+        });
         const bundle = sealSessionExport(
           {
             exportedAt: now.toISOString(),
             session: (await viewsOf([session], now.getTime()))[0],
             cdrs: cdrs.map((row) => row.cdr),
             pricing: await pricingOf(cdrs.map((row) => row.cdr)),
-            entries: await historyOf(session),
+            redecision: {
+              stateBefore: trail.stateBefore,
+              tokens: trail.tokens,
+              heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds,
+            },
+            entries: trail.entries,
           },
           deps.auditKey,
         );
