@@ -37,6 +37,7 @@ import { TariffBook } from './app/tariffBook.js';
 import { TariffService } from './app/tariffService.js';
 import { TokenRegistryService } from './app/tokenRegistryService.js';
 import { loadAuditKey } from './audit/auditKey.js';
+import { ClusterJobLock } from './cluster/clusterJobLock.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { configuredTerms } from './domain/billing/billSession.js';
 import { upcastersOf } from './events/upcasters.js';
@@ -154,7 +155,13 @@ export async function startAmpledger(
     });
     cdrIssuer.start();
     stops.push(() => cdrIssuer.stop());
+    // pushes to partners run on one node at a time: an eMSP gets each CDR from one node, once
+    const pushLocks = ['ocpi-cdr-push', 'ocpi-session-push'].map(
+      (job) => new ClusterJobLock(readModelConnection, job),
+    );
+    stops.push(async () => void (await Promise.all(pushLocks.map((lock) => lock.close()))));
     const ocpiCdrOutbox = new OcpiCdrOutbox({
+      lock: pushLocks[0]!,
       store: eventStore,
       pool: readModels,
       party: config.ocpi,
@@ -168,6 +175,7 @@ export async function startAmpledger(
     // what sessions cost, as their CDRs are priced: for the API, OCPI and chargers that show it
     const pricer = new SessionPricer(new TariffBook(eventStore), configuredTerms(config.tariff));
     const ocpiSessionOutbox = new OcpiSessionOutbox({
+      lock: pushLocks[1]!,
       store: eventStore,
       pool: readModels,
       party: config.ocpi,

@@ -47,9 +47,16 @@ export class OcpiSessionOutbox extends PeriodicSweep {
       logger: { warn(detail: object, message?: string): void };
       intervalMs?: number;
       random?: () => number;
+      /** one node of a cluster at a time pushes (ClusterJobLock); without it, this node always does */
+      lock?: { holds(): Promise<boolean> };
     },
   ) {
-    super({ intervalMs: options.intervalMs ?? 5_000, logger: options.logger, what: 'push sessions' });
+    super({
+      intervalMs: options.intervalMs ?? 5_000,
+      logger: options.logger,
+      what: 'push sessions',
+      ...(options.lock ? { lock: options.lock } : {}),
+    });
     this.partners = new PartnerBook(options.store);
     this.pauses = new PartnerPauses(options.random);
   }

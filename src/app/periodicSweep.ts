@@ -1,7 +1,8 @@
 /**
  * A job that sweeps now and then on its own (start/stop) and on request (sweep): one sweep at a
  * time, and one asked for while another runs waits for it, then runs itself (it sees what was
- * written before it was asked).
+ * written before it was asked). With a `lock`, it sweeps only while the lock says this node may
+ * (one node of a cluster at a time); otherwise a sweep does nothing.
  */
 export abstract class PeriodicSweep {
   private timer: NodeJS.Timeout | undefined;
@@ -12,6 +13,7 @@ export abstract class PeriodicSweep {
       intervalMs: number;
       logger: { warn(detail: object, message?: string): void };
       what: string;
+      lock?: { holds(): Promise<boolean> };
     },
   ) {}
 
@@ -20,7 +22,10 @@ export abstract class PeriodicSweep {
 
   async sweep(): Promise<number> {
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.sweepOnce().finally(() => {
+    const { lock } = this.every;
+    this.running = (
+      lock ? lock.holds().then((held) => (held ? this.sweepOnce() : 0)) : this.sweepOnce()
+    ).finally(() => {
       this.running = undefined;
     });
     return this.running;

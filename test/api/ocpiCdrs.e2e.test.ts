@@ -1,9 +1,12 @@
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OcpiCdrOutbox } from '../../src/app/ocpiCdrOutbox.js';
 import { TokenRegistryService } from '../../src/app/tokenRegistryService.js';
+import { ClusterJobLock } from '../../src/cluster/clusterJobLock.js';
 import type { RunningAmpledger } from '../../src/main.js';
 import { ocpiSchema } from '../../src/ocpi/ocpiSchemas.js';
 import { apiClient } from '../support/apiClient.js';
+import { databaseUrl } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { ocpiRequest, registeredEmsp, startEmsp } from '../support/fakeEmsp.js';
 import { TestCharger } from '../support/gatewayHarness.js';
@@ -336,5 +339,46 @@ describe('OCPI 2.2.1 sessions (Sender, push)', () => {
       expect.objectContaining({ status: 'ACTIVE' }),
       expect.objectContaining({ status: 'COMPLETED', kwh: 2 }),
     ]);
+  });
+});
+
+// last: its sessions would show in the session pushes above
+describe('OCPI 2.2.1 CDRs (Sender, push) from a cluster', () => {
+  it('from a cluster, pushes each CDR once: one node at a time pushes', async () => {
+    // a second node on the same log and read models, sweeping at the same moments as this one
+    const secondNodeLock = new ClusterJobLock(
+      { connectionString: databaseUrl(), options: `-c search_path=${running!.schema}` },
+      'ocpi-cdr-push',
+    );
+    const secondNode = new OcpiCdrOutbox({
+      store: server.eventStore,
+      pool: server.readModels,
+      party: { countryCode: 'NL', partyId: 'AMP' },
+      clock: () => new Date(),
+      pushesCaughtUp: async (position) =>
+        void (await server.projections.get('ocpi_cdr_pushes')!.waitFor(position, 5_000)),
+      logger: { warn: () => undefined, info: () => undefined },
+      lock: secondNodeLock,
+    });
+    const before = emsp.cdrs.length;
+    const pushed = new Set(emsp.cdrs.map((cdr) => cdr.id));
+    for (let n = 0; n < 3; n++) await session('ROAM01', 'Local');
+    await caughtUp();
+    await server.cdrIssuer.sweep({ settleSeconds: 0 });
+    await caughtUp();
+    const owed = (await ocpi('GET', '/ocpi/2.2.1/cdrs')).body.data
+      .map((cdr: { id: string }) => cdr.id)
+      .filter((id: string) => !pushed.has(id));
+    expect(owed.length).toBeGreaterThanOrEqual(3);
+    await eventually(
+      async () => {
+        await Promise.all([server.ocpiCdrOutbox.sweep(), secondNode.sweep()]);
+        return emsp.cdrs.length - before;
+      },
+      (count) => count >= owed.length,
+    );
+    await Promise.all([server.ocpiCdrOutbox.sweep(), secondNode.sweep()]);
+    await secondNodeLock.close();
+    expect(emsp.cdrs.slice(before).map((cdr) => cdr.id)).toEqual(owed);
   });
 });
