@@ -9,7 +9,8 @@ import { apiClient } from '../support/apiClient.js';
 import { databaseUrl } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { ocpiRequest, registeredEmsp, startEmsp } from '../support/fakeEmsp.js';
-import { TestCharger } from '../support/gatewayHarness.js';
+import type { TestCharger } from '../support/gatewayHarness.js';
+import { roamingSite } from '../support/roamingSite.js';
 import { startTestServer } from '../support/testServer.js';
 
 const ADMIN = 'admin-token-for-ocpi-cdrs';
@@ -63,8 +64,8 @@ beforeAll(async () => {
   server = running.server;
   emsp = await startEmsp();
   ({ tokenC } = await registeredEmsp(server.url, ADMIN, emsp));
-  // its CDR endpoint is down for the first push: the outbox must try again, and keep the order
-  emsp.state.failCdrs = 1;
+  // its CDR endpoint is down for the first two pushes: the outbox must try again, and keep the order
+  emsp.state.failCdrs = 2;
   // a tariff published long ago (the API takes only tariffs effective from now): 0.40 per kWh, 20 % VAT
   await server.eventStore.append(
     'tariff-t-roam',
@@ -87,37 +88,17 @@ beforeAll(async () => {
     ],
     { expectedRevision: 'no_stream' },
   );
-  const location = await api('POST', '/api/locations', ADMIN, {
-    id: 'UTR-1',
-    publish: true,
-    name: 'Jaarbeurs',
-    address: 'Jaarbeursplein 6',
-    city: 'Utrecht',
-    country: 'NLD',
-    coordinates: { latitude: '52.08830', longitude: '5.10550' },
-    time_zone: 'Europe/Amsterdam',
-    chargers: [{ chargerId: 'OCPI-CDR-1' }],
+  charger = await roamingSite({
+    server,
+    adminToken: ADMIN,
+    chargerId: 'OCPI-CDR-1',
+    locationId: 'UTR-1',
+    ocpi,
   });
-  expect(location.status).toBe(201);
-  // the eMSP's driver card, and a card of our own
-  const card = {
-    country_code: 'DE',
-    party_id: 'EMP',
-    uid: 'ROAM01',
-    type: 'RFID',
-    contract_id: 'DE-EMP-C12345678',
-    issuer: 'Roam GmbH',
-    valid: true,
-    whitelist: 'ALLOWED',
-    last_updated: new Date().toISOString(),
-  };
-  expect((await ocpi('PUT', '/ocpi/2.2.1/tokens/DE/EMP/ROAM01', card)).status).toBe(201);
   await new TokenRegistryService(server.eventStore, () => new Date()).execute('LOCAL01', {
     type: 'IssueToken',
     idTag: 'LOCAL01',
   });
-  charger = await TestCharger.connect(`${server.url.replace('http', 'ws')}/ocpp/OCPI-CDR-1`, 'ocpp1.6');
-  await call('BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'CDR' });
 });
 afterAll(async () => {
   charger?.close();
