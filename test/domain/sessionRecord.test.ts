@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { costToShow } from '../../src/app/sessionPricer.js';
 import { cdrPriceOf, sessionPriceAt } from '../../src/domain/billing/billSession.js';
 import type { TariffTerms } from '../../src/domain/billing/tariffTerms.js';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
@@ -198,5 +200,80 @@ describe("a session's cost, by the one pricing function", () => {
   it('given it was abandoned, then it costs nothing to show', () => {
     const abandoned: SessionRecord = { ...charging().session(), status: 'abandoned' };
     expect(sessionPriceAt(abandoned, undefined, terms, Date.parse(at(60)))).toBeUndefined();
+  });
+});
+
+describe("a session's cost and its CDR's, on any session under any tariff", () => {
+  const component = fc.record({
+    type: fc.constantFrom('ENERGY' as const, 'TIME' as const, 'PARKING_TIME' as const, 'FLAT' as const),
+    price: fc.integer({ min: 0, max: 2_000 }).map((cents) => cents / 100),
+    vat: fc.constantFrom(undefined, 0, 9, 21),
+    step_size: fc.constantFrom(1, 60, 300, 1_000),
+  });
+  const hour = fc.integer({ min: 0, max: 23 }).map((h) => `${String(h).padStart(2, '0')}:00`);
+  const element = fc.record(
+    {
+      price_components: fc.array(component, { minLength: 1, maxLength: 4 }),
+      restrictions: fc.record(
+        {
+          start_time: hour,
+          end_time: hour,
+          min_kwh: fc.integer({ min: 0, max: 20 }),
+          max_duration: fc.integer({ min: 600, max: 10_800 }),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: ['price_components'] },
+  );
+  const tariff: fc.Arbitrary<TariffTerms> = fc.record(
+    {
+      currency: fc.constant('EUR'),
+      elements: fc.array(element, { minLength: 1, maxLength: 3 }),
+      min_price: fc.integer({ min: 0, max: 500 }).map((cents) => ({ excl_vat: cents / 100 })),
+      max_price: fc.integer({ min: 500, max: 10_000 }).map((cents) => ({ excl_vat: cents / 100 })),
+      time_zone: fc.constantFrom('UTC', 'Europe/Amsterdam'),
+      parking_grace_seconds: fc.integer({ min: 0, max: 1_800 }),
+    },
+    { requiredKeys: ['currency', 'elements'] },
+  );
+  /** minute by minute: a sample, a connector state, or nothing; then the stop */
+  const happening = fc.oneof(
+    fc.record({ kind: fc.constant('sample' as const), wh: fc.integer({ min: 0, max: 3_000 }) }),
+    fc.record({
+      kind: fc.constant('status' as const),
+      status: fc.constantFrom('Charging', 'SuspendedEV', 'SuspendedEVSE'),
+    }),
+  );
+  const session = fc.record({
+    happenings: fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), happening), { maxLength: 12 }),
+    stopAfter: fc.integer({ min: 1, max: 60 }),
+    askedAfter: fc.integer({ min: 0, max: 100_000 }),
+  });
+
+  it('given any stopped session, then its cost is what its CDR bills, whenever asked, and a 2.0.1 charger is shown that total', () => {
+    fc.assert(
+      fc.property(session, tariff, ({ happenings, stopAfter, askedAfter }, terms) => {
+        const log = new ChargerLog().when(start, T0);
+        let minute = 0;
+        let register = 1_000;
+        for (const [after, what] of happenings) {
+          minute += after;
+          if (what.kind === 'sample') {
+            register += what.wh;
+            log.when(samples([register, at(minute)]), at(minute));
+          } else log.when(status(what.status, at(minute)), at(minute));
+        }
+        minute += stopAfter;
+        const stopped = log.when(stop(register + 100, minute), at(minute)).session();
+        const cdr = cdrPriceOf(stopped, undefined, terms);
+        expect(
+          sessionPriceAt(stopped, undefined, terms, Date.parse(at(minute)) + askedAfter * 1_000),
+        ).toEqual(cdr);
+        const shown = costToShow(cdr);
+        if (shown !== undefined) expect(shown).toBe(cdr.total.incl_vat);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
