@@ -1,8 +1,9 @@
 /**
- * npm run heap-diff -- before.heapsnapshot after.heapsnapshot [--top 30]
+ * npm run heap-diff -- [before.heapsnapshot] after.heapsnapshot [--top 30]
  * What a process kept adding between two heap snapshots (e.g. those `npm run soak --
  * --heap-snapshots` writes into bench/results/heap/): objects by constructor, closures by name,
  * strings and arrays by kind, with counts and bytes before and after, the largest growth first.
+ * Given one snapshot, what it holds, the largest first.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -12,13 +13,14 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { top: { type: 'string', default: '30' } },
 });
-if (positionals.length !== 2) {
-  process.stderr.write('usage: npm run heap-diff -- before.heapsnapshot after.heapsnapshot [--top 30]\n');
+if (positionals.length !== 1 && positionals.length !== 2) {
+  process.stderr.write('usage: npm run heap-diff -- [before.heapsnapshot] after.heapsnapshot [--top 30]\n');
   process.exit(2);
 }
 const census = async (file: string) =>
   heapCensus(JSON.parse(await readFile(file, 'utf8')) as HeapSnapshotFile);
-const [before, after] = [await census(positionals[0]!), await census(positionals[1]!)];
+const after = await census(positionals.at(-1)!);
+const before = positionals.length === 2 ? await census(positionals[0]!) : new Map();
 const changes = censusChanges(before, after);
 const total = (lines: typeof before) => [...lines.values()].reduce((sum, line) => sum + line.bytes, 0);
 const kB = (bytes: number) => (bytes / 1024).toFixed(0).padStart(9);
