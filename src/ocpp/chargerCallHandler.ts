@@ -119,18 +119,21 @@ export class ChargerCallHandler {
    */
   forSession(session: SessionInfo, admitted?: LoadedCharger): CallHandler {
     const stream = chargerStream(session.identity);
-    let loaded: LoadedCharger | undefined = admitted;
+    // what admission loaded is let go of once caught up: kept, it would hold the state at connect
+    // time beside the current one for as long as the charger stays connected
+    let admittedState: LoadedCharger | undefined = admitted;
     let state: ChargerState | undefined;
     let revision: ExpectedRevision = admitted?.revision ?? 'no_stream';
     let lastSnapshot: bigint | undefined;
     const catchUp = async () => {
-      loaded = loaded
-        ? await catchUpCharger(this.options.store, session.identity, {
-            ...loaded,
-            state: state ?? loaded.state,
-            revision,
-          })
-        : await loadCharger(this.options.store, session.identity);
+      const { store } = this.options;
+      const loaded =
+        state !== undefined
+          ? await catchUpCharger(store, session.identity, { state, revision, eventsFolded: 0 })
+          : admittedState
+            ? await catchUpCharger(store, session.identity, admittedState)
+            : await loadCharger(store, session.identity);
+      admittedState = undefined;
       state = loaded.state;
       revision = loaded.revision;
       lastSnapshot ??= loaded.snapshotRevision ?? -1n;
