@@ -77,7 +77,7 @@ export class RpcConnection {
     Extract<InboundFrame, { type: 'call' | 'send' }> & { text: string; at: Date }
   > = [];
   private handling = false;
-  private readonly outbound: PendingCall[] = [];
+  private outbound: PendingCall[] = [];
   private outstanding: PendingCall | undefined;
   private closedBy: Error | undefined;
   private readonly clock: () => Date;
@@ -279,6 +279,8 @@ export class RpcConnection {
     if (this.outstanding || this.closedBy) return;
     const next = this.outbound.shift();
     if (!next) return;
+    // a drained queue lets go of its backing store: thousands of idle connections each keep one
+    if (this.outbound.length === 0) this.outbound = [];
     next.messageId = this.newMessageId();
     this.outstanding = next;
     const text = callFrame(next.messageId, next.action, next.payload);
