@@ -50,6 +50,8 @@ export async function startBenchServer(name: string, env: Record<string, string>
     store,
     pool,
     databaseUrl,
+    /** the server's data directory (its embedded PostgreSQL's cluster is in pg/ under it) */
+    dataDir,
     /** Issues these tags (in parallel batches), as an operator would before the drivers arrive. */
     async issueTokens(tags: string[]) {
       const tokens = new TokenRegistryService(store, () => new Date());

@@ -35,7 +35,8 @@ function open(index: number): Promise<Charger> {
   });
 }
 
-async function connect(count: number, concurrency: number, deadline: number) {
+/** Connects `count` chargers, `concurrency` at a time: each boots, then reports each of its `connectors`. */
+async function connect(count: number, concurrency: number, deadline: number, connectors = 0) {
   const latencies: number[] = [];
   let failed = 0;
   let nextIndex = 0;
@@ -47,6 +48,12 @@ async function connect(count: number, concurrency: number, deadline: number) {
         try {
           const charger = await open(index);
           await call(charger, 'BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'B1' });
+          for (let connectorId = 1; connectorId <= connectors; connectorId++)
+            await call(charger, 'StatusNotification', {
+              connectorId,
+              errorCode: 'NoError',
+              status: 'Available',
+            });
           latencies.push(performance.now() - started);
           chargers.push(charger);
         } catch {
@@ -80,6 +87,7 @@ process.on(
   async (message: {
     connect?: number;
     concurrency?: number;
+    connectors?: number;
     timeoutMs?: number;
     heartbeats?: number;
     seconds?: number;
@@ -91,6 +99,7 @@ process.on(
           message.connect,
           message.concurrency ?? 100,
           performance.now() + (message.timeoutMs ?? 120_000),
+          message.connectors,
         ),
       });
     } else if (message.heartbeats !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * A gateway under benchmark, in a process of its own: Ampledger's OCPP gateway or, as the
- * baseline, an ocpp-rpc server in strict mode; both answer Heartbeat and BootNotification from
- * memory. Tells its port on start and its RSS (after a full GC) when asked.
+ * baseline, an ocpp-rpc server in strict mode; both answer Heartbeat, BootNotification and
+ * StatusNotification from memory. Tells its port on start and its RSS (after a full GC) when asked.
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -15,6 +15,7 @@ const NOW = () => new Date().toISOString();
 const answers: Record<string, () => Record<string, unknown>> = {
   Heartbeat: () => ({ currentTime: NOW() }),
   BootNotification: () => ({ status: 'Accepted', currentTime: NOW(), interval: 300 }),
+  StatusNotification: () => ({}),
 };
 
 const actions: ReadonlySet<string> = new Set(Object.keys(answers));
