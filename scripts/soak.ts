@@ -32,7 +32,8 @@ const { values } = parseArgs({
     // the server's own settings, as an operator would set them (e.g. LOCAL_LIST_SYNC_INTERVAL=600)
     env: { type: 'string', multiple: true, default: [] },
     // the server's heap written at the end of the warm-up and at the end (bench/results/heap/), to
-    // diff by constructor in Chrome's DevTools: each pauses the server for a few seconds
+    // diff with npm run heap-diff: each pauses the server for a few seconds, and the first leaves
+    // some 400 MB off the heap for the rest of the run (the RSS curve is then for diagnosis only)
     'heap-snapshots': { type: 'boolean', default: false },
     // and every so many minutes after the warm-up, to see when what grows is added
     'heap-snapshot-minutes': { type: 'string', default: '15' },
@@ -56,10 +57,13 @@ const HEAP_SNAPSHOT_EVERY_MS =
   positive('heap-snapshot-minutes', values['heap-snapshot-minutes'], 24 * 60) * 60_000;
 /**
  * what is left out of the trends: the ramp and the first sessions, until each charger's state holds
- * what it holds for good. With sessions of up to 20 minutes and a stopped transaction's meter kept
- * for 15 more, that took 35–40 minutes in the 2,000-charger soak: 40 minutes, or half a short soak.
+ * what it holds for good. Heap snapshots of the 2,000-charger soak (session 14) showed the metered
+ * transactions (the running one and up to three stopped ones with their readings) still filling at
+ * 70 minutes: an hour, or half a short soak. What still grows after it is the decider's history of
+ * stopped transactions without their meter, by design (fifty per charger, ~430 bytes each: about
+ * 3 MB/h here until each charger holds fifty, some fifteen hours in).
  */
-const WARM_UP_SECONDS = Math.min(2_400, DURATION_MS / 1_000 / 2);
+const WARM_UP_SECONDS = Math.min(3_600, DURATION_MS / 1_000 / 2);
 const FLAKY = Math.max(1, Math.round(CHARGERS * FLAKY_SHARE));
 const STEADY = CHARGERS - FLAKY;
 const MB = 1024 * 1024;
