@@ -106,7 +106,7 @@ export async function sessionAuditTrail(
     }
     if (ofTheSession && call !== undefined && !looked.has(call)) {
       looked.add(call);
-      const command = readCall(ocpp(event))?.command;
+      const command = readCall(event.metadata.ocpp)?.command;
       const idTag = command && 'idTag' in command ? command.idTag : undefined;
       if (typeof idTag === 'string' && idTag !== '')
         tokens.push({
@@ -118,5 +118,3 @@ export async function sessionAuditTrail(
   }
   return { entries, stateBefore: redacted(before), tokens };
 }
-
-const ocpp = (event: RecordedEvent) => event.metadata.ocpp;
