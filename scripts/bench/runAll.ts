@@ -6,7 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const BENCHES = ['store', 'gateway', 'ingest', 'fleet', 'storm', 'console', 'deciderState', 'billing'];
+const BENCHES = [
+  'store',
+  'gateway',
+  'connect',
+  'ingest',
+  'fleet',
+  'storm',
+  'console',
+  'deciderState',
+  'billing',
+];
 
 const sections: string[] = [];
 for (const name of BENCHES) {
