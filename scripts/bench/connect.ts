@@ -6,7 +6,8 @@
  * ocpp-rpc server answering the same calls from memory, for the ratio. Reports the connect rate,
  * CPU per charger (server and PostgreSQL apart, over the connect phase alone) and RSS growth per
  * 1,000 connected chargers (no forced GC: the median of the hold's last 5 s), with the heap's part.
- * Loopback only; every phase bounded in time.
+ * BENCH_PG_STATS=1 adds what PostgreSQL's time went to during the connect phase. Loopback only;
+ * every phase bounded in time.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,6 +18,7 @@ import { bundle } from '../build/bundle.js';
 import { metricValue } from '../soak/serverSample.js';
 import { startBenchServer } from './benchServer.js';
 import { ask, forkBenchPart } from './childProcess.js';
+import { pgStatsWanted, reportStatements, resetStatements } from './pgStatements.js';
 import { postgresCpuSeconds, processCpuSeconds } from './processCpu.js';
 import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
 
@@ -56,6 +58,9 @@ interface Subject {
   cpu(): { server: number; database: number };
   /** JS heap in use, when the subject tells it */
   heapUsed(): Promise<number | undefined>;
+  /** around the connect phase: what PostgreSQL's time went to (BENCH_PG_STATS) */
+  beforeConnect?(): Promise<void>;
+  afterConnect?(): Promise<void>;
 }
 
 interface Measured {
@@ -82,6 +87,7 @@ async function measure(
   const rssBefore = await medianRss(subject.pid, 3);
   const heapBefore = await subject.heapUsed();
   progress(`${subject.name}: ${CHARGERS.toLocaleString('en-US')} chargers connect, ${CONCURRENCY} at a time`);
+  await subject.beforeConnect?.();
   const cpuBefore = subject.cpu();
   const started = performance.now();
   const share = Math.ceil(CHARGERS / CLIENT_PROCESSES);
@@ -101,6 +107,7 @@ async function measure(
   );
   const seconds = (performance.now() - started) / 1_000;
   const cpuAfter = subject.cpu();
+  await subject.afterConnect?.();
   const connected = ramps.reduce((n, ramp) => n + ramp.connected, 0);
   progress(
     `${subject.name}: ${connected} connected in ${round(seconds, 1)} s; holding them ${HOLD_SECONDS} s`,
@@ -187,6 +194,12 @@ try {
       cpu: () => ({ server: processCpuSeconds(pid), database: postgresCpuSeconds(clusterDir) }),
       heapUsed: async () =>
         metricValue(await (await fetch(`${bench.server.url}/metrics`)).text(), 'nodejs_heap_size_used_bytes'),
+      ...(pgStatsWanted()
+        ? {
+            beforeConnect: () => resetStatements(bench.pool),
+            afterConnect: async () => void (await reportStatements(bench.pool, 'connect')),
+          }
+        : {}),
     },
     'CONNECT',
   );
