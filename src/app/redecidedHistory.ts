@@ -57,6 +57,19 @@ export interface HistoryEvent {
   call?: string;
 }
 
+/**
+ * What the events of one call share, or undefined when they record no call: its message id and
+ * receipt time (a call the charger sent again with the same id was decided again), and its
+ * connection where that is known (an export does not carry it).
+ */
+export function callKeyOf(ocpp: unknown, receivedAt: string, connectionId?: unknown): string | undefined {
+  const messageId = (ocpp as { messageId?: unknown } | undefined)?.messageId;
+  if (typeof messageId !== 'string') return undefined;
+  return connectionId === undefined
+    ? `${messageId}|${receivedAt}`
+    : `${String(connectionId)}|${messageId}|${receivedAt}`;
+}
+
 /** The token as its stream stood when a call arrived, as the live path looked it up then. */
 export type TokenAtCall = (idTag: string, receivedAt: string, revision: bigint) => Promise<Token | undefined>;
 
@@ -190,17 +203,15 @@ async function* historyOf(
     for (const recorded of page) {
       if (recorded.revision > untilRevision) return;
       const receivedAt = receivedAtOf(recorded);
-      const ocpp = recorded.metadata.ocpp as { messageId?: unknown } | undefined;
+      const { ocpp, connectionId } = recorded.metadata;
+      const call = callKeyOf(ocpp, receivedAt, connectionId);
       yield {
         revision: recorded.revision,
         type: recorded.type,
         data: recorded.data,
         receivedAt,
         ...(ocpp ? { ocpp } : {}),
-        // the receipt time too: a call the charger sent again with the same id was decided again
-        ...(typeof ocpp?.messageId === 'string'
-          ? { call: `${String(recorded.metadata.connectionId)}|${ocpp.messageId}|${receivedAt}` }
-          : {}),
+        ...(call !== undefined ? { call } : {}),
       };
     }
     from = page.at(-1)!.revision + 1n;

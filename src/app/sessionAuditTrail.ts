@@ -8,7 +8,7 @@ import type { Token } from '../domain/tokens/tokens.js';
 import { normaliseIdTag } from '../policies/idTag.js';
 import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import { chargerStateBefore } from './chargerSnapshots.js';
-import type { RecordedCallReader } from './redecidedHistory.js';
+import { callKeyOf, type RecordedCallReader } from './redecidedHistory.js';
 import { TokensAsOf } from './tokensAsOf.js';
 
 /** calls whose frames name no driver: kept in an export whoever's transaction they served */
@@ -34,10 +34,8 @@ const CALL_MARGIN_COUNT = 20;
 
 const sameCall = (a: RecordedEvent, b: RecordedEvent) => callOf(a) !== undefined && callOf(a) === callOf(b);
 
-const callOf = (event: RecordedEvent) => {
-  const messageId = (event.metadata.ocpp as { messageId?: unknown } | undefined)?.messageId;
-  return typeof messageId === 'string' ? `${messageId}|${receivedAtOf(event)}` : undefined;
-};
+/** the call an event was decided for, as an export's reader groups them (no connection id) */
+const callOf = (event: RecordedEvent) => callKeyOf(event.metadata.ocpp, receivedAtOf(event));
 
 /**
  * A session's stretch of its charger's log, as its export shows it: every event of the session's

@@ -1,9 +1,9 @@
 import { normaliseIdTag } from '../policies/idTag.js';
 
 /**
- * the fields our events and the decider's state name a driver's token by (version-agnostic: a 2.x
- * idToken is an idTag here; the frames, which name it in their version's words, are left out of
- * other drivers' calls)
+ * the fields our events and the decider's state name a driver's token by (our words, whatever the
+ * charger's version; the frames, which use their version's words, are left out of other drivers'
+ * calls)
  */
 const TOKEN_FIELDS = new Set(['idTag', 'normalisedIdTag', 'parentIdTag']);
 export const REDACTED_TOKEN = 'redacted';

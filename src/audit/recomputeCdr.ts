@@ -1,5 +1,6 @@
 import {
   callGroups,
+  callKeyOf,
   type HistoryEvent,
   type RecordedCallReader,
   redecideCalls,
@@ -90,14 +91,14 @@ export async function recomputeCdr(
 /** An export's entries as a redecision reads them: a call's events share its message id and receipt. */
 export const historyOfEntries = (entries: readonly ExportEntry[]): HistoryEvent[] =>
   entries.map((entry) => {
-    const messageId = (entry.ocpp as { messageId?: unknown } | undefined)?.messageId;
+    const call = callKeyOf(entry.ocpp, entry.receivedAt);
     return {
       revision: BigInt(entry.revision),
       type: entry.type,
       data: entry.data,
       receivedAt: entry.receivedAt,
       ...(entry.ocpp !== undefined ? { ocpp: entry.ocpp } : {}),
-      ...(typeof messageId === 'string' ? { call: `${messageId}|${entry.receivedAt}` } : {}),
+      ...(call !== undefined ? { call } : {}),
     };
   });
 

@@ -38,7 +38,9 @@ export class RunningCosts extends PeriodicSweep {
     const byVersion = new Map<string, string[]>();
     for (const { identity, version } of this.options.connected()) {
       if (!canTake(version, 'ShowRunningCost') || !runningCostSwitch(version)) continue;
-      byVersion.set(version, [...(byVersion.get(version) ?? []), identity]);
+      const identities = byVersion.get(version) ?? [];
+      identities.push(identity);
+      byVersion.set(version, identities);
     }
     const due: Array<{ chargerId: string; transactionKey: string; totalCost: number }> = [];
     for (const [version, identities] of byVersion) {
