@@ -6,7 +6,9 @@
  * ocpp-rpc server answering the same calls from memory, for the ratio. Reports the connect rate,
  * CPU per charger (server and PostgreSQL apart, over the connect phase alone) and RSS growth per
  * 1,000 connected chargers (no forced GC: the median of the hold's last 5 s), with the heap's part.
- * BENCH_PG_STATS=1 adds what PostgreSQL's time went to during the connect phase. Loopback only;
+ * BENCH_PG_STATS=1 adds what PostgreSQL's time went to during the connect phase; BENCH_PROFILE=dir
+ * writes the server's CPU profile there, BENCH_HEAP_SNAPSHOTS=dir heap snapshots before connecting
+ * and after the hold (what the chargers hold, with npm run heap-diff; it skews RSS). Loopback only;
  * every phase bounded in time.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -14,6 +16,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ChargerRegistryService } from '../../src/app/chargerRegistryService.js';
 import { bundle } from '../build/bundle.js';
 import { metricValue } from '../soak/serverSample.js';
 import { startBenchServer } from './benchServer.js';
@@ -28,6 +31,8 @@ const CONNECTORS = 2;
 const CLIENT_PROCESSES = 2;
 const HOLD_SECONDS = 15;
 const CONNECT_TIMEOUT_MS = 300_000;
+/** a folder for heap snapshots of the server before the chargers connect and after the hold (for npm run heap-diff) */
+const HEAP_SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS;
 const ADMIN_TOKEN = `bench-connect-${Date.now()}`;
 const MB = 2 ** 20;
 const gateway = join(process.cwd(), 'scripts', 'bench', 'gateway');
@@ -58,6 +63,8 @@ interface Subject {
   cpu(): { server: number; database: number };
   /** JS heap in use, when the subject tells it */
   heapUsed(): Promise<number | undefined>;
+  /** a heap snapshot of the server, when asked for (BENCH_HEAP_SNAPSHOTS) */
+  heapSnapshot?(): Promise<void>;
   /** around the connect phase: what PostgreSQL's time went to (BENCH_PG_STATS) */
   beforeConnect?(): Promise<void>;
   afterConnect?(): Promise<void>;
@@ -84,6 +91,7 @@ async function measure(
     forkBenchPart(join(gateway, 'clients.ts'), [subject.url, `${prefix}-${i}`]),
   );
   await Promise.all(clients.map((client) => ask(client, {}, 'ready')));
+  await subject.heapSnapshot?.();
   const rssBefore = await medianRss(subject.pid, 3);
   const heapBefore = await subject.heapUsed();
   progress(`${subject.name}: ${CHARGERS.toLocaleString('en-US')} chargers connect, ${CONCURRENCY} at a time`);
@@ -93,7 +101,12 @@ async function measure(
   const share = Math.ceil(CHARGERS / CLIENT_PROCESSES);
   const ramps = await Promise.all(
     clients.map((client) =>
-      ask<{ connected: number; failed: number; latencies: number[] }>(
+      ask<{
+        connected: number;
+        failed: number;
+        latencies: number[];
+        phases?: { open: number[]; boot: number[]; status: number[] };
+      }>(
         client,
         {
           connect: share,
@@ -109,12 +122,15 @@ async function measure(
   const cpuAfter = subject.cpu();
   await subject.afterConnect?.();
   const connected = ramps.reduce((n, ramp) => n + ramp.connected, 0);
+  const phaseMedian = (phase: 'open' | 'boot' | 'status') =>
+    round(median(ramps.flatMap((ramp) => ramp.phases?.[phase] ?? [])), 1);
   progress(
-    `${subject.name}: ${connected} connected in ${round(seconds, 1)} s; holding them ${HOLD_SECONDS} s`,
+    `${subject.name}: ${connected} connected in ${round(seconds, 1)} s (median ms: open ${phaseMedian('open')}, boot ${phaseMedian('boot')}, each status ${phaseMedian('status')}); holding them ${HOLD_SECONDS} s`,
   );
   await sleep((HOLD_SECONDS - 5) * 1_000);
   const rssHeld = await medianRss(subject.pid, 5);
   const heapHeld = await subject.heapUsed();
+  await subject.heapSnapshot?.();
   const thousands = connected / 1_000;
   return {
     clients,
@@ -160,26 +176,24 @@ await closeClients(baseline.clients);
 baselineServer.kill('SIGINT');
 await once(baselineServer, 'exit');
 
-const bench = await startBenchServer('connect', { ADMIN_TOKEN, LOCAL_LIST_SYNC_INTERVAL: '0' });
+const bench = await startBenchServer('connect', { ADMIN_TOKEN, LOCAL_LIST_SYNC_INTERVAL: '0' }, [
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+  ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOTS}`] : []),
+]);
 let ours: Measured | undefined;
 try {
+  // registered and approved straight in the log, as an operator's earlier day would have left them:
+  // 10,000 API calls just before measuring left the server's RSS high and its heap churning
   progress(`connect: registering and approving ${CHARGERS.toLocaleString('en-US')} chargers`);
-  const api = (path: string, body?: object) =>
-    fetch(`${bench.server.url}/api${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    }).then((response) => {
-      if (response.status >= 300) throw new Error(`${path}: ${response.status}`);
-    });
+  const registry = new ChargerRegistryService(bench.store, () => new Date());
   const ids = Array.from({ length: CLIENT_PROCESSES }, (_, part) =>
     Array.from({ length: Math.ceil(CHARGERS / CLIENT_PROCESSES) }, (_, i) => `CONNECT-${part}-${i}`),
   ).flat();
-  for (let i = 0; i < ids.length; i += 50)
+  for (let i = 0; i < ids.length; i += 200)
     await Promise.all(
-      ids.slice(i, i + 50).map(async (id) => {
-        await api('/chargers', { id });
-        await api(`/chargers/${id}/approve`);
+      ids.slice(i, i + 200).map(async (id) => {
+        await registry.execute(id, { type: 'RegisterCharger', identity: id, tenant: 'default' });
+        await registry.execute(id, { type: 'ApproveCharger' });
       }),
     );
   // what registration set going (projections, the read models' catch-up) is over before measuring
@@ -194,6 +208,16 @@ try {
       cpu: () => ({ server: processCpuSeconds(pid), database: postgresCpuSeconds(clusterDir) }),
       heapUsed: async () =>
         metricValue(await (await fetch(`${bench.server.url}/metrics`)).text(), 'nodejs_heap_size_used_bytes'),
+      ...(HEAP_SNAPSHOTS
+        ? {
+            heapSnapshot: async () => {
+              bench.server.child.kill('SIGUSR2');
+              // the snapshot is written on the server's main thread: done when it answers again
+              await sleep(500);
+              await fetch(`${bench.server.url}/health`);
+            },
+          }
+        : {}),
       ...(pgStatsWanted()
         ? {
             beforeConnect: () => resetStatements(bench.pool),

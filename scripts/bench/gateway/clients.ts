@@ -38,6 +38,8 @@ function open(index: number): Promise<Charger> {
 /** Connects `count` chargers, `concurrency` at a time: each boots, then reports each of its `connectors`. */
 async function connect(count: number, concurrency: number, deadline: number, connectors = 0) {
   const latencies: number[] = [];
+  // how long each step took: where a slow connect spends its time
+  const phases = { open: [] as number[], boot: [] as number[], status: [] as number[] };
   let failed = 0;
   let nextIndex = 0;
   await Promise.all(
@@ -47,13 +49,20 @@ async function connect(count: number, concurrency: number, deadline: number, con
         const started = performance.now();
         try {
           const charger = await open(index);
+          const opened = performance.now();
+          phases.open.push(opened - started);
           await call(charger, 'BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'B1' });
-          for (let connectorId = 1; connectorId <= connectors; connectorId++)
+          let stepped = performance.now();
+          phases.boot.push(stepped - opened);
+          for (let connectorId = 1; connectorId <= connectors; connectorId++) {
             await call(charger, 'StatusNotification', {
               connectorId,
               errorCode: 'NoError',
               status: 'Available',
             });
+            phases.status.push(performance.now() - stepped);
+            stepped = performance.now();
+          }
           latencies.push(performance.now() - started);
           chargers.push(charger);
         } catch {
@@ -62,7 +71,7 @@ async function connect(count: number, concurrency: number, deadline: number, con
       }
     }),
   );
-  return { connected: latencies.length, failed, latencies };
+  return { connected: latencies.length, failed, latencies, phases };
 }
 
 async function heartbeats(connections: number, seconds: number) {
