@@ -24,7 +24,8 @@ import type { TransactionIdIssuer } from '../domain/charger/transactions/transac
 import type { TokenLock } from '../domain/tokens/tokenEvents.js';
 import type { Token } from '../domain/tokens/tokens.js';
 import { visible } from '../policies/idTag.js';
-import type { EventStore, ExpectedRevision, NewEvent } from '../store/eventStore.js';
+import { WrongExpectedRevision } from '../store/errors.js';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from '../store/eventStore.js';
 import { INBOUND_TRANSLATORS } from './inboundTranslators.js';
 import type { FrameJournal, JournalEntry } from './rpc/frameJournal.js';
 import { type Payload, resultFrame } from './rpc/frames.js';
@@ -114,10 +115,27 @@ export class ChargerCallHandler {
   }
 
   /**
+   * A connection's session: its connection fact is recorded first, on the revision admission read,
+   * so that the session knows where its stream stands without reading it back, and its first call
+   * (a boot, as a rule) does not collide with its own connection's fact.
+   */
+  openSession(session: SessionInfo & { remoteAddress: string }, admitted?: LoadedCharger): CallHandler {
+    return this.sessionHandler(session, admitted, session.remoteAddress);
+  }
+
+  /**
    * One session's handler: it keeps the charger's state between calls and catches up on conflicts.
    * `admitted`: the state admission loaded a moment ago; the first call only reads what followed.
    */
   forSession(session: SessionInfo, admitted?: LoadedCharger): CallHandler {
+    return this.sessionHandler(session, admitted);
+  }
+
+  private sessionHandler(
+    session: SessionInfo,
+    admitted?: LoadedCharger,
+    connectedFrom?: string,
+  ): CallHandler {
     const stream = chargerStream(session.identity);
     // what admission loaded is let go of once caught up: kept, it would hold the state at connect
     // time beside the current one for as long as the charger stays connected
@@ -138,6 +156,37 @@ export class ChargerCallHandler {
       revision = loaded.revision;
       lastSnapshot ??= loaded.snapshotRevision ?? -1n;
     };
+    /** the connection's fact, whatever the charger's state: on the admitted revision if nobody wrote since */
+    const recordConnected = async (remoteAddress: string) => {
+      const at = this.now();
+      const fact: ChargingEvent = {
+        type: 'ChargerConnected',
+        data: { connectionId: session.connectionId, protocol: `ocpp${session.version}`, remoteAddress },
+      };
+      const loaded = admittedState;
+      try {
+        if (loaded && typeof loaded.revision === 'bigint') {
+          try {
+            const { nextRevision } = await this.recordFact(session, fact, {
+              at,
+              expectedRevision: loaded.revision,
+            });
+            state = evolveCharger(loaded.state, fact, at);
+            revision = nextRevision;
+            lastSnapshot = loaded.snapshotRevision ?? -1n;
+            admittedState = undefined;
+            return;
+          } catch (error) {
+            // another writer was first (the connection this one replaces): the first call catches up
+            if (!(error instanceof WrongExpectedRevision)) throw error;
+          }
+        }
+        await this.recordFact(session, fact, { at });
+      } catch (error) {
+        this.options.logger.warn({ err: error, identity: session.identity }, 'could not record a connection');
+      }
+    };
+    const connecting = connectedFrom !== undefined ? recordConnected(connectedFrom) : undefined;
     /** a snapshot once enough events follow the last one; a failure only costs a slower load later */
     const snapshotIfDue = () => {
       if (typeof revision !== 'bigint' || revision - (lastSnapshot ?? -1n) < BigInt(SNAPSHOT_EVERY)) return;
@@ -150,6 +199,7 @@ export class ChargerCallHandler {
       const translator = INBOUND_TRANSLATORS[session.version][call.action]!;
       const request = translator.toCommand(call.payload);
       const receivedAt = call.receivedAt.toISOString();
+      if (connecting) await connecting;
       if (!state) await catchUp();
       // a new 1.6 transaction's id is taken before deciding (a repeated start leaves it unused)
       const newTransactionKey =
@@ -317,17 +367,6 @@ export class ChargerCallHandler {
   }
 
   /** Connection facts: recorded whatever the charger's state, so they need no decision. */
-  async recordConnected(session: SessionInfo & { remoteAddress: string }): Promise<void> {
-    await this.recordFact(session, {
-      type: 'ChargerConnected',
-      data: {
-        connectionId: session.connectionId,
-        protocol: `ocpp${session.version}`,
-        remoteAddress: session.remoteAddress,
-      },
-    });
-  }
-
   async recordDisconnected(session: SessionInfo, code: number, reason: string): Promise<void> {
     await this.recordFact(session, {
       type: 'ChargerDisconnected',
@@ -345,7 +384,7 @@ export class ChargerCallHandler {
         if (entry.direction !== 'in') return;
         const event = unusedFrameEvent(entry);
         if (!event) return;
-        void this.recordFact(entry, event, entry.text, entry.at.toISOString()).catch((error) =>
+        void this.recordFact(entry, event, { frame: entry.text, at: entry.at.toISOString() }).catch((error) =>
           this.options.logger.warn(
             { err: error, identity: entry.identity, type: event.type },
             'could not record a frame',
@@ -355,13 +394,20 @@ export class ChargerCallHandler {
     };
   }
 
-  private async recordFact(
+  private now(): string {
+    return (this.options.clock?.() ?? new Date()).toISOString();
+  }
+
+  private recordFact(
     session: SessionInfo,
     event: ChargingEvent,
-    frame?: string,
-    at = (this.options.clock?.() ?? new Date()).toISOString(),
-  ) {
-    await this.options.store.append(
+    {
+      frame,
+      at = this.now(),
+      expectedRevision = 'any',
+    }: { frame?: string; at?: string; expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    return this.options.store.append(
       chargerStream(session.identity),
       [
         {
@@ -376,7 +422,7 @@ export class ChargerCallHandler {
           },
         },
       ],
-      { expectedRevision: 'any' },
+      { expectedRevision },
     );
   }
 

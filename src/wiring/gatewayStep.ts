@@ -77,7 +77,8 @@ export async function startGateway(options: {
         : {}),
     }),
     handlerFor: (session) =>
-      countedCalls(chargers.forSession(session, session.handover as LoadedCharger | undefined), metrics),
+      // the session records its connection's fact before its first call is decided
+      countedCalls(chargers.openSession(session, session.handover as LoadedCharger | undefined), metrics),
     supportedActions: (version) => chargers.supportedActions(version),
     journal: countedRejections(chargers.journal(), metrics),
     logger: gatewayLogger,
@@ -86,12 +87,7 @@ export async function startGateway(options: {
     inboundPerSecond: config.inboundRate.perSecond,
     inboundBurst: config.inboundRate.burst,
     onAdmission: (outcome) => metrics.admissions.inc({ outcome }),
-    onConnected: (session) => {
-      presence?.connected(session.identity, session.version);
-      void chargers
-        .recordConnected(session)
-        .catch((error) => gatewayLogger.warn({ err: error }, 'could not record a connection'));
-    },
+    onConnected: (session) => presence?.connected(session.identity, session.version),
     onDisconnected: (session, code, reason) => {
       // a replaced connection closes after its successor connected: the charger is still here
       if (!gateway.session(session.identity)) presence?.disconnected(session.identity);
