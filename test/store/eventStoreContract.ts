@@ -288,6 +288,38 @@ export function describeEventStoreContract(
         }
       });
 
+      test('a node that read a stream to its end, which another node then moved on, decides against the stream as it is', async () => {
+        const other = await harness.openAnother();
+        try {
+          await other.append(stream('read'), [event('A'), event('B')], { expectedRevision: 'no_stream' });
+          expect(await store.readStream(stream('read'))).toHaveLength(2);
+          expect(
+            await store.readStream(stream('read'), { direction: 'backwards', maxCount: 1 }),
+          ).toHaveLength(1);
+          await other.append(stream('read'), [event('C')], { expectedRevision: 1n });
+          const error = await expectRejection(
+            store.append(stream('read'), [event('D')], { expectedRevision: 1n }),
+            WrongExpectedRevision,
+          );
+          expect(error.actual).toBe(2n);
+          await expect(
+            store.append(stream('read'), [event('E')], { expectedRevision: 2n }),
+          ).resolves.toMatchObject({ nextRevision: 3n });
+          await expect(
+            store.append(stream('read'), [event('F')], { expectedRevision: 'any' }),
+          ).resolves.toMatchObject({ nextRevision: 4n });
+          expect((await store.readStream(stream('read'))).map((e) => e.type)).toEqual([
+            'A',
+            'B',
+            'C',
+            'E',
+            'F',
+          ]);
+        } finally {
+          await other.close();
+        }
+      });
+
       test('in one group commit a conflict fails only its own append', async () => {
         await store.append(stream('busy'), [event('A')], { expectedRevision: 'no_stream' });
         const outcomes = await Promise.allSettled([

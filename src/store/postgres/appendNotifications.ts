@@ -2,16 +2,83 @@ import pg from 'pg';
 import type { StoreLogger } from '../logger.js';
 
 /**
- * One LISTEN connection per store that wakes subscribers when an append commits.
- * Notifications are lost while it is disconnected, so subscribers also poll; it reconnects
- * by itself with a growing delay.
+ * The categories of the streams an append wrote to, as its notification names them: each stream
+ * id up to its first '-' (`charger-`, `cdr-`, `idtag-`…). Too many to fit a notification (at most
+ * 8,000 bytes): none, which wakes every subscriber.
  */
-export class AppendNotifications {
-  /** grows by one per notification; a waiter that saw an older value returns at once */
+export function streamCategories(streamIds: Iterable<string>): string {
+  const categories = new Set<string>();
+  for (const streamId of streamIds) {
+    const dash = streamId.indexOf('-');
+    categories.add(dash < 0 ? streamId : streamId.slice(0, dash + 1));
+  }
+  const payload = [...categories].join(' ');
+  return Buffer.byteLength(payload) > 4_000 ? '' : payload;
+}
+
+/**
+ * Whether a notification may concern a subscription to `streamPrefix` (none: every stream). A
+ * category is a prefix of each stream it stands for, and so is the subscription's prefix: one of
+ * the two is a prefix of the other whenever such a stream was appended to. Spaces in a stream id
+ * only split it into more pieces, the first of which is still a prefix.
+ */
+export function concernsPrefix(streamPrefix: string | undefined, payload: string): boolean {
+  if (streamPrefix === undefined || payload === '') return true;
+  return payload
+    .split(' ')
+    .some((category) => category.startsWith(streamPrefix) || streamPrefix.startsWith(category));
+}
+
+/** One subscription's view of the notifications: it is woken only by appends to its streams. */
+export class AppendWatch {
+  /** grows by one per notification that concerns the subscription */
   generation = 0;
   private waiters = new Set<() => void>();
+
+  constructor(
+    private readonly owner: AppendNotifications,
+    readonly streamPrefix: string | undefined,
+  ) {}
+
+  /** Resolves on the next notification after `seenGeneration`, after `timeoutMs`, or on abort. */
+  wait(seenGeneration: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.generation !== seenGeneration || signal?.aborted || this.owner.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      this.waiters.add(done);
+    });
+  }
+
+  /** @internal the owner's: a notification that concerns this subscription arrived */
+  wake(): void {
+    this.generation++;
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  close(): void {
+    this.owner.unwatch(this);
+    this.wake();
+  }
+}
+
+/**
+ * One LISTEN connection per store that wakes subscribers when an append commits, each only for
+ * appends to the streams it reads. Notifications are lost while it is disconnected, so
+ * subscribers also poll; it reconnects by itself with a growing delay.
+ */
+export class AppendNotifications {
+  stopped = false;
+  private readonly watches = new Set<AppendWatch>();
   private client: pg.Client | undefined;
-  private stopped = false;
   private retryDelayMs = 250;
 
   constructor(
@@ -25,7 +92,7 @@ export class AppendNotifications {
       ...this.config,
       application_name: `${this.config.application_name ?? 'ampledger'}-listen`,
     });
-    client.on('notification', () => this.wake());
+    client.on('notification', (message) => this.wake(message.payload ?? ''));
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'event notification connection failed');
       this.lost(client);
@@ -45,7 +112,19 @@ export class AppendNotifications {
     this.client = client;
     this.retryDelayMs = 250;
     // whatever was appended while we were away is found by the subscribers' next read
-    this.wake();
+    this.wake('');
+  }
+
+  /** A subscription's watch on appends to the streams it reads; closed when the subscription ends. */
+  watch(streamPrefix: string | undefined): AppendWatch {
+    const watch = new AppendWatch(this, streamPrefix);
+    this.watches.add(watch);
+    return watch;
+  }
+
+  /** @internal */
+  unwatch(watch: AppendWatch): void {
+    this.watches.delete(watch);
   }
 
   private lost(client: pg.Client): void {
@@ -68,32 +147,14 @@ export class AppendNotifications {
     }, delay).unref();
   }
 
-  private wake(): void {
-    this.generation++;
-    const waiters = this.waiters;
-    this.waiters = new Set();
-    for (const wake of waiters) wake();
-  }
-
-  /** Resolves on the next notification after `seenGeneration`, after `timeoutMs`, or on abort. */
-  waitForAppend(seenGeneration: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.generation !== seenGeneration || signal?.aborted || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+  /** `payload`: the categories appended to (empty: any) */
+  private wake(payload: string): void {
+    for (const watch of this.watches) if (concernsPrefix(watch.streamPrefix, payload)) watch.wake();
   }
 
   stop(): void {
     this.stopped = true;
-    this.wake();
+    this.wake('');
     const client = this.client;
     this.client = undefined;
     client?.end().catch(() => undefined);

@@ -1,12 +1,17 @@
 import type pg from 'pg';
 import { type AppendDecision, decideAppend } from '../appendDecision.js';
 import type { Checkpoint } from '../eventStore.js';
+import { streamCategories } from './appendNotifications.js';
 import { checkpointSql } from './eventRows.js';
 import type { PendingAppend } from './groupCommit.js';
 import type { RevisionCache } from './revisionCache.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: rows are typed at each call site
-type Query = <Row = any>(config: { text: string; values: unknown[] }) => Promise<{ rows: Row[] }>;
+type Query = <Row = any>(config: {
+  name: string;
+  text: string;
+  values: unknown[];
+}) => Promise<{ rows: Row[] }>;
 
 interface WrittenEvent {
   revision: bigint;
@@ -113,6 +118,7 @@ async function lastRevisions(
   }
   if (unknown.length === 0) return revisions;
   const { rows } = await query<{ stream_id: string; revision: string }>({
+    name: 'last-revisions',
     text: `SELECT s.id AS stream_id, last.revision::text FROM unnest($1::text[]) AS s(id)
       CROSS JOIN LATERAL (SELECT revision FROM events WHERE stream_id = s.id ORDER BY revision DESC LIMIT 1) AS last`,
     values: [unknown],
@@ -134,6 +140,7 @@ async function findWrittenEvents(
     revision: string;
     checkpoint: Checkpoint;
   }>({
+    name: 'written-events',
     text: `SELECT e.stream_id, e.event_id::text, e.revision::text, ${checkpointSql('e.')} AS checkpoint
       FROM unnest($1::text[], $2::uuid[]) AS k(stream_id, event_id)
       JOIN events e ON e.stream_id = k.stream_id AND e.event_id = k.event_id`,
@@ -172,17 +179,21 @@ async function insertEvents(
     });
   }
   const result = await query<{ stream_id: string; revision: string; checkpoint: Checkpoint }>({
+    name: 'insert-events',
     text: `WITH inserted AS (
        INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata)
        SELECT e->>0, (e->>1)::bigint, (e->>2)::uuid, e->>3, (e->>4)::int, e->5, e->6
        FROM json_array_elements($1::json) WITH ORDINALITY AS t(e, n) ORDER BY n
        RETURNING stream_id, revision, transaction_id, position)
      SELECT i.stream_id, i.revision::text, ${checkpointSql('i.')} AS checkpoint
-     FROM inserted i JOIN unnest($2::text[], $3::bigint[]) AS l(s, r) ON i.stream_id = l.s AND i.revision = l.r`,
+     FROM inserted i JOIN unnest($2::text[], $3::bigint[]) AS l(s, r) ON i.stream_id = l.s AND i.revision = l.r
+     CROSS JOIN (SELECT pg_notify(left('ampledger_events_' || current_schema(), 63), $4)) AS notified`,
     values: [
       `[${rows.join(',')}]`,
       writes.map((write) => write.append.streamId),
       writes.map((write) => write.lastRevision.toString()),
+      // sent as the insert commits: it wakes the subscriptions to these streams alone
+      streamCategories(writes.map((write) => write.append.streamId)),
     ],
   });
   const byStreamRevision = new Map(

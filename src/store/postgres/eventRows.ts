@@ -6,6 +6,13 @@ export const EVENT_COLUMNS =
   'event_id, stream_id, revision, transaction_id, position, type, schema_version, data, metadata, recorded_at';
 export const EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(',').length;
 
+/**
+ * The log's statements run thousands of times a second with the same text: prepared once per
+ * connection, PostgreSQL parses and plans them once instead of on every call (measured while
+ * chargers connect: planning took 60% as long as executing). A name stands for one text only.
+ */
+export const preparedQuery = (name: string, text: string, values: unknown[]) => ({ name, text, values });
+
 /** The checkpoint of an event row, computed by the server (alias: the table alias with its dot, or ''). */
 export const checkpointSql = (alias = '') =>
   `lpad(${alias}transaction_id::text, 20, '0') || ':' || lpad(${alias}position::text, 20, '0')`;
@@ -18,8 +25,12 @@ const TIMESTAMPTZ = 1184;
 const UNPARSED = Symbol('unparsed');
 const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ) as (text: string) => Date;
 
-/** Query options that return rows as arrays, and JSON and timestamps as text, parsed only when read. */
-export const eventRowQuery = (text: string, values: unknown[]): pg.QueryArrayConfig => ({
+/**
+ * Query options that return rows as arrays, and JSON and timestamps as text, parsed only when read.
+ * `name` prepares the statement once per connection (see preparedQuery).
+ */
+export const eventRowQuery = (name: string, text: string, values: unknown[]): pg.QueryArrayConfig => ({
+  name,
   text,
   values,
   rowMode: 'array',

@@ -22,6 +22,7 @@ import {
   EVENT_COLUMN_COUNT,
   EVENT_COLUMNS,
   eventRowQuery,
+  preparedQuery,
   toRecordedEvent,
 } from './eventRows.js';
 import { GroupCommit, type PendingAppend } from './groupCommit.js';
@@ -98,7 +99,12 @@ export class PostgresEventStore implements EventStore {
       connectionString: options.connectionString,
       max: options.poolSize ?? 8,
       application_name: options.applicationName ?? 'ampledger-event-store',
-      ...(options.schema ? { options: `-c search_path=${pg.escapeIdentifier(options.schema)}` } : {}),
+      // the log's prepared statements keep one plan, the generic one: every shape of their
+      // parameters is served by the same index scans, and a custom plan is a planning per call
+      options: [
+        '-c plan_cache_mode=force_generic_plan',
+        ...(options.schema ? [`-c search_path=${pg.escapeIdentifier(options.schema)}`] : []),
+      ].join(' '),
     };
     const pool = new pg.Pool(config);
     pool.on('error', (error) => logger.warn({ err: error }, 'idle event-store connection failed'));
@@ -186,23 +192,40 @@ export class PostgresEventStore implements EventStore {
     if (limit !== null && (!Number.isInteger(limit) || limit < 0))
       throw new RangeError('maxCount must be ≥ 0');
     const from = options.fromRevision ?? null;
+    // one prepared statement per shape, each with its own plan: a revision bound is an index
+    // condition only where the text has it (a long stream is not scanned from its start)
+    const direction = backwards ? 'backwards' : 'forwards';
     const { rows } = await this.pool.query(
       eventRowQuery(
+        `read-stream-${direction}${from === null ? '' : '-from'}`,
         `SELECT ${EVENT_COLUMNS} FROM events
-         WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision ${backwards ? '<=' : '>='} $2::bigint)
-         ORDER BY events.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-        [streamId, from === null ? null : from.toString(), limit],
+         WHERE stream_id = $1 ${from === null ? '' : `AND revision ${backwards ? '<=' : '>='} $3::bigint`}
+         ORDER BY events.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
+        from === null ? [streamId, limit] : [streamId, limit, from.toString()],
       ),
     );
     // nothing at all: the stream does not exist (asking again could see a stream created since)
     const wholeStream = from === null && limit !== 0;
     if (rows.length === 0 && (wholeStream || !(await this.streamExists(streamId))))
       throw new StreamNotFound(streamId);
-    return rows.map(toRecordedEvent);
+    const events = rows.map(toRecordedEvent);
+    // a read that reached the stream's end tells its last revision: the next append to it (a
+    // connecting charger's first) is then decided without asking the database again
+    const last = backwards
+      ? from === null
+        ? events[0]
+        : undefined
+      : limit === null || events.length < limit
+        ? events.at(-1)
+        : undefined;
+    if (last) this.revisions.learn(streamId, last.revision);
+    return events;
   }
 
   private async streamExists(streamId: string): Promise<boolean> {
-    const { rows } = await this.pool.query('SELECT 1 FROM events WHERE stream_id = $1 LIMIT 1', [streamId]);
+    const { rows } = await this.pool.query(
+      preparedQuery('stream-exists', 'SELECT 1 FROM events WHERE stream_id = $1 LIMIT 1', [streamId]),
+    );
     return rows.length > 0;
   }
 
@@ -225,6 +248,7 @@ export class PostgresEventStore implements EventStore {
     // one row with the horizon alone when no event matches
     const { rows } = await this.pool.query(
       eventRowQuery(
+        'read-log-page',
         `WITH snapshot AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
          SELECT page.*, snapshot.horizon::text FROM snapshot LEFT JOIN LATERAL (
            SELECT ${EVENT_COLUMNS} FROM events
@@ -242,43 +266,50 @@ export class PostgresEventStore implements EventStore {
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
     const { signal, streamPrefix } = options;
-    // Where the next read starts: the last event delivered, or past it once a short page shows
-    // that nothing older than its horizon is left. Without the second, a subscription to streams
-    // that are quiet (API tokens, say) scanned the whole log since its last event on every append.
-    let cursor = options.fromCheckpoint;
-    // while the consumer works through a full page, the next one is already being read
-    let prefetched: Promise<LogPage> | undefined;
-    while (!signal?.aborted && !this.closed) {
-      const seen = this.notifications.generation;
-      let page: LogPage;
-      try {
-        page = await (prefetched ?? this.readPage(cursor, PAGE, streamPrefix));
-      } catch (error) {
+    // woken only by appends to the streams it reads (and by its poll)
+    const watch = this.notifications.watch(streamPrefix);
+    try {
+      // Where the next read starts: the last event delivered, or past it once a short page shows
+      // that nothing older than its horizon is left. Without the second, a subscription to streams
+      // that are quiet (API tokens, say) scanned the whole log since its last event on every append.
+      let cursor = options.fromCheckpoint;
+      // while the consumer works through a full page, the next one is already being read
+      let prefetched: Promise<LogPage> | undefined;
+      while (!signal?.aborted && !this.closed) {
+        const seen = watch.generation;
+        let page: LogPage;
+        try {
+          page = await (prefetched ?? this.readPage(cursor, PAGE, streamPrefix));
+        } catch (error) {
+          prefetched = undefined;
+          if (this.closed) return;
+          // A lost connection ends no subscription: it resumes from its checkpoint, after a pause
+          // (or sooner, when the notification connection is back and says so).
+          this.logger.warn({ err: error }, 'subscription read failed; retrying');
+          await watch.wait(watch.generation, this.pollIntervalMs * 5, signal);
+          continue;
+        }
         prefetched = undefined;
-        if (this.closed) return;
-        // A lost connection ends no subscription: it resumes from its checkpoint.
-        this.logger.warn({ err: error }, 'subscription read failed; retrying');
-        await this.notifications.waitForAppend(seen + 1, this.pollIntervalMs * 5, signal);
-        continue;
+        const { events, horizon } = page;
+        if (events.length === PAGE) {
+          prefetched = this.readPage(events.at(-1)!.position, PAGE, streamPrefix);
+          prefetched.catch(() => undefined); // awaited (and reported) on the next turn
+        }
+        for (const event of events) {
+          yield event;
+          cursor = event.position;
+          if (signal?.aborted) return;
+        }
+        if (events.length < PAGE) {
+          // (horizon, 0) is before every event of the horizon's own transaction: positions start at 1
+          const pastHorizon = encodeCheckpoint(horizon, 0n);
+          if (!cursor || compareCheckpoints(pastHorizon, cursor) > 0) cursor = pastHorizon;
+          options.onCaughtUp?.(cursor);
+          await watch.wait(seen, this.pollIntervalMs, signal);
+        }
       }
-      prefetched = undefined;
-      const { events, horizon } = page;
-      if (events.length === PAGE) {
-        prefetched = this.readPage(events.at(-1)!.position, PAGE, streamPrefix);
-        prefetched.catch(() => undefined); // awaited (and reported) on the next turn
-      }
-      for (const event of events) {
-        yield event;
-        cursor = event.position;
-        if (signal?.aborted) return;
-      }
-      if (events.length < PAGE) {
-        // (horizon, 0) is before every event of the horizon's own transaction: positions start at 1
-        const pastHorizon = encodeCheckpoint(horizon, 0n);
-        if (!cursor || compareCheckpoints(pastHorizon, cursor) > 0) cursor = pastHorizon;
-        options.onCaughtUp?.(cursor);
-        await this.notifications.waitForAppend(seen, this.pollIntervalMs, signal);
-      }
+    } finally {
+      watch.close();
     }
   }
 

@@ -29,6 +29,16 @@ export class RevisionCache {
     }
   }
 
+  /**
+   * A revision a read found at the end of a stream: kept unless a later one is known already (a
+   * read may return after an append of ours moved the stream on). A read sees only committed
+   * events, so it is never ahead of the database.
+   */
+  learn(streamId: string, revision: bigint): void {
+    const known = this.revisions.get(streamId);
+    if (known === undefined || known < revision) this.set(streamId, revision);
+  }
+
   forget(streamId: string): void {
     this.revisions.delete(streamId);
   }
