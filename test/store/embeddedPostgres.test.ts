@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
 
@@ -34,6 +35,31 @@ describe('embedded PostgreSQL launcher', () => {
       expect(run.stderr).not.toMatch(/Error/);
       expect(run.status).toBe(3);
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('is reached over its Unix socket, and on 127.0.0.1 for other tools', async () => {
+    const dataDir = await mkdtemp(join(process.env.DATA_DIR ?? '/var/tmp', 'socket-'));
+    await chmod(dataDir, 0o755);
+    const embedded = await startEmbeddedPostgres({ dataDir, database: 'socket_check' });
+    try {
+      const ask = async (connectionString: string) => {
+        const client = new pg.Client({ connectionString });
+        await client.connect();
+        try {
+          return (
+            await client.query<{ address: string | null }>('SELECT inet_server_addr()::text AS address')
+          ).rows[0]!.address;
+        } finally {
+          await client.end();
+        }
+      };
+      expect(embedded.url).toContain(`host=${encodeURIComponent(join(dataDir, 'pg'))}`);
+      expect(await ask(embedded.url)).toBeNull();
+      expect(await ask(embedded.url.replace(/\?host=.*$/, ''))).toBe('127.0.0.1/32');
+    } finally {
+      await embedded.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
