@@ -5,6 +5,12 @@
  */
 export function parseChargerTime(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
+  // the shape nearly every charger and every event of ours writes is already what Date.parse reads
+  // (the general path below would rebuild this very text): projections read a time per sample
+  if (CANONICAL.test(raw)) {
+    const parsed = Date.parse(raw);
+    return Number.isNaN(parsed) ? undefined : parsed;
+  }
   const match = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)(\.\d+)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i.exec(
     raw.trim(),
   );
@@ -16,6 +22,8 @@ export function parseChargerTime(raw: string | undefined): number | undefined {
   const parsed = Date.parse(`${date}T${seconds}${millis}${offset}`);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
+
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z$/;
 
 function normaliseOffset(zone: string): string {
   const digits = zone.slice(1).replace(':', '');

@@ -27,8 +27,18 @@ describe('charger times', () => {
     ['2026-11-22 10:00', T0],
   ])('%s is read as one instant', (text, expected) => expect(parseChargerTime(text)).toBe(expected));
 
-  it.each(['yesterday', '', '2026-13-45T99:00:00Z'])('%j is no time', (text) =>
-    expect(parseChargerTime(text)).toBeUndefined(),
+  it.each(['yesterday', '', '2026-13-45T99:00:00Z', '2026-13-45T99:00:00.000Z', '2026-12-07T10:61:00.000Z'])(
+    '%j is no time',
+    (text) => expect(parseChargerTime(text)).toBeUndefined(),
+  );
+
+  it.each([
+    ['2026-12-07T10:00:00.123Z', Date.UTC(2026, 11, 7, 10, 0, 0, 123)],
+    ['2026-12-07T10:00:00Z', Date.UTC(2026, 11, 7, 10, 0, 0)],
+    ['2026-12-07t10:00:00.123z', Date.UTC(2026, 11, 7, 10, 0, 0, 123)],
+    ['2026-12-07T10:00:00.1239Z', Date.UTC(2026, 11, 7, 10, 0, 0, 123)],
+  ])('%s, in or near the shape we write, is read as one instant', (text, expected) =>
+    expect(parseChargerTime(text)).toBe(expected),
   );
 });
 
