@@ -63,6 +63,8 @@ interface Subject {
   cpu(): { server: number; database: number };
   /** JS heap in use, when the subject tells it */
   heapUsed(): Promise<number | undefined>;
+  /** the JS heap's committed size (used, free and the young generation's room), when the subject tells it */
+  heapCommitted?(): Promise<number | undefined>;
   /** a heap snapshot of the server, when asked for (BENCH_HEAP_SNAPSHOTS) */
   heapSnapshot?(): Promise<void>;
   /** around the connect phase: what PostgreSQL's time went to (BENCH_PG_STATS) */
@@ -79,6 +81,7 @@ interface Measured {
   databaseCpuMs: number;
   rssPer1000MB: number;
   heapPer1000MB?: number;
+  heapCommittedPer1000MB?: number;
   connectLatency: { p50: number; p99: number };
 }
 
@@ -94,6 +97,7 @@ async function measure(
   await subject.heapSnapshot?.();
   const rssBefore = await medianRss(subject.pid, 3);
   const heapBefore = await subject.heapUsed();
+  const committedBefore = await subject.heapCommitted?.();
   progress(`${subject.name}: ${CHARGERS.toLocaleString('en-US')} chargers connect, ${CONCURRENCY} at a time`);
   await subject.beforeConnect?.();
   const cpuBefore = subject.cpu();
@@ -130,6 +134,7 @@ async function measure(
   await sleep((HOLD_SECONDS - 5) * 1_000);
   const rssHeld = await medianRss(subject.pid, 5);
   const heapHeld = await subject.heapUsed();
+  const committedHeld = await subject.heapCommitted?.();
   await subject.heapSnapshot?.();
   const thousands = connected / 1_000;
   return {
@@ -144,6 +149,9 @@ async function measure(
       rssPer1000MB: round((rssHeld - rssBefore) / thousands / MB, 1),
       ...(heapBefore !== undefined && heapHeld !== undefined
         ? { heapPer1000MB: round((heapHeld - heapBefore) / thousands / MB, 1) }
+        : {}),
+      ...(committedBefore !== undefined && committedHeld !== undefined
+        ? { heapCommittedPer1000MB: round((committedHeld - committedBefore) / thousands / MB, 1) }
         : {}),
       connectLatency: latencySummary(ramps.flatMap((ramp) => ramp.latencies)),
     },
@@ -208,6 +216,8 @@ try {
       cpu: () => ({ server: processCpuSeconds(pid), database: postgresCpuSeconds(clusterDir) }),
       heapUsed: async () =>
         metricValue(await (await fetch(`${bench.server.url}/metrics`)).text(), 'nodejs_heap_size_used_bytes'),
+      heapCommitted: async () =>
+        metricValue(await (await fetch(`${bench.server.url}/metrics`)).text(), 'nodejs_heap_size_total_bytes'),
       ...(HEAP_SNAPSHOTS
         ? {
             heapSnapshot: async () => {
@@ -246,6 +256,7 @@ const rows: BenchRow[] = [
     'CPU ms/charger all': round(ours.serverCpuMs + ours.databaseCpuMs, 2),
     'RSS MB/1,000': ours.rssPer1000MB,
     'heap MB/1,000': ours.heapPer1000MB ?? '',
+    'heap committed MB/1,000': ours.heapCommittedPer1000MB ?? '',
     'connect p50/p99 ms': `${ours.connectLatency.p50} / ${ours.connectLatency.p99}`,
   },
   {
@@ -259,6 +270,7 @@ const rows: BenchRow[] = [
     'CPU ms/charger all': b.serverCpuMs,
     'RSS MB/1,000': b.rssPer1000MB,
     'heap MB/1,000': '',
+    'heap committed MB/1,000': '',
     'connect p50/p99 ms': `${b.connectLatency.p50} / ${b.connectLatency.p99}`,
   },
 ];

@@ -366,7 +366,7 @@ export class ChargerCallHandler {
     return { command: { ...command, token } as ChargerCommand, tokenRevision: revision };
   }
 
-  /** Connection facts: recorded whatever the charger's state, so they need no decision. */
+  /** A connection's end, a fact recorded whatever the charger's state: it needs no decision. */
   async recordDisconnected(session: SessionInfo, code: number, reason: string): Promise<void> {
     await this.recordFact(session, {
       type: 'ChargerDisconnected',
