@@ -15,6 +15,7 @@ const BENCHES = [
   'storm',
   'console',
   'deciderState',
+  'chargerLoad',
   'billing',
 ];
 

@@ -94,7 +94,7 @@ describe('charger snapshots', () => {
       5,
       SNAPSHOT_EVERY,
       SNAPSHOT_EVERY + 1,
-      SNAPSHOT_EVERY + 203,
+      SNAPSHOT_EVERY + Math.floor(SNAPSHOT_EVERY / 2) + 3,
       total - 1,
       total,
     ]) {
