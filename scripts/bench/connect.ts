@@ -217,7 +217,10 @@ try {
       heapUsed: async () =>
         metricValue(await (await fetch(`${bench.server.url}/metrics`)).text(), 'nodejs_heap_size_used_bytes'),
       heapCommitted: async () =>
-        metricValue(await (await fetch(`${bench.server.url}/metrics`)).text(), 'nodejs_heap_size_total_bytes'),
+        metricValue(
+          await (await fetch(`${bench.server.url}/metrics`)).text(),
+          'nodejs_heap_size_total_bytes',
+        ),
       ...(HEAP_SNAPSHOTS
         ? {
             heapSnapshot: async () => {

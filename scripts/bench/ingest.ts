@@ -10,9 +10,9 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { startBenchServer } from './benchServer.js';
-import { postgresCpuSeconds, processCpuSeconds } from './processCpu.js';
 import { ask, forkBenchPart } from './childProcess.js';
 import { pgStatsWanted, reportStatements, resetStatements } from './pgStatements.js';
+import { postgresCpuSeconds, processCpuSeconds } from './processCpu.js';
 import { watchLag } from './projectionLag.js';
 import { type BenchRow, latencySummary, percentile, progress, report, round } from './report.js';
 
