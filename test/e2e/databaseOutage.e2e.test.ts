@@ -29,6 +29,8 @@ describe('the database goes away under load', () => {
     const proxied = new URL(databaseUrl());
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
+    // through the proxy's TCP port: not the Unix socket the embedded server's URL names
+    proxied.searchParams.delete('host');
     const server = await startServerProcess({
       PORT: '0',
       DATABASE_URL: proxied.toString(),
