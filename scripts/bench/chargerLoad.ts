@@ -8,9 +8,10 @@
  * loadCharger as admission does. Reports wall time and this process's CPU per load.
  */
 import { loadCharger, SNAPSHOT_EVERY, saveSnapshot } from '../../src/app/chargerSnapshots.js';
-import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
 import type { EventStore, NewEvent } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { benchDatabase } from './benchDatabase.js';
+import { periodicSampleData } from './meterSample.js';
 import { type BenchRow, latencySummary, progress, report, round } from './report.js';
 
 const CHARGERS = 20;
@@ -52,26 +53,9 @@ function chargingEvents(count: number, startMs: number, startWh: number): NewEve
         },
       ],
     };
-    const values = [
-      { measurand: 'Energy.Active.Import.Register', value: wh, unit: 'Wh' },
-      { measurand: 'Power.Active.Import', value: 11_040, unit: 'W' },
-    ].map((value) => ({
-      ...value,
-      context: 'Sample.Periodic',
-      format: 'Raw',
-      raw: { value: String(value.value), unit: value.unit },
-    }));
     return {
       type: 'MeterValuesReported',
-      data: {
-        evseId: 1,
-        connectorId: 1,
-        tenant: 'default',
-        transactionKey,
-        link: 'reported',
-        duplicateSamples: [],
-        samples: [{ chargerTime: iso(at), correctedTime: iso(at), values }],
-      },
+      data: periodicSampleData(transactionKey, iso(at), wh),
       metadata: metadata('MeterValues', payload),
     };
   });
@@ -116,15 +100,11 @@ async function chargerWith(store: EventStore, identity: string, after: number) {
   await appendAll(store, stream, chargingEvents(after, startMs + HISTORY * 15_000, 1_000 + HISTORY * 46));
 }
 
-let stopEmbedded = async () => {};
-let url = process.env.DATABASE_URL;
-if (!url) {
-  progress('starting the embedded PostgreSQL (.data/bench)');
-  const embedded = await startEmbeddedPostgres({ dataDir: '.data/bench', database: 'ampledger_bench' });
-  url = embedded.url;
-  stopEmbedded = embedded.stop;
-}
-const store = await PostgresEventStore.open({ connectionString: url, schema: `charger_load_${Date.now()}` });
+const database = await benchDatabase();
+const store = await PostgresEventStore.open({
+  connectionString: database.url,
+  schema: `charger_load_${Date.now()}`,
+});
 const rows: BenchRow[] = [];
 try {
   for (const after of AFTER_SNAPSHOT) {
@@ -154,7 +134,7 @@ try {
   }
 } finally {
   await store.close();
-  await stopEmbedded();
+  await database.stop();
 }
 await report('chargerLoad', rows, {
   chargers: CHARGERS,

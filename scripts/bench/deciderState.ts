@@ -14,6 +14,7 @@ import {
   evolveCharger,
   initialChargerState,
 } from '../../src/domain/charger/chargerState.js';
+import { periodicSampleData } from './meterSample.js';
 import { progress, report, round } from './report.js';
 
 const CHARGERS = 500;
@@ -98,28 +99,11 @@ function chargerAfter(sessions: number, charger: number): ChargerState {
     for (let sample = 0; sample < SAMPLES_PER_SESSION; sample++) {
       at += SAMPLE_EVERY_MS;
       registerWh += 46;
-      const values = [
-        {
-          measurand: 'Energy.Active.Import.Register',
-          value: registerWh,
-          unit: 'Wh',
-          context: 'Sample.Periodic',
-        },
-        { measurand: 'Power.Active.Import', value: 11_040, unit: 'W', context: 'Sample.Periodic' },
-      ].map((value) => ({ ...value, format: 'Raw', raw: { value: String(value.value), unit: value.unit } }));
       state = evolveCharger(
         state,
         fromLog({
           type: 'MeterValuesReported',
-          data: {
-            evseId: 1,
-            connectorId: 1,
-            tenant: 'default',
-            transactionKey,
-            link: 'reported',
-            samples: [{ chargerTime: iso(at), correctedTime: iso(at), values }],
-            duplicateSamples: [],
-          },
+          data: periodicSampleData(transactionKey, iso(at), registerWh),
         }),
         iso(at),
       );

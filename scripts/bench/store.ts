@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../src/store/embedded/embeddedPostgres.js';
 import type { Checkpoint, EventStore, NewEvent } from '../../src/store/eventStore.js';
 import { PostgresEventStore } from '../../src/store/postgres/postgresEventStore.js';
+import { benchDatabase } from './benchDatabase.js';
 import { type BenchRow, latencySummary, progress, report } from './report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -73,14 +73,7 @@ async function concurrentAppends(store: EventStore, label: string, streams: numb
 }
 
 async function main() {
-  let stopEmbedded = async () => {};
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    progress('starting the embedded PostgreSQL (.data/bench)');
-    const embedded = await startEmbeddedPostgres({ dataDir: '.data/bench', database: 'ampledger_bench' });
-    url = embedded.url;
-    stopEmbedded = embedded.stop;
-  }
+  const { url, stop: stopEmbedded } = await benchDatabase();
   const schema = `bench_${Date.now()}`;
   const store = await PostgresEventStore.open({ connectionString: url, schema });
   const rows: BenchRow[] = [];
