@@ -157,6 +157,20 @@ export function describeEventStoreContract(
         expect(recorded!.data).toEqual(data);
       });
 
+      test('data of every JSON kind comes back as appended, from the stream and from the log', async () => {
+        const kinds: unknown[] = [null, 'ä "quoted" \\ \u00e9 \u2028', 0, -2.5e-7, true, [null, 'x', {}], {}];
+        await store.append(
+          stream('k'),
+          kinds.map((data) => event('Kind', data)),
+          { expectedRevision: 'no_stream' },
+        );
+        expect((await store.readStream(stream('k'))).map((recorded) => recorded.data)).toEqual(kinds);
+        const logged = (await store.readAll({ maxCount: 10_000 })).filter(
+          (recorded) => recorded.streamId === stream('k'),
+        );
+        expect(logged.map((recorded) => recorded.data)).toEqual(kinds);
+      });
+
       test('an id given in upper case is stored in its canonical lower-case form', async () => {
         const id = randomUUID();
         await store.append(stream('c'), [event('E', {}, { id: id.toUpperCase() })], {
