@@ -607,6 +607,28 @@ export function describeEventStoreContract(
         await expect(iteration).resolves.toBe(0);
       });
 
+      test('a live subscriber gets the data and metadata of events from this store and another, as appended', async () => {
+        const other = await harness.openAnother();
+        const expected = new Map<string, { data: unknown; metadata: unknown }>();
+        const total = 40;
+        const received = collect(store, { streamPrefix: prefix }, (seen) => seen.length === total);
+        await new Promise((done) => setTimeout(done, 100)); // caught up: the events that follow are live
+        for (let n = 0; n < total; n++) {
+          const writer = n % 2 === 0 ? store : other;
+          const id = randomUUID();
+          const data = { n, text: `ä ${'x'.repeat(n * 50)}`, list: [n, null, { deep: true }] };
+          const metadata = { frame: `[2,"${n}","MeterValues",{}]`, by: n % 2 === 0 ? 'this' : 'other' };
+          expected.set(id, { data, metadata });
+          await writer.append(stream(`live-${n % 3}`), [event('Live', data, { id, metadata })], {
+            expectedRevision: 'any',
+          });
+        }
+        const events = await received;
+        expect(events).toHaveLength(total);
+        for (const recorded of events)
+          expect({ data: recorded.data, metadata: recorded.metadata }).toEqual(expected.get(recorded.id));
+      });
+
       test('a subscription with a stream prefix sees only those streams', async () => {
         const received = collect(store, { streamPrefix: stream('charger-') }, (seen) => seen.length === 2);
         await store.append(stream('idtag-9'), [event('Tag')], { expectedRevision: 'any' });

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { type AppendDecision, decideAppend } from '../appendDecision.js';
 import type { Checkpoint } from '../eventStore.js';
 import { streamCategories } from './appendNotifications.js';
+import type { CommittedTail } from './committedTail.js';
 import { checkpointSql } from './eventRows.js';
 import type { PendingAppend } from './groupCommit.js';
 import type { RevisionCache } from './revisionCache.js';
@@ -27,7 +28,7 @@ export async function writeBatch(
   client: pg.PoolClient,
   batch: PendingAppend[],
   cache: RevisionCache,
-  { fresh }: { fresh: boolean },
+  { fresh, committed }: { fresh: boolean; committed?: CommittedTail },
 ): Promise<void> {
   // The transaction opens with the first read: a batch decided wholly from the cache needs only
   // its insert, which then runs alone as one autocommit statement (one round trip, not three).
@@ -94,6 +95,7 @@ export async function writeBatch(
   // Only now is every outcome durable (or, for conflicts, final).
   writes.forEach(({ append, lastRevision }, i) => {
     cache.set(append.streamId, lastRevision);
+    committed?.remember(append.streamId, append.events);
     append.resolve({ nextRevision: lastRevision, position: positions[i]! });
   });
   for (const done of settle) done();

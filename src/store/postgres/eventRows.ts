@@ -5,6 +5,13 @@ import type { Checkpoint, RecordedEvent } from '../eventStore.js';
 export const EVENT_COLUMNS =
   'event_id, stream_id, revision, transaction_id, position, type, schema_version, data, metadata, recorded_at';
 export const EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(',').length;
+/** The same columns with the payloads left out (null), to be filled in by whoever holds them. */
+export const ENVELOPE_COLUMNS = EVENT_COLUMNS.replace(
+  'data, metadata',
+  'NULL::json AS data, NULL::json AS metadata',
+);
+export const DATA_COLUMN = 7;
+export const METADATA_COLUMN = 8;
 
 /**
  * The log's statements run thousands of times a second with the same text: prepared once per

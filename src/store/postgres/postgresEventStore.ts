@@ -17,11 +17,15 @@ import { type StoreLogger, silentLogger } from '../logger.js';
 import { validateAppend, validateStreamId } from '../validateAppend.js';
 import { AppendNotifications } from './appendNotifications.js';
 import { writeBatch } from './batchWriter.js';
+import { CommittedTail } from './committedTail.js';
 import {
   checkpointSql,
+  DATA_COLUMN,
+  ENVELOPE_COLUMNS,
   EVENT_COLUMN_COUNT,
   EVENT_COLUMNS,
   eventRowQuery,
+  METADATA_COLUMN,
   preparedQuery,
   toRecordedEvent,
 } from './eventRows.js';
@@ -67,6 +71,7 @@ const MAX_ATTEMPTS = 5;
 export class PostgresEventStore implements EventStore {
   private readonly groupCommit: GroupCommit;
   private readonly revisions = new RevisionCache();
+  private readonly committed = new CommittedTail();
   private closed = false;
 
   private constructor(
@@ -158,7 +163,10 @@ export class PostgresEventStore implements EventStore {
       try {
         // a retry reads every revision and event id afresh: the failure may have been a stale
         // cached revision, or a retried append meeting its own events
-        await writeBatch(client, batch, this.revisions, { fresh: attempt > 1 });
+        await writeBatch(client, batch, this.revisions, {
+          fresh: attempt > 1,
+          committed: this.committed,
+        });
         client.off('error', onError);
         client.release();
         return;
@@ -238,20 +246,25 @@ export class PostgresEventStore implements EventStore {
   /**
    * A page of the global order, and the horizon it was read below: every transaction older than
    * the horizon had ended when the page was read, so no event below it can appear later.
+   * `payloads: 'tail'` reads envelopes only and takes data and metadata from the events this
+   * store committed a moment ago, reading from the log only those it does not hold.
    */
   private async readPage(
     from: Checkpoint | undefined,
     limit: number,
     streamPrefix: string | undefined,
+    payloads: 'log' | 'tail' = 'log',
   ): Promise<LogPage> {
     const [transactionId, position] = from ? decodeCheckpoint(from) : [0n, 0n];
+    const fromTail = payloads === 'tail';
+    if (fromTail) this.committed.letGo();
     // one row with the horizon alone when no event matches
     const { rows } = await this.pool.query(
       eventRowQuery(
-        'read-log-page',
+        fromTail ? 'read-log-envelopes' : 'read-log-page',
         `WITH snapshot AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
          SELECT page.*, snapshot.horizon::text FROM snapshot LEFT JOIN LATERAL (
-           SELECT ${EVENT_COLUMNS} FROM events
+           SELECT ${fromTail ? ENVELOPE_COLUMNS : EVENT_COLUMNS} FROM events
            WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
              AND transaction_id < snapshot.horizon
              AND ($3::text IS NULL OR starts_with(stream_id, $3::text))
@@ -261,7 +274,36 @@ export class PostgresEventStore implements EventStore {
       ),
     );
     const horizon = BigInt(rows[0]![EVENT_COLUMN_COUNT] as string);
-    return { events: rows[0]![0] === null ? [] : rows.map(toRecordedEvent), horizon };
+    if (rows[0]![0] === null) return { events: [], horizon };
+    if (fromTail) await this.fillPayloads(rows);
+    return { events: rows.map(toRecordedEvent), horizon };
+  }
+
+  /** Puts each envelope's data and metadata in place: from the committed tail, else from the log. */
+  private async fillPayloads(rows: unknown[][]): Promise<void> {
+    const missing: unknown[][] = [];
+    for (const row of rows) {
+      const payload = this.committed.payload(row[0] as string, row[1] as string);
+      if (payload) [row[DATA_COLUMN], row[METADATA_COLUMN]] = payload;
+      else missing.push(row);
+    }
+    if (missing.length === 0) return;
+    const { rows: found } = await this.pool.query(
+      eventRowQuery(
+        'read-payloads',
+        `SELECT events.transaction_id::text, events.position::text, events.data, events.metadata
+         FROM unnest($1::text[], $2::bigint[]) AS k(transaction_id, position)
+         JOIN events ON events.transaction_id = k.transaction_id::xid8 AND events.position = k.position`,
+        [missing.map((row) => row[3]), missing.map((row) => row[4])],
+      ),
+    );
+    const byPlace = new Map(found.map((row) => [`${row[0]}:${row[1]}`, row]));
+    for (const row of missing) {
+      const payload = byPlace.get(`${row[3]}:${row[4]}`);
+      if (!payload) throw new Error(`event at ${row[3]}:${row[4]} has no payload`);
+      row[DATA_COLUMN] = payload[2];
+      row[METADATA_COLUMN] = payload[3];
+    }
   }
 
   async *subscribe(options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
@@ -275,11 +317,14 @@ export class PostgresEventStore implements EventStore {
       let cursor = options.fromCheckpoint;
       // while the consumer works through a full page, the next one is already being read
       let prefetched: Promise<LogPage> | undefined;
+      // Caught up (the last page was short), the next events are most likely ones this store has
+      // just committed: their payloads come from the committed tail. Catching up, from the log.
+      let payloads: 'log' | 'tail' = 'log';
       while (!signal?.aborted && !this.closed) {
         const seen = watch.generation;
         let page: LogPage;
         try {
-          page = await (prefetched ?? this.readPage(cursor, PAGE, streamPrefix));
+          page = await (prefetched ?? this.readPage(cursor, PAGE, streamPrefix, payloads));
         } catch (error) {
           prefetched = undefined;
           if (this.closed) return;
@@ -291,6 +336,7 @@ export class PostgresEventStore implements EventStore {
         }
         prefetched = undefined;
         const { events, horizon } = page;
+        payloads = events.length < PAGE ? 'tail' : 'log';
         if (events.length === PAGE) {
           prefetched = this.readPage(events.at(-1)!.position, PAGE, streamPrefix);
           prefetched.catch(() => undefined); // awaited (and reported) on the next turn
