@@ -216,6 +216,15 @@ export class OcppGateway {
     // refused in the upgrade, not accepted and then closed: a client counts a 101 as connected
     if (!speakable(this.versions)) return refuseProtocols(socket, this.versions, offered);
     const remoteAddress = request.socket.remoteAddress ?? 'unknown';
+    // A charger that gave up while its connection waited to be accepted has closed it already:
+    // its request and its end arrive together. In a reconnect storm thousands wait in the kernel's
+    // queue (libuv accepts one connection per turn of the event loop), and each one admitted
+    // after its charger left cost the reads of an admission for nothing.
+    if (await hasGivenUp(socket)) {
+      onAdmission?.('abandoned');
+      socket.destroy();
+      return;
+    }
     let admission: Awaited<ReturnType<ChargerAdmission['admit']>>;
     try {
       const tlsSocket = request.socket as TLSSocket;
@@ -233,8 +242,9 @@ export class OcppGateway {
     }
     // the charger gave up waiting (a handshake timeout): connecting it now would only record a
     // connection and its end, work an overloaded server can least afford
-    if (socket.destroyed) {
+    if (isClosed(socket)) {
       onAdmission?.('abandoned');
+      socket.destroy();
       return;
     }
     if (!admission.ok) {
@@ -350,4 +360,20 @@ function refuseUpgrade(socket: Socket, status: number, reason: string): void {
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n${status === 401 ? 'WWW-Authenticate: Basic realm="ocpp"\r\n' : ''}\r\n${body}`,
   );
+}
+
+/** the socket can no longer carry a WebSocket (what ws itself checks before it upgrades) */
+const isClosed = (socket: Socket) => socket.destroyed || !socket.readable || !socket.writable;
+
+/**
+ * Whether the client has closed its side already. After the upgrade request the socket is not
+ * read; reading on for a turn of the event loop takes in an end that came with the request.
+ * Nothing is consumed: whatever else arrived stays buffered for the WebSocket.
+ */
+async function hasGivenUp(socket: Socket): Promise<boolean> {
+  if (isClosed(socket)) return true;
+  socket.read(0);
+  // the read starts now and is done in the next turn's poll phase: the second check phase follows it
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+  return isClosed(socket);
 }

@@ -48,6 +48,34 @@ describe('the OCPP endpoint', () => {
     expect(harness.attempts).toHaveLength(0);
   });
 
+  it('does not admit a connection whose charger gave up before it was accepted, and counts it abandoned', async () => {
+    const outcomes: string[] = [];
+    harness = await startGateway({ onAdmission: (outcome) => outcomes.push(outcome) });
+    const closed = new Promise<void>((resolve) => {
+      const socket = connectTcp(Number(new URL(harness!.url).port), '127.0.0.1', () => {
+        // the request and the charger's end, both waiting before the server reads either (as
+        // in a storm, where connections wait in the kernel's queue past the charger's timeout)
+        socket.end(
+          'GET /ocpp/GONE HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+            'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\n' +
+            'Sec-WebSocket-Protocol: ocpp1.6\r\n\r\n',
+        );
+        const busyUntil = Date.now() + 100;
+        while (Date.now() < busyUntil); // this process (the server's too) stays busy meanwhile
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve());
+      socket.resume();
+    });
+    await closed;
+    await expect.poll(() => outcomes).toEqual(['abandoned']);
+    expect(harness.attempts).toHaveLength(0);
+    expect(harness.gateway.connectedCount).toBe(0);
+    // a charger that stays is admitted as ever
+    await connect('/ocpp/STAYS');
+    expect(outcomes).toEqual(['abandoned', 'accepted']);
+  });
+
   it('passes admission refusals on as HTTP statuses, before any upgrade', async () => {
     for (const status of [401, 403, 404, 429] as const) {
       harness = await startGateway({
