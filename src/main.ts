@@ -45,6 +45,7 @@ import { DiskFileStorage } from './files/diskFileStorage.js';
 import { fileUrlSecret } from './files/fileUrlSecret.js';
 import { FileUrlSigner } from './files/signedFileUrls.js';
 import { createLogger, type Logger } from './logging.js';
+import { acceptQueues } from './observability/acceptQueue.js';
 import { AppendHealth } from './observability/appendHealth.js';
 import { projectionLag } from './observability/instruments.js';
 import { Metrics } from './observability/metrics.js';
@@ -104,7 +105,9 @@ export async function startAmpledger(
     let gatewayForMetrics: OcppGateway | undefined;
     let projectionsForMetrics: ReadonlyMap<string, ProjectionRunner> = new Map();
     let storeForMetrics: EventStore | undefined;
+    let listeningPortsForMetrics: number[] = [];
     const metrics = new Metrics({
+      acceptQueues: () => acceptQueues(listeningPortsForMetrics),
       connectionsByProtocol: () => gatewayForMetrics?.connectionsByProtocol() ?? {},
       projectionLagSeconds: () =>
         storeForMetrics ? projectionLag(storeForMetrics, projectionsForMetrics) : Promise.resolve({}),
@@ -348,6 +351,10 @@ export async function startAmpledger(
       typeof tlsAddress === 'object' && tlsAddress ? `wss://127.0.0.1:${tlsAddress.port}/ocpp` : undefined;
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    listeningPortsForMetrics = [
+      port,
+      ...(typeof tlsAddress === 'object' && tlsAddress ? [tlsAddress.port] : []),
+    ];
     const url = `http://127.0.0.1:${port}`;
     logger.info(
       {

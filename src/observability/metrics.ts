@@ -3,9 +3,10 @@ import { heapUsedAfterMajorGc } from './heapAfterGc.js';
 
 /**
  * Ampledger's Prometheus metrics (served at /metrics): Node's process metrics (CPU, memory,
- * event-loop lag, GC), open connections by protocol, connection admissions by outcome, charger
- * calls by action and outcome, append latency and group-commit sizes, projection lag, command
- * latency and timeouts. Values that live elsewhere (connections, lag) are read when scraped.
+ * event-loop lag, GC), open connections by protocol, connection admissions by outcome and the
+ * connections still waiting to be accepted, charger calls by action and outcome, append latency
+ * and group-commit sizes, projection lag, command latency and timeouts. Values that live
+ * elsewhere (connections, lag, accept queues) are read when scraped.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -21,6 +22,8 @@ export class Metrics {
     connectionsByProtocol(): Record<string, number>;
     /** seconds since the oldest event each projection has not applied (0 when caught up) */
     projectionLagSeconds(): Promise<Record<string, number>>;
+    /** connections waiting in the kernel to be accepted, by listening port */
+    acceptQueues?(): Promise<Map<number, number>>;
   }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -87,6 +90,17 @@ export class Metrics {
         for (const [projection, seconds] of Object.entries(await sources.projectionLagSeconds())) {
           this.set({ projection }, seconds);
         }
+      },
+    });
+    new Gauge({
+      name: 'ampledger_accept_queue_connections',
+      help: 'Connections waiting in the kernel to be accepted, by listening port: Node accepts one per turn of its event loop, so a reconnect storm waits here first',
+      labelNames: ['port'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const [port, waiting] of (await sources.acceptQueues?.()) ?? new Map())
+          this.set({ port: String(port) }, waiting);
       },
     });
     this.commandSeconds = new Histogram({

@@ -600,6 +600,11 @@ describe('the operator API', () => {
     expect(after).toMatch(/ampledger_connection_admissions_total\{outcome="401"\} [1-9]/);
     expect(after).toMatch(/ampledger_connection_admissions_total\{outcome="429"\} \d/);
     expect(after).toMatch(/ampledger_group_commit_events_count [1-9]/);
+    // the server's listening port, with nobody waiting to be accepted
+    if (process.platform === 'linux')
+      expect(after).toMatch(
+        new RegExp(`ampledger_accept_queue_connections\\{port="${new URL(server.url).port}"\\} 0`),
+      );
     // Node's own: CPU, memory, event-loop lag
     for (const name of [
       'process_cpu_user_seconds_total',
