@@ -21,7 +21,9 @@ export class CommittedTail {
 
   constructor(
     private readonly maxEvents = 5_000,
-    private readonly maxAgeMs = 5_000,
+    // a caught-up subscription reads within its poll (200 ms), at once when notified; a payload
+    // held longer outlives the young generation and is left for a major GC (RSS between them)
+    private readonly maxAgeMs = 2_000,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
