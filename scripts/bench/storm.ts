@@ -1,10 +1,10 @@
 /**
  * npm run bench:storm — 10,000 connected simulated chargers (two processes) lose their network at
  * once, each queueing 20 transaction messages while away, and reconnect within 10 s. Measures the
- * time until every backlog is acknowledged (target ≤ 40 s, issue 18), messages lost (must be 0) and duplicate
- * sessions (must be 0), checked in the read models afterwards. Loopback only; every wait bounded.
+ * time until every backlog is acknowledged (target ≤ 40 s, issue 18), messages lost (must be 0)
+ * and duplicate sessions (must be 0), checked in the read models afterwards; and the server's
+ * accept queue and admissions. Loopback only; every wait bounded.
  */
-
 import { metricValue } from '../soak/serverSample.js';
 import { startBenchServer } from './benchServer.js';
 import { FleetParts } from './fleet/fleetParts.js';

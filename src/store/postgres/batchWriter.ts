@@ -171,9 +171,9 @@ async function insertEvents(
   // One JSON document for the whole batch, one object per event: data and metadata are JSON text
   // already and are spliced in as they are (escaping them into array literals cost more than the
   // insert), and json_to_recordset reads each object once (extracting seven fields with -> had
-  // PostgreSQL scan every event's text seven times). A json field keeps its text as sent; a JSON
-  // null comes back as SQL NULL, hence the coalesce. Ids are UUIDs and types match
-  // [A-Za-z0-9_.:-]: neither needs escaping.
+  // PostgreSQL scan every event's text seven times). A json field keeps an object's or array's
+  // text as sent (a string's is escaped anew, to the same value); a JSON null comes back as SQL
+  // NULL, hence the coalesce. Ids are UUIDs and types match [A-Za-z0-9_.:-]: neither needs escaping.
   const rows: string[] = [];
   for (const { append, firstRevision } of writes) {
     const stream = JSON.stringify(append.streamId);
