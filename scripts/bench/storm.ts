@@ -23,10 +23,10 @@ const profileArgs = process.env.BENCH_PROFILE
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
   : [];
 const bench = await startBenchServer('storm', { AUTO_REGISTER: 'accept' }, profileArgs);
-/** a value from the server's /metrics (undefined when it does not answer) */
-const serverMetric = (name: string): Promise<number | undefined> =>
+/** the server's /metrics exposition (undefined when it does not answer) */
+const serverMetrics = (): Promise<string | undefined> =>
   fetch(`${bench.server.url}/metrics`)
-    .then(async (response) => metricValue(await response.text(), name))
+    .then((response) => response.text())
     .catch(() => undefined);
 let rows: BenchRow[] = [];
 let extra: Record<string, unknown> = {};
@@ -76,9 +76,10 @@ try {
     if (done) break;
     if (!scraping) {
       scraping = true;
-      void serverMetric('ampledger_accept_queue_connections').then((value) => {
+      void serverMetrics().then((exposition) => {
         scraping = false;
-        if (value === undefined) return;
+        if (exposition === undefined) return;
+        const value = metricValue(exposition, 'ampledger_accept_queue_connections');
         waiting = value;
         acceptQueuePeak = Math.max(acceptQueuePeak, value);
       });
@@ -91,15 +92,14 @@ try {
       );
   }
   const allSettled = await settling;
-  const admissions = Object.fromEntries(
-    await Promise.all(
-      ['accepted', 'abandoned'].map(async (outcome) => [
-        outcome,
-        (await serverMetric(`ampledger_connection_admissions_total{outcome="${outcome}"}`)) ?? 0,
-      ]),
-    ),
-  );
   const seconds = (Date.now() - stormAt) / 1_000;
+  const exposition = (await serverMetrics()) ?? '';
+  const admissions = Object.fromEntries(
+    ['accepted', 'abandoned'].map((outcome) => [
+      outcome,
+      metricValue(exposition, `ampledger_connection_admissions_total{outcome="${outcome}"}`),
+    ]),
+  );
   const stats = await parts.stats();
   await parts.stop();
   const expected = CHARGERS * BACKLOG;
