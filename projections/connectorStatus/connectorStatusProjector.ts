@@ -1,13 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
 import { chargerIdOf, receivedAtOf } from '../../src/domain/eventMetadata.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
-import { alertOf, type ChargerAlert, withAlert } from './chargerAlerts.js';
+import {
+  lastSeenWith,
+  newPresence,
+  onlyShowsLife,
+  type Presence,
+  presenceWithEvent,
+} from './chargerPresence.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -23,22 +28,6 @@ export async function connectorStatusProjector(): Promise<Projector> {
     migrations: await loadMigrations(MIGRATIONS),
     apply: applyPresenceBatch,
   };
-}
-
-interface Presence {
-  charger_id: string;
-  tenant: string;
-  connected: boolean;
-  connection_id: string | null;
-  protocol: string | null;
-  connected_at: string | null;
-  disconnected_at: string | null;
-  disconnect_code: number | null;
-  last_seen: string | null;
-  heartbeat_interval_seconds: number | null;
-  boot: unknown;
-  alerts: unknown[];
-  last_revision: string;
 }
 
 const PRESENCE: Columns = {
@@ -57,6 +46,8 @@ const PRESENCE: Columns = {
   last_revision: 'bigint',
 };
 
+const LAST_SEEN: Columns = { charger_id: 'text', last_seen: 'timestamptz', last_revision: 'bigint' };
+
 const CONNECTOR: Columns = {
   charger_id: 'text',
   tenant: 'text',
@@ -73,17 +64,45 @@ const CONNECTOR: Columns = {
   last_revision: 'bigint',
 };
 
-const fromCharger = (event: RecordedEvent) =>
-  event.type === 'ChargerConnected' || (event.metadata as { ocpp?: unknown } | undefined)?.ocpp !== undefined;
-
 /** Times in the rows are ISO text in UTC, so the later of two is the greater string. */
 const iso = (value: Date | string | null) => (value instanceof Date ? value.toISOString() : value);
 
+/**
+ * Chargers whose batch events only show they are alive (most of a busy fleet's calls) have their
+ * last_seen moved forward in one statement, their rows neither read nor rewritten when it stands;
+ * the others are folded in memory from their rows (presenceWithEvent) and written whole.
+ */
 async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
-  const chargerIds = [...new Set(events.map((event) => chargerIdOf(event.streamId)))];
+  const byCharger = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const chargerId = chargerIdOf(event.streamId);
+    const own = byCharger.get(chargerId);
+    if (own) own.push(event);
+    else byCharger.set(chargerId, [event]);
+  }
+  const alive: Presence[] = [];
+  const folded = new Map<string, RecordedEvent[]>();
+  for (const [chargerId, own] of byCharger) {
+    if (own.every(onlyShowsLife)) {
+      const lastSeen = own.reduce<string | null>((seen, event) => lastSeenWith(seen, event), null);
+      alive.push({ ...newPresence(chargerId), last_seen: lastSeen });
+    } else folded.set(chargerId, own);
+  }
+  await writeRows(
+    tx,
+    {
+      into: 'charger_presence',
+      columns: LAST_SEEN,
+      onConflict: `ON CONFLICT (charger_id) DO UPDATE SET last_seen = EXCLUDED.last_seen
+        WHERE EXCLUDED.last_seen > charger_presence.last_seen
+           OR (charger_presence.last_seen IS NULL AND EXCLUDED.last_seen IS NOT NULL)`,
+    },
+    alive,
+  );
+  if (folded.size === 0) return;
   const { rows } = await tx.query<Record<keyof Presence, unknown>>(
     'SELECT * FROM charger_presence WHERE charger_id = ANY($1) FOR UPDATE',
-    [chargerIds],
+    [[...folded.keys()]],
   );
   const presences = new Map<string, Presence>();
   for (const row of rows) {
@@ -96,90 +115,31 @@ async function applyPresenceBatch(events: RecordedEvent[], tx: pg.PoolClient): P
     });
   }
   const connectors = new Map<string, Record<string, unknown>>();
-  for (const event of events) {
-    const chargerId = chargerIdOf(event.streamId);
-    let presence = presences.get(chargerId);
-    if (!presence) {
-      presence = {
+  for (const [chargerId, own] of folded) {
+    let presence = presences.get(chargerId) ?? newPresence(chargerId);
+    for (const event of own) {
+      const before = presence;
+      presence = presenceWithEvent(presence, event);
+      if (event.type !== 'ConnectorStatusReported' || presence === before) continue;
+      const { data } = { data: event.data } as Extract<ChargingEvent, { type: 'ConnectorStatusReported' }>;
+      if (data.collapsedInto) continue; // a vendor's echo of another connector's report
+      connectors.set(`${chargerId}/${data.evseId}/${data.connectorId}`, {
         charger_id: chargerId,
-        tenant: 'default',
-        connected: false,
-        connection_id: null,
-        protocol: null,
-        connected_at: null,
-        disconnected_at: null,
-        disconnect_code: null,
-        last_seen: null,
-        heartbeat_interval_seconds: null,
-        boot: null,
-        alerts: [],
-        last_revision: '-1',
-      };
-      presences.set(chargerId, presence);
+        tenant: presence.tenant,
+        evse_id: data.evseId,
+        connector_id: data.connectorId,
+        status: data.status,
+        availability: data.availability,
+        error_code: data.errorCode ?? null,
+        info: data.info ?? null,
+        vendor_id: data.vendorId ?? null,
+        vendor_error_code: data.vendorErrorCode ?? null,
+        charger_time: data.chargerTime ?? null,
+        reported_at: receivedAtOf(event),
+        last_revision: event.revision.toString(),
+      });
     }
-    if (BigInt(presence.last_revision) >= event.revision) continue; // applied already
-    presence.last_revision = event.revision.toString();
-    const receivedAt = receivedAtOf(event);
-    if (fromCharger(event) && (presence.last_seen === null || receivedAt > presence.last_seen)) {
-      presence.last_seen = receivedAt;
-    }
-    const alert = alertOf(event.type, event.data, receivedAt);
-    if (alert) presence.alerts = withAlert(presence.alerts as ChargerAlert[], alert);
-    const fact = { type: event.type, data: event.data } as ChargingEvent | RegistryEvent;
-    switch (fact.type) {
-      case 'ChargerRegistered':
-        presence.tenant = fact.data.tenant;
-        break;
-      case 'ChargerConnected':
-        Object.assign(presence, {
-          connected: true,
-          connection_id: fact.data.connectionId,
-          protocol: fact.data.protocol,
-          connected_at: receivedAt,
-          disconnected_at: null,
-          disconnect_code: null,
-        });
-        break;
-      case 'ChargerDisconnected':
-        // a replacing connection may have announced itself first: only the current one closes
-        if (presence.connection_id === fact.data.connectionId) {
-          Object.assign(presence, {
-            connected: false,
-            disconnected_at: receivedAt,
-            disconnect_code: fact.data.code,
-          });
-        }
-        break;
-      case 'ChargerBooted': {
-        const { decision, quirks: _quirks, expectedHeartbeatSeconds, ...identification } = fact.data;
-        presence.heartbeat_interval_seconds =
-          expectedHeartbeatSeconds ?? (decision.status === 'Accepted' ? decision.interval : null);
-        presence.boot = { ...identification, status: decision.status, at: receivedAt };
-        break;
-      }
-      case 'ConnectorStatusReported': {
-        const { data } = fact;
-        if (data.collapsedInto) break; // a vendor's echo of another connector's report
-        connectors.set(`${chargerId}/${data.evseId}/${data.connectorId}`, {
-          charger_id: chargerId,
-          tenant: presence.tenant,
-          evse_id: data.evseId,
-          connector_id: data.connectorId,
-          status: data.status,
-          availability: data.availability,
-          error_code: data.errorCode ?? null,
-          info: data.info ?? null,
-          vendor_id: data.vendorId ?? null,
-          vendor_error_code: data.vendorErrorCode ?? null,
-          charger_time: data.chargerTime ?? null,
-          reported_at: receivedAt,
-          last_revision: event.revision.toString(),
-        });
-        break;
-      }
-      default:
-        break;
-    }
+    presences.set(chargerId, presence);
   }
   await writeRows(
     tx,

@@ -56,6 +56,15 @@ const COLUMNS_ADDED_SINCE: Record<string, Record<string, Record<string, unknown>
   },
 };
 
+/**
+ * Columns whose meaning changed since a generation was recorded: not compared. Presence's
+ * last_revision (issue 18) is the last event that changed more than last_seen, no longer the last
+ * event of all: a sign of life no longer rewrites the row.
+ */
+const REDEFINED_SINCE: Record<string, Record<string, string[]>> = {
+  v1: { charger_presence: ['last_revision'] },
+};
+
 /** A row without the columns it holds only because today's code derives them. */
 const withoutDerived = (row: unknown, added: Record<string, unknown> = {}) =>
   Object.fromEntries(Object.entries(row as object).filter(([column]) => added[column] !== DERIVED));
@@ -73,8 +82,12 @@ describe.each(GENERATIONS)('the %s fixture log', (generation) => {
       delete rebuilt[table];
     }
     const columnsAdded = COLUMNS_ADDED_SINCE[generation] ?? {};
+    const redefined = REDEFINED_SINCE[generation] ?? {};
     for (const table of Object.keys(expected)) {
-      const added = columnsAdded[table];
+      const added = {
+        ...columnsAdded[table],
+        ...Object.fromEntries((redefined[table] ?? []).map((column) => [column, DERIVED])),
+      };
       const rows = (expected[table] ?? []).map((row) =>
         withoutDerived({ ...(row as object), ...added }, added),
       );

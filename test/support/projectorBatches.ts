@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { migrateProjection } from '../../projections/projectionRunner.js';
+import { eventsFor, type Projector } from '../../projections/projector.js';
+import type { Checkpoint, RecordedEvent } from '../../src/store/eventStore.js';
+import { databaseUrl, dropSchema, freshSchemaName } from './database.js';
+import type { FixtureEvent } from './fixtureLog.js';
+
+/** A committed log's events as a store delivers them: revisions per stream, positions in log order. */
+export function recordedEventsOf(events: readonly FixtureEvent[]): RecordedEvent[] {
+  const revisions = new Map<string, bigint>();
+  return events.map((event, index) => {
+    const revision = revisions.get(event.streamId) ?? 0n;
+    revisions.set(event.streamId, revision + 1n);
+    return {
+      id: event.id,
+      streamId: event.streamId,
+      revision,
+      position: `0:${String(index).padStart(8, '0')}` as Checkpoint,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: event.metadata,
+      recordedAt: new Date(event.recordedAt),
+    };
+  });
+}
+
+/** The log cut into batches of `size` events (the last one shorter). */
+export const batchesOf = <T>(events: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(events.length / size) }, (_, i) => events.slice(i * size, (i + 1) * size));
+
+/**
+ * The rows of a projector's tables after it applied the batches, each in a transaction of its own
+ * as the runner does, on a schema of their own: what a live projector (small batches) or a
+ * rebuild (large ones) leaves. Rows in a stable order.
+ */
+export async function rowsAfterBatches(
+  projector: Projector,
+  batches: readonly RecordedEvent[][],
+  tables: readonly string[],
+): Promise<Record<string, unknown[]>> {
+  const schema = freshSchemaName(projector.name);
+  const admin = new pg.Client({ connectionString: databaseUrl() });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+  await admin.end();
+  const pool = new pg.Pool({
+    connectionString: databaseUrl(),
+    options: `-c search_path=${pg.escapeIdentifier(schema)}`,
+    max: 1,
+  });
+  try {
+    await migrateProjection(pool, projector);
+    for (const batch of batches) {
+      const events = eventsFor(
+        projector,
+        batch.filter((event) => event.streamId.startsWith(projector.streamPrefix ?? '')),
+      );
+      if (events.length === 0) continue;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await projector.apply(events, client);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    }
+    const rows: Record<string, unknown[]> = {};
+    for (const table of tables) {
+      const result = await pool.query(`SELECT * FROM ${pg.escapeIdentifier(table)}`);
+      rows[table] = result.rows
+        .map((row) => JSON.stringify(row))
+        .sort()
+        .map((row) => JSON.parse(row));
+    }
+    return rows;
+  } finally {
+    await pool.end();
+    await dropSchema(schema);
+  }
+}
