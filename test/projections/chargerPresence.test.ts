@@ -25,7 +25,12 @@ describe('charger presence', () => {
   it('given a connected charger, when it sends a heartbeat, then only last_seen moves', () => {
     const connected = fold(
       newPresence('CP1'),
-      event('ChargerConnected', { connectionId: 'c1', protocol: 'ocpp1.6' }, '2026-12-07T10:00:00.000Z', false),
+      event(
+        'ChargerConnected',
+        { connectionId: 'c1', protocol: 'ocpp1.6' },
+        '2026-12-07T10:00:00.000Z',
+        false,
+      ),
     );
     const heartbeat = event('HeartbeatReceived', {}, '2026-12-07T10:00:05.000Z');
     expect(onlyShowsLife(heartbeat)).toBe(true);
@@ -79,7 +84,12 @@ describe('charger presence', () => {
   it('given a replacing connection announced first, when the old one closes, then the charger stays connected', () => {
     const replaced = fold(
       newPresence('CP1'),
-      event('ChargerConnected', { connectionId: 'new', protocol: 'ocpp1.6' }, '2026-12-07T10:00:00.000Z', false),
+      event(
+        'ChargerConnected',
+        { connectionId: 'new', protocol: 'ocpp1.6' },
+        '2026-12-07T10:00:00.000Z',
+        false,
+      ),
       event('ChargerDisconnected', { connectionId: 'old', code: 1006 }, '2026-12-07T10:00:01.000Z', false),
     );
     expect(replaced).toMatchObject({ connected: true, connection_id: 'new', disconnected_at: null });
