@@ -21,7 +21,7 @@ export async function cdrCandidates(
     changed_position: string;
     stop_server_time: Date;
   }>(
-    `SELECT s.id, s.charger_id, s.transaction_key, s.revisions[1] AS first_revision, s.last_revision,
+    `SELECT s.id, s.charger_id, s.transaction_key, s.first_revision, s.last_revision,
             s.changed_position, s.stop_server_time
        FROM sessions s
       WHERE s.status = 'stopped' AND ($1::text IS NULL OR s.changed_position > $1)

@@ -8,7 +8,10 @@ const isoOrNull = (value: unknown) =>
   value instanceof Date ? value.toISOString() : (value as string | null);
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
-/** A session's record as its row holds it: times as ISO text, numbers and revisions as the text they were written from. */
+/**
+ * A session's record as its row holds it: times as ISO text, numbers and revisions as the text
+ * they were written from. The row's meter is whole only once its readings are put back (withMeters).
+ */
 export function sessionRecordOfRow(row: Record<string, unknown>): SessionRecord {
   return {
     id: row.id as string,
@@ -35,7 +38,7 @@ export function sessionRecordOfRow(row: Record<string, unknown>): SessionRecord 
     stopKind: row.stop_kind as string | null,
     stopIdTag: row.stop_id_tag as string | null,
     flags: row.flags as Flag[],
-    revisions: (row.revisions as Array<string | number>).map(String),
+    firstRevision: String(row.first_revision),
     lastRevision: String(row.last_revision),
     meter: row.meter as ProjectedMeter | null,
     energyCorrection: row.energy_correction as EnergyCorrection | null,

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
+import type { ProjectedMeter } from '../../src/domain/charger/transactions/sessionEnergy.js';
 import {
+  readingsBroughtBy,
   type SessionRecord,
   sessionStarted,
   sessionWithChargerEvent,
@@ -13,6 +15,7 @@ import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
 import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
+import { readingsOfSessions } from './sessionEvents.js';
 import { sessionRecordOfRow } from './sessionRow.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -21,7 +24,8 @@ const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
  * Sessions: one row per transaction, from its start, its samples, its stop and their repeats. The
  * energy is reconciled again from the session's meter by today's policy (and boots while it ran),
  * so a rebuild corrects what an older policy recorded; such a session keeps the correction to
- * be made a fact in the log (see EnergyCorrections).
+ * be made a fact in the log (see EnergyCorrections). Each of a session's own events is a row of
+ * session_events with the readings it brought, so a sample adds a row and rewrites a short one.
  */
 export async function sessionsProjector(): Promise<Projector> {
   return {
@@ -57,7 +61,7 @@ const SESSION: Columns = {
   stop_kind: 'text',
   stop_id_tag: 'text',
   flags: 'jsonb',
-  revisions: 'bigint[]',
+  first_revision: 'bigint',
   last_revision: 'bigint',
   meter: 'jsonb',
   energy_correction: 'jsonb',
@@ -68,6 +72,8 @@ const SESSION: Columns = {
   changed_position: 'text',
   updated_at: 'timestamptz',
 };
+
+const SESSION_EVENT: Columns = { session_id: 'text', revision: 'bigint', readings: 'jsonb' };
 
 const ORPHAN_STOP: Columns = {
   charger_id: 'text',
@@ -109,15 +115,27 @@ function toRow(session: SessionRecord): Record<string, unknown> {
     stop_kind: session.stopKind,
     stop_id_tag: session.stopIdTag,
     flags: session.flags,
-    revisions: session.revisions,
+    first_revision: session.firstRevision,
     last_revision: session.lastRevision,
-    meter: session.meter,
+    meter: session.meter && withoutReadings(session.meter),
     energy_correction: session.energyCorrection,
     charging_seconds: session.chargingSeconds,
     idle_seconds: session.idleSeconds,
     charging_states: session.chargingStates,
   };
 }
+
+/** The meter as the row keeps it: its readings are in session_events. */
+const withoutReadings = ({ readings: _readings, ...meter }: ProjectedMeter) => meter;
+
+/**
+ * A session's own events that, while it is under way, its fold takes without the readings it
+ * holds (they only add to them): a batch of these alone needs none read.
+ */
+const FOLDED_WITHOUT_READINGS: ReadonlySet<string> = new Set([
+  'MeterValuesReported',
+  'TransactionAuthorized',
+]);
 
 /** A batch folded per session in memory (the domain's session fold), then written with one statement per table. */
 async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
@@ -135,9 +153,33 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     `SELECT * FROM sessions WHERE id = ANY($1) OR (charger_id = ANY($2) AND status = 'active') FOR UPDATE`,
     [ids, [...new Set(booted)]],
   );
-  const sessions = new Map<string, SessionRecord>(
-    rows.map((row) => [row.id as string, sessionRecordOfRow(row)]),
+  // a session that ended, or that reconciles or counts its times in this batch, reads its readings;
+  // one under way folds its samples onto none and writes only the new ones
+  const needReadings = new Set(rows.filter((row) => row.status !== 'active').map((row) => row.id as string));
+  for (const event of events) {
+    const id = keyOf(event);
+    if (id !== undefined && !FOLDED_WITHOUT_READINGS.has(event.type)) needReadings.add(id);
+  }
+  const readings = await readingsOfSessions(
+    tx,
+    rows.filter((row) => row.meter !== null && needReadings.has(row.id)).map((row) => row.id as string),
   );
+  const sessions = new Map<string, SessionRecord>(
+    rows.map((row) => [
+      row.id as string,
+      sessionRecordOfRow({
+        ...row,
+        meter: row.meter && { ...row.meter, readings: readings.get(row.id) ?? [] },
+      }),
+    ]),
+  );
+  const ownEvents: Array<Record<string, unknown>> = [];
+  const folded = (id: string, session: SessionRecord, event: RecordedEvent, charging: ChargingEvent) =>
+    ownEvents.push({
+      session_id: id,
+      revision: event.revision.toString(),
+      readings: session.meter ? readingsBroughtBy(charging) : [],
+    });
   // where in the log each row changed last (the CDR issuer reads on from there), and when
   const changed = new Map<string, { position: string; at: string }>();
   const orphans: Array<Record<string, unknown>> = [];
@@ -158,8 +200,10 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     if (charging.type === 'TransactionStarted') {
       const id = sessionIdOf(chargerId, charging.data.transactionKey);
       if (sessions.has(id)) continue;
-      sessions.set(id, sessionStarted(chargerId, id, charging.data, place));
+      const started = sessionStarted(chargerId, id, charging.data, place);
+      sessions.set(id, started);
       changed.set(id, { position: event.position, at: place.receivedAt });
+      folded(id, started, event, charging);
       continue;
     }
     if (charging.type === 'TransactionStopOrphaned') {
@@ -185,6 +229,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     if (next === session) continue;
     sessions.set(id!, next);
     changed.set(id!, { position: event.position, at: place.receivedAt });
+    folded(id!, session, event, charging);
   }
   await writeRows(
     tx,
@@ -198,6 +243,11 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       changed_position: position,
       updated_at: at,
     })),
+  );
+  await writeRows(
+    tx,
+    { into: 'session_events', columns: SESSION_EVENT, onConflict: 'ON CONFLICT DO NOTHING' },
+    ownEvents,
   );
   await writeRows(
     tx,

@@ -107,7 +107,7 @@ export class OcpiSessionOutbox extends PeriodicSweep {
       const skip =
         row.status === 'active' && pushedAt !== undefined && now.getTime() - pushedAt < ACTIVE_EVERY_MS;
       if (!skip) {
-        const session = (await ocpiSessionsOfRows([row], { party, currency, pricer }, now))[0]!;
+        const session = (await ocpiSessionsOfRows([row], { pool, party, currency, pricer }, now))[0]!;
         try {
           await putToPartner(
             `${url}/${party.countryCode}/${party.partyId}/${encodeURIComponent(session.id)}`,

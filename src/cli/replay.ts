@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     try {
       const { rows } = await client
         .query(
-          'SELECT id, charger_id, transaction_key, revisions, last_revision FROM sessions WHERE id = $1 OR transaction_key = $1 LIMIT 3',
+          'SELECT id, charger_id, transaction_key, first_revision, last_revision FROM sessions WHERE id = $1 OR transaction_key = $1 LIMIT 3',
           [values.session],
         )
         .catch((error: { code?: string }) => {
@@ -47,7 +47,6 @@ async function main(): Promise<number> {
         return 1;
       }
       const [row] = rows;
-      const revisions = (row.revisions as string[]).map(BigInt);
       const replay = await replaySession(
         eventStore,
         configuredTerms(config.tariff),
@@ -55,7 +54,7 @@ async function main(): Promise<number> {
           id: row.id,
           chargerId: row.charger_id,
           transactionKey: row.transaction_key,
-          firstRevision: revisions.reduce((a, b) => (a < b ? a : b)),
+          firstRevision: BigInt(row.first_revision),
           lastRevision: BigInt(row.last_revision),
         },
         tariff ? { id: tariff[1]!, version: Number(tariff[2]) } : undefined,

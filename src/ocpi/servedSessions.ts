@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import { withMeters } from '../../projections/sessions/sessionEvents.js';
 import { sessionRecordOfRow } from '../../projections/sessions/sessionRow.js';
 import type { SessionPricer } from '../app/sessionPricer.js';
 import type { CdrPrice } from '../domain/billing/cdrEvents.js';
@@ -44,10 +46,16 @@ const iso = (time: Date | null) => (time === null ? null : time.toISOString());
  * as the session's CDR is priced (its currency the tariff's; without a price, the configured one).
  */
 export async function ocpiSessionsOfRows(
-  rows: readonly ServedSessionRow[],
-  deps: { party: { countryCode: string; partyId: string }; currency: string; pricer: SessionPricer },
+  served: readonly ServedSessionRow[],
+  deps: {
+    pool: pg.Pool;
+    party: { countryCode: string; partyId: string };
+    currency: string;
+    pricer: SessionPricer;
+  },
   now: Date,
 ) {
+  const rows = await withMeters(deps.pool, served);
   const prices = await deps.pricer.pricesOf(rows.map(sessionRecordOfRow), now.getTime());
   return rows.map((row, index) => ocpiSessionOfRow(row, deps, now, prices[index]));
 }

@@ -25,6 +25,13 @@ export function addReading(
   return [...readings.slice(0, index), reading, ...readings.slice(index)];
 }
 
+/**
+ * Readings gathered as they arrived, in the order addReading one by one would leave them: by
+ * time, readings of the same time in their order of arrival (a stable sort).
+ */
+export const inTimeOrder = (readings: readonly RegisterReading[]): RegisterReading[] =>
+  [...readings].sort((a, b) => a[0] - b[0]);
+
 /** A stable flag code with its detail (ARCHITECTURE §8: sessions and CDRs carry them). */
 export interface Flag {
   code: string;

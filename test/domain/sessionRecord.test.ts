@@ -3,71 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { costToShow } from '../../src/app/sessionPricer.js';
 import { cdrPriceOf, sessionPriceAt } from '../../src/domain/billing/billSession.js';
 import type { TariffTerms } from '../../src/domain/billing/tariffTerms.js';
-import type { ChargingEvent } from '../../src/domain/charger/chargerEvents.js';
-import { evolveCharger, initialChargerState } from '../../src/domain/charger/chargerState.js';
-import {
-  type ChargerCommand,
-  type DecisionContext,
-  decideCharger,
-} from '../../src/domain/charger/decideCharger.js';
-import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
+import type { ChargerCommand } from '../../src/domain/charger/decideCharger.js';
 import type { RawMeterSample } from '../../src/domain/charger/transactions/decideTransaction.js';
 import {
   type SessionRecord,
-  sessionFromLog,
   sessionTimesAt,
   sessionWithEvent,
 } from '../../src/domain/charger/transactions/sessionRecord.js';
 import type { Token } from '../../src/domain/tokens/tokens.js';
+import { ChargerLog } from '../support/chargerLog.js';
 
 const T0 = '2026-12-07T10:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-const registered: RegistryEvent = {
-  type: 'ChargerRegistered',
-  data: { identity: 'CP1', tenant: 'acme', securityProfile: 0, autoRegistered: false },
-};
-const approved: RegistryEvent = { type: 'ChargerApproved', data: {} };
 const token: Token = { idTag: 'TAG1', tenant: 'acme', blocked: false, parentIdTag: 'FLEET-1' };
 const energy = (wh: number, time: string): RawMeterSample => ({
   chargerTime: time,
   values: [{ value: String(wh), measurand: 'Energy.Active.Import.Register' }],
 });
-
-/** A charger's log as the decider writes it: each command decided at its time, its events numbered. */
-class ChargerLog {
-  private state = [registered, approved].reduce(
-    (state, fact) => evolveCharger(state, fact, T0),
-    initialChargerState(),
-  );
-  readonly events: Array<{ event: ChargingEvent; revision: bigint; receivedAt: string }> = [];
-
-  when(command: ChargerCommand, receivedAt: string): this {
-    const context: DecisionContext = {
-      chargerId: 'CP1',
-      receivedAt,
-      heartbeatIntervalSeconds: 300,
-      newTransactionKey: '101',
-    };
-    for (const event of decideCharger(command, this.state, context).events) {
-      this.state = evolveCharger(this.state, event, receivedAt);
-      this.events.push({
-        event: event as ChargingEvent,
-        revision: BigInt(this.events.length + 2),
-        receivedAt,
-      });
-    }
-    return this;
-  }
-
-  /** The session folded from the log, as the sessions read model and the CDR issuer fold it. */
-  session(): SessionRecord {
-    return sessionFromLog(
-      'CP1',
-      '101',
-      this.events.map(({ event, revision, receivedAt }) => ({ event, place: { revision, receivedAt } })),
-    )!;
-  }
-}
 
 const start: ChargerCommand = {
   type: 'StartTransaction',

@@ -143,7 +143,19 @@ describe('transactions over OCPP 1.6', () => {
       stop_kind: 'normal',
       flags: [],
     });
-    expect((session!.revisions as string[]).length).toBe(3); // start, samples, stop
+    const own = await rows(
+      'SELECT revision, readings FROM session_events WHERE session_id = $1 ORDER BY revision',
+      [session!.id],
+    );
+    expect(own).toHaveLength(3); // start, samples, stop
+    // the readings each brought: none at the start, the 4.5 kWh sample, the stop's two
+    expect(own.map((event) => (event.readings as unknown[][]).map((reading) => reading[1]))).toEqual([
+      [],
+      [4500],
+      [1000, 11_000],
+    ]);
+    expect(own[0]!.revision).toBe(session!.first_revision);
+    expect(own.at(-1)!.revision).toBe(session!.last_revision);
 
     await billed();
     const [cdr] = await rows('SELECT * FROM cdrs WHERE transaction_key = $1', [String(transactionId)]);
@@ -215,10 +227,13 @@ describe('transactions over OCPP 1.6', () => {
     await call(charger, 'StopTransaction', stop);
     await call(charger, 'StopTransaction', { ...stop, meterStop: 999 });
     await billed();
-    const sessions = await rows(`SELECT energy_wh, revisions FROM sessions WHERE charger_id = 'TX-REPEAT'`);
+    const sessions = await rows(`SELECT id, energy_wh FROM sessions WHERE charger_id = 'TX-REPEAT'`);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ energy_wh: '800' });
-    expect((sessions[0]!.revisions as string[]).length).toBe(6);
+    const own = await rows('SELECT count(*)::int AS n FROM session_events WHERE session_id = $1', [
+      sessions[0]!.id,
+    ]);
+    expect(own).toEqual([{ n: 6 }]);
     const counted = await rows(
       `SELECT count(*)::int AS n FROM meter_values WHERE charger_id = 'TX-REPEAT' AND NOT duplicate`,
     );

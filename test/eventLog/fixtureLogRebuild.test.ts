@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inTimeOrder, type RegisterReading } from '../../src/policies/energyReconciliation.js';
 import { type FixtureEvent, type ReadModelRows, readFixture, readModelsOf } from '../support/fixtureLog.js';
 
 /**
@@ -65,6 +66,36 @@ const REDEFINED_SINCE: Record<string, Record<string, string[]>> = {
   v1: { charger_presence: ['last_revision'] },
 };
 
+/**
+ * Tables whose rows moved since a generation was recorded, and how today's rows are put back into
+ * that generation's shape to be compared. Sessions (issue 18): each session's own events and the
+ * readings they brought moved to session_events; the row kept its revisions and whole meter.
+ */
+const MOVED_SINCE: Record<string, (rows: ReadModelRows) => void> = {
+  v1: (rows) => {
+    const events = (rows.session_events ?? []) as Array<{
+      session_id: string;
+      revision: string;
+      readings: RegisterReading[];
+    }>;
+    delete rows.session_events;
+    rows.sessions = (rows.sessions ?? []).map((row) => {
+      const { first_revision: _first, ...session } = row as Record<string, unknown> & {
+        id: string;
+        meter: object | null;
+      };
+      const own = events
+        .filter((event) => event.session_id === session.id)
+        .sort((a, b) => Number(BigInt(a.revision) - BigInt(b.revision)));
+      return {
+        ...session,
+        revisions: own.map((event) => event.revision),
+        meter: session.meter && { ...session.meter, readings: inTimeOrder(own.flatMap((e) => e.readings)) },
+      };
+    });
+  },
+};
+
 /** A row without the columns it holds only because today's code derives them. */
 const withoutDerived = (row: unknown, added: Record<string, unknown> = {}) =>
   Object.fromEntries(Object.entries(row as object).filter(([column]) => added[column] !== DERIVED));
@@ -76,6 +107,7 @@ describe.each(GENERATIONS)('the %s fixture log', (generation) => {
     const events = await readFixture<FixtureEvent[]>(new URL('events.json', directory));
     const expected = await readFixture<ReadModelRows>(new URL('readModels.json', directory));
     const rebuilt = await readModelsOf(events);
+    MOVED_SINCE[generation]?.(rebuilt);
     for (const table of DROPPED_SINCE[generation] ?? []) delete expected[table];
     for (const table of REMADE_SINCE[generation] ?? []) {
       delete expected[table];

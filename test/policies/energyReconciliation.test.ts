@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addReading,
+  inTimeOrder,
   type MeterEvidence,
   type RegisterReading,
   reconcileEnergy,
@@ -148,6 +149,23 @@ describe('energy reconciliation', () => {
     const inOrder = [reading(1, '10'), reading(2, '20'), reading(3, '30')];
     const shuffled = [inOrder[2]!, inOrder[0]!, inOrder[1]!].reduce(addReading, []);
     expect(shuffled).toEqual(inOrder);
+  });
+
+  it('readings gathered as they arrived and put in time order are what adding them one by one gives, ties in arrival order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 1_000 }), fc.constant(1)),
+          {
+            maxLength: 30,
+          },
+        ),
+        (arrived) => {
+          const readings = arrived as RegisterReading[];
+          expect(inTimeOrder(readings)).toEqual(readings.reduce(addReading, []));
+        },
+      ),
+    );
   });
 });
 

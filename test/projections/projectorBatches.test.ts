@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { connectorStatusProjector } from '../../projections/connectorStatus/connectorStatusProjector.js';
 import type { Projector } from '../../projections/projector.js';
+import { sessionsProjector } from '../../projections/sessions/sessionsProjector.js';
 import { type FixtureEvent, readFixture } from '../support/fixtureLog.js';
-import { batchesOf, recordedEventsOf, rowsAfterBatches } from '../support/projectorBatches.js';
+import { batchesOf, ProjectorTables, recordedEventsOf } from '../support/projectorBatches.js';
 
 /**
  * Read models are disposable (ARCHITECTURE §5): a live projector applies the log in small batches,
@@ -10,6 +11,7 @@ import { batchesOf, recordedEventsOf, rowsAfterBatches } from '../support/projec
  */
 const projectors: Array<[string, () => Promise<Projector>, string[]]> = [
   ['connector status and presence', connectorStatusProjector, ['charger_presence', 'connector_status']],
+  ['sessions', sessionsProjector, ['sessions', 'session_events', 'orphan_stops']],
 ];
 
 describe.each(projectors)('%s', (_name, projectorOf, tables) => {
@@ -17,14 +19,18 @@ describe.each(projectors)('%s', (_name, projectorOf, tables) => {
     const log = recordedEventsOf(
       await readFixture<FixtureEvent[]>(new URL('../fixtures/eventLog/v1/events.json', import.meta.url)),
     );
-    const projector = await projectorOf();
-    const whole = await rowsAfterBatches(projector, [log], tables);
-    expect(Object.values(whole).some((rows) => rows.length > 0)).toBe(true);
-    for (const size of [1, 3, 7]) {
-      expect({ size, rows: await rowsAfterBatches(projector, batchesOf(log, size), tables) }).toEqual({
-        size,
-        rows: whole,
-      });
+    const projector = await ProjectorTables.open(await projectorOf());
+    try {
+      const whole = await projector.rowsAfter([log], tables);
+      expect(Object.values(whole).some((rows) => rows.length > 0)).toBe(true);
+      for (const size of [1, 3, 7]) {
+        expect({ size, rows: await projector.rowsAfter(batchesOf(log, size), tables) }).toEqual({
+          size,
+          rows: whole,
+        });
+      }
+    } finally {
+      await projector.close();
     }
   });
 });

@@ -30,37 +30,47 @@ export const batchesOf = <T>(events: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(events.length / size) }, (_, i) => events.slice(i * size, (i + 1) * size));
 
 /**
- * The rows of a projector's tables after it applied the batches, each in a transaction of its own
- * as the runner does, on a schema of their own: what a live projector (small batches) or a
- * rebuild (large ones) leaves. Rows in a stable order.
+ * A projector's tables on a schema of their own, to apply batches to as the runner does (each in
+ * a transaction of its own): what a live projector (small batches) or a rebuild (large ones) leaves.
  */
-export async function rowsAfterBatches(
-  projector: Projector,
-  batches: readonly RecordedEvent[][],
-  tables: readonly string[],
-): Promise<Record<string, unknown[]>> {
-  const schema = freshSchemaName(projector.name);
-  const admin = new pg.Client({ connectionString: databaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
-  await admin.end();
-  const pool = new pg.Pool({
-    connectionString: databaseUrl(),
-    options: `-c search_path=${pg.escapeIdentifier(schema)}`,
-    max: 1,
-  });
-  try {
+export class ProjectorTables {
+  private constructor(
+    private readonly projector: Projector,
+    private readonly schema: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(projector: Projector): Promise<ProjectorTables> {
+    const schema = freshSchemaName(projector.name);
+    const admin = new pg.Client({ connectionString: databaseUrl() });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+    await admin.end();
+    const pool = new pg.Pool({
+      connectionString: databaseUrl(),
+      options: `-c search_path=${pg.escapeIdentifier(schema)}`,
+      max: 1,
+    });
     await migrateProjection(pool, projector);
+    return new ProjectorTables(projector, schema, pool);
+  }
+
+  /** The tables' rows, in a stable order, after the batches were applied to empty tables. */
+  async rowsAfter(
+    batches: readonly RecordedEvent[][],
+    tables: readonly string[],
+  ): Promise<Record<string, unknown[]>> {
+    await this.pool.query(`TRUNCATE ${tables.map((table) => pg.escapeIdentifier(table)).join(', ')}`);
     for (const batch of batches) {
       const events = eventsFor(
-        projector,
-        batch.filter((event) => event.streamId.startsWith(projector.streamPrefix ?? '')),
+        this.projector,
+        batch.filter((event) => event.streamId.startsWith(this.projector.streamPrefix ?? '')),
       );
       if (events.length === 0) continue;
-      const client = await pool.connect();
+      const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
-        await projector.apply(events, client);
+        await this.projector.apply(events, client);
         await client.query('COMMIT');
       } finally {
         client.release();
@@ -68,15 +78,17 @@ export async function rowsAfterBatches(
     }
     const rows: Record<string, unknown[]> = {};
     for (const table of tables) {
-      const result = await pool.query(`SELECT * FROM ${pg.escapeIdentifier(table)}`);
+      const result = await this.pool.query(`SELECT * FROM ${pg.escapeIdentifier(table)}`);
       rows[table] = result.rows
         .map((row) => JSON.stringify(row))
         .sort()
         .map((row) => JSON.parse(row));
     }
     return rows;
-  } finally {
-    await pool.end();
-    await dropSchema(schema);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+    await dropSchema(this.schema);
   }
 }

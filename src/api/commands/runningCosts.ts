@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withMeters } from '../../../projections/sessions/sessionEvents.js';
 import { sessionRecordOfRow } from '../../../projections/sessions/sessionRow.js';
 import { PeriodicSweep } from '../../app/periodicSweep.js';
 import { costToShow, type SessionPricer } from '../../app/sessionPricer.js';
@@ -45,7 +46,7 @@ export class RunningCosts extends PeriodicSweep {
     const due: Array<{ chargerId: string; transactionKey: string; totalCost: number }> = [];
     for (const [version, identities] of byVersion) {
       const variable = runningCostSwitch(version)!;
-      const { rows } = await pool.query(
+      const { rows: active } = await pool.query(
         `SELECT s.* FROM sessions s
            JOIN device_variables v ON v.charger_id = s.charger_id
           WHERE s.status = 'active' AND s.charger_id = ANY($1)
@@ -59,6 +60,7 @@ export class RunningCosts extends PeriodicSweep {
           variable.variableInstance ?? '',
         ],
       );
+      const rows = await withMeters(pool, active);
       const prices = await pricer.pricesOf(rows.map(sessionRecordOfRow), clock().getTime());
       rows.forEach((row, index) => {
         const totalCost = costToShow(prices[index]);

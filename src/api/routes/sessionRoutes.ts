@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { revisionsOfSession, withMeters } from '../../../projections/sessions/sessionEvents.js';
 import { sessionRecordOfRow } from '../../../projections/sessions/sessionRow.js';
 import { sessionAuditTrail } from '../../app/sessionAuditTrail.js';
 import type { SessionPricer } from '../../app/sessionPricer.js';
@@ -175,7 +176,8 @@ export function sessionRoutes(deps: {
   } as const;
 
   /** Rows as the API shows sessions, each with its cost at `nowMs`. */
-  async function viewsOf(rows: Record<string, unknown>[], nowMs: number) {
+  async function viewsOf(listed: Record<string, unknown>[], nowMs: number) {
+    const rows = await withMeters(deps.pool, listed);
     const prices = await deps.pricer.pricesOf(rows.map(sessionRecordOfRow), nowMs);
     return rows.map((row, index) => toView(row, nowMs, prices[index]));
   }
@@ -204,9 +206,9 @@ export function sessionRoutes(deps: {
    * energy and its charging and idle time are read from too.
    */
   async function historyOf(session: Record<string, unknown>): Promise<ExportEntry[]> {
-    const revisions = (session.revisions as string[]).map(BigInt);
-    const first = revisions.reduce((a, b) => (a < b ? a : b));
-    const last = revisions.reduce((a, b) => (a > b ? a : b));
+    const revisions = await revisionsOfSession(deps.pool, session.id as string);
+    const first = revisions[0]!;
+    const last = revisions.at(-1)!;
     const own = new Set(revisions);
     const events = await deps.store.readStream(`charger-${session.charger_id}`, {
       fromRevision: first,
@@ -270,7 +272,7 @@ export function sessionRoutes(deps: {
         const now = deps.clock();
         const trail = await sessionAuditTrail(deps.store, commandOfRecordedCall, {
           chargerId: session.charger_id as string,
-          revisions: (session.revisions as string[]).map(BigInt),
+          revisions: await revisionsOfSession(deps.pool, session.id as string),
         });
         const bundle = sealSessionExport(
           {
@@ -325,7 +327,6 @@ export function sessionRoutes(deps: {
             `cannot replay ${asked.unknown.join(', ')}: the policies a replay runs again are ${REPLAY_POLICIES.join(', ')}`,
           );
         const session = await visibleSession(request, request.params.transactionId);
-        const revisions = (session.revisions as string[]).map(BigInt);
         const [id, version] = request.query.tariff?.split('@') ?? [];
         const replay = await replaySession(
           deps.store,
@@ -334,7 +335,7 @@ export function sessionRoutes(deps: {
             id: session.id as string,
             chargerId: session.charger_id as string,
             transactionKey: session.transaction_key as string,
-            firstRevision: revisions.reduce((a, b) => (a < b ? a : b)),
+            firstRevision: BigInt(session.first_revision as string),
             lastRevision: BigInt(session.last_revision as string),
           },
           id && version ? { id, version: Number(version) } : undefined,

@@ -28,20 +28,34 @@ export function registerReadingOf(sample: RecordedSample): RegisterReading | und
   return [time ?? Number.MAX_SAFE_INTEGER, reading.wh, reading.resolutionWh];
 }
 
+/** A message's register readings, in sample order; those at `duplicates` (indexes) were counted before. */
+export function readingsOfSamples(
+  samples: readonly RecordedSample[],
+  duplicates: readonly number[] = [],
+): RegisterReading[] {
+  const readings: RegisterReading[] = [];
+  samples.forEach((sample, index) => {
+    if (duplicates.includes(index)) return;
+    const reading = registerReadingOf(sample);
+    if (reading) readings.push(reading);
+  });
+  return readings;
+}
+
 /** The meter with a message's samples; those at `duplicates` (indexes) were counted before. */
 export function meterWithSamples<Meter extends SessionMeter>(
   meter: Meter,
   samples: readonly RecordedSample[],
   duplicates: readonly number[] = [],
 ): Meter {
-  let { readings } = meter;
-  samples.forEach((sample, index) => {
-    if (duplicates.includes(index)) return;
-    const reading = registerReadingOf(sample);
-    if (reading) readings = addReading(readings, reading);
-  });
-  return readings === meter.readings ? meter : { ...meter, readings };
+  return meterWithReadings(meter, readingsOfSamples(samples, duplicates));
 }
+
+/** The meter with readings added (each kept in time order: addReading). */
+export const meterWithReadings = <Meter extends SessionMeter>(
+  meter: Meter,
+  added: readonly RegisterReading[],
+): Meter => (added.length === 0 ? meter : { ...meter, readings: added.reduce(addReading, meter.readings) });
 
 /** The meter with a boot of its charger (server time) while the session ran. */
 export const meterWithBoot = <Meter extends SessionMeter>(meter: Meter, atMs: number): Meter => ({

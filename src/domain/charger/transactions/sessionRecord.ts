@@ -6,11 +6,11 @@ import {
   type SessionUsage,
   statesWith,
 } from '../../../policies/chargingTime.js';
-import type { Flag } from '../../../policies/energyReconciliation.js';
+import type { Flag, RegisterReading } from '../../../policies/energyReconciliation.js';
 import { sessionIdOf } from '../../eventMetadata.js';
 import type { ChargingEvent } from '../chargerEvents.js';
 import { type ProjectedMeter, reconcileAmendedFlags, reconcileStop } from './sessionEnergy.js';
-import { meterWithBoot, meterWithSamples } from './sessionMeter.js';
+import { meterWithBoot, meterWithReadings, readingsOfSamples } from './sessionMeter.js';
 import type { EnergyCorrection } from './transactionEvents.js';
 
 /**
@@ -43,8 +43,8 @@ export interface SessionRecord {
   stopKind: string | null;
   stopIdTag: string | null;
   flags: Flag[];
-  /** the charger stream's revisions of the session's events, and the latest folded */
-  revisions: string[];
+  /** the charger stream's revision of the session's start, and of the latest event folded */
+  firstRevision: string;
   lastRevision: string;
   /** null: begun before the read model kept meters (its recorded figures stand) */
   meter: ProjectedMeter | null;
@@ -166,9 +166,12 @@ export function sessionStarted(
     stopKind: null,
     stopIdTag: null,
     flags: data.flags,
-    revisions: [revision],
+    firstRevision: revision,
     lastRevision: revision,
-    meter: meterWithSamples({ meterStartWh: data.meterStartWh, readings: [] }, data.samples ?? []),
+    meter: meterWithReadings(
+      { meterStartWh: data.meterStartWh, readings: [] },
+      readingsBroughtBy({ type: 'TransactionStarted', data }),
+    ),
     energyCorrection: null,
     chargingSeconds: null,
     idleSeconds: null,
@@ -203,6 +206,19 @@ export function sessionWithChargerEvent(
   return moved ? withTimes({ ...moved, lastRevision: place.revision.toString() }) : session;
 }
 
+/** The register readings one of a session's own events brings to its meter, in sample order. */
+export function readingsBroughtBy(event: ChargingEvent): RegisterReading[] {
+  switch (event.type) {
+    case 'TransactionStarted':
+      return readingsOfSamples(event.data.samples ?? []);
+    case 'MeterValuesReported':
+    case 'TransactionStopped':
+      return readingsOfSamples(event.data.samples, event.data.duplicateSamples);
+    default:
+      return [];
+  }
+}
+
 /** The session after one of its own later events; the session itself when it was folded already. */
 export function sessionWithEvent(
   session: SessionRecord,
@@ -216,11 +232,7 @@ export function sessionWithEvent(
 function sessionWithOwnEvent(session: SessionRecord, event: ChargingEvent, place: EventPlace): SessionRecord {
   if (BigInt(session.lastRevision) >= place.revision) return session;
   const revision = place.revision.toString();
-  let next: SessionRecord = {
-    ...session,
-    revisions: [...session.revisions, revision],
-    lastRevision: revision,
-  };
+  let next: SessionRecord = { ...session, lastRevision: revision };
   switch (event.type) {
     case 'TransactionAbandoned':
       return { ...next, status: 'abandoned' };
@@ -233,9 +245,9 @@ function sessionWithOwnEvent(session: SessionRecord, event: ChargingEvent, place
         tokenGroup: event.data.authorization.parentIdTag ?? next.tokenGroup,
       };
     case 'MeterValuesReported': {
-      const { chargingState, samples, duplicateSamples } = event.data;
+      const { chargingState } = event.data;
       if (chargingState) next = withChargingState(next, chargingState.state, chargingState.at) ?? next;
-      return next.meter ? { ...next, meter: meterWithSamples(next.meter, samples, duplicateSamples) } : next;
+      return next.meter ? { ...next, meter: meterWithReadings(next.meter, readingsBroughtBy(event)) } : next;
     }
     case 'SessionFlagsAmended':
       return { ...next, flags: reconcileAmendedFlags(next.meter, event.data.flags, next.flags) };
@@ -245,7 +257,7 @@ function sessionWithOwnEvent(session: SessionRecord, event: ChargingEvent, place
       const { data } = event;
       if (data.chargingState)
         next = withChargingState(next, data.chargingState.state, data.chargingState.at) ?? next;
-      const meter = next.meter && meterWithSamples(next.meter, data.samples, data.duplicateSamples);
+      const meter = next.meter && meterWithReadings(next.meter, readingsBroughtBy(event));
       const reconciled = reconcileStop(meter, data);
       return {
         ...next,
