@@ -317,8 +317,9 @@ export class PostgresEventStore implements EventStore {
       let cursor = options.fromCheckpoint;
       // while the consumer works through a full page, the next one is already being read
       let prefetched: Promise<LogPage> | undefined;
-      // Caught up (the last page was short), the next events are most likely ones this store has
-      // just committed: their payloads come from the committed tail. Catching up, from the log.
+      // Caught up (the last page was short), or a page or two behind what this store has just
+      // committed (the last event read is still in the committed tail), the next events' payloads
+      // come from the tail. Catching up from further back, from the log.
       let payloads: 'log' | 'tail' = 'log';
       while (!signal?.aborted && !this.closed) {
         const seen = watch.generation;
@@ -336,9 +337,13 @@ export class PostgresEventStore implements EventStore {
         }
         prefetched = undefined;
         const { events, horizon } = page;
-        payloads = events.length < PAGE ? 'tail' : 'log';
+        const last = events.at(-1);
+        payloads =
+          events.length < PAGE || this.committed.payload(last!.id, last!.streamId) !== undefined
+            ? 'tail'
+            : 'log';
         if (events.length === PAGE) {
-          prefetched = this.readPage(events.at(-1)!.position, PAGE, streamPrefix);
+          prefetched = this.readPage(last!.position, PAGE, streamPrefix, payloads);
           prefetched.catch(() => undefined); // awaited (and reported) on the next turn
         }
         for (const event of events) {
