@@ -16,6 +16,7 @@ const BENCHES = [
   'console',
   'deciderState',
   'chargerLoad',
+  'sessionLength',
   'billing',
 ];
 
