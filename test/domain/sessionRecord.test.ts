@@ -11,25 +11,15 @@ import {
   sessionWithEvent,
 } from '../../src/domain/charger/transactions/sessionRecord.js';
 import type { Token } from '../../src/domain/tokens/tokens.js';
-import { ChargerLog } from '../support/chargerLog.js';
+import { at, ChargerLog, startAtT0, T0 } from '../support/chargerLog.js';
 
-const T0 = '2026-12-07T10:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 const token: Token = { idTag: 'TAG1', tenant: 'acme', blocked: false, parentIdTag: 'FLEET-1' };
 const energy = (wh: number, time: string): RawMeterSample => ({
   chargerTime: time,
   values: [{ value: String(wh), measurand: 'Energy.Active.Import.Register' }],
 });
 
-const start: ChargerCommand = {
-  type: 'StartTransaction',
-  evseId: 1,
-  connectorId: 1,
-  idTag: 'TAG1',
-  meterStartWh: 1_000,
-  chargerTime: T0,
-  token,
-};
+const start = startAtT0(token);
 const status = (value: string, chargerTime: string): ChargerCommand => ({
   type: 'ReportConnectorStatus',
   evseId: 1,

@@ -20,18 +20,12 @@ const event = (type: string, data: unknown, at: string, fromCharger = true): Rec
   recordedAt: new Date(at),
 });
 const fold = (presence: Presence, ...events: RecordedEvent[]) => events.reduce(presenceWithEvent, presence);
+const connection = (connectionId: string) =>
+  event('ChargerConnected', { connectionId, protocol: 'ocpp1.6' }, '2026-12-07T10:00:00.000Z', false);
 
 describe('charger presence', () => {
   it('given a connected charger, when it sends a heartbeat, then only last_seen moves', () => {
-    const connected = fold(
-      newPresence('CP1'),
-      event(
-        'ChargerConnected',
-        { connectionId: 'c1', protocol: 'ocpp1.6' },
-        '2026-12-07T10:00:00.000Z',
-        false,
-      ),
-    );
+    const connected = fold(newPresence('CP1'), connection('c1'));
     const heartbeat = event('HeartbeatReceived', {}, '2026-12-07T10:00:05.000Z');
     expect(onlyShowsLife(heartbeat)).toBe(true);
     expect(fold(connected, heartbeat)).toEqual({ ...connected, last_seen: '2026-12-07T10:00:05.000Z' });
@@ -84,12 +78,7 @@ describe('charger presence', () => {
   it('given a replacing connection announced first, when the old one closes, then the charger stays connected', () => {
     const replaced = fold(
       newPresence('CP1'),
-      event(
-        'ChargerConnected',
-        { connectionId: 'new', protocol: 'ocpp1.6' },
-        '2026-12-07T10:00:00.000Z',
-        false,
-      ),
+      connection('new'),
       event('ChargerDisconnected', { connectionId: 'old', code: 1006 }, '2026-12-07T10:00:01.000Z', false),
     );
     expect(replaced).toMatchObject({ connected: true, connection_id: 'new', disconnected_at: null });

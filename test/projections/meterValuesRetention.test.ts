@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dropExpiredMeterValues,
@@ -6,25 +6,14 @@ import {
 } from '../../projections/meterValues/meterValuesProjector.js';
 import { migrateProjection } from '../../projections/projectionRunner.js';
 import type { RecordedEvent } from '../../src/store/eventStore.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { freshSchemaPool } from '../support/database.js';
 
-let schema: string;
 let pool: pg.Pool;
+let drop: () => Promise<void>;
 beforeAll(async () => {
-  schema = freshSchemaName('retention');
-  const admin = new pg.Client({ connectionString: databaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
-  await admin.end();
-  pool = new pg.Pool({
-    connectionString: databaseUrl(),
-    options: `-c search_path=${pg.escapeIdentifier(schema)}`,
-  });
+  ({ pool, drop } = await freshSchemaPool('retention'));
 });
-afterAll(async () => {
-  await pool.end();
-  await dropSchema(schema);
-});
+afterAll(() => drop());
 
 const meterValues = (revision: bigint, time: string): RecordedEvent =>
   ({

@@ -1,27 +1,16 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readingsOfSessions, revisionsOfSession } from '../../projections/sessions/sessionEvents.js';
 import { sessionsProjector } from '../../projections/sessions/sessionsProjector.js';
 import { migrate } from '../../src/store/postgres/migrate.js';
-import { databaseUrl, dropSchema, freshSchemaName } from '../support/database.js';
+import { freshSchemaPool } from '../support/database.js';
 
-let schema: string;
 let pool: pg.Pool;
+let drop: () => Promise<void>;
 beforeAll(async () => {
-  schema = freshSchemaName('session_events');
-  const admin = new pg.Client({ connectionString: databaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
-  await admin.end();
-  pool = new pg.Pool({
-    connectionString: databaseUrl(),
-    options: `-c search_path=${pg.escapeIdentifier(schema)}`,
-  });
+  ({ pool, drop } = await freshSchemaPool('session_events'));
 });
-afterAll(async () => {
-  await pool.end();
-  await dropSchema(schema);
-});
+afterAll(() => drop());
 
 describe('sessions projected before their events had rows of their own (issue 18)', () => {
   it('given rows with their revisions and whole meter, when migrated, then the same revisions and readings are read back', async () => {

@@ -4,21 +4,10 @@ import { sessionRecordOfRow } from '../../projections/sessions/sessionRow.js';
 import { sessionsProjector } from '../../projections/sessions/sessionsProjector.js';
 import type { ChargerCommand } from '../../src/domain/charger/decideCharger.js';
 import { inTimeOrder, type RegisterReading } from '../../src/policies/energyReconciliation.js';
-import { ChargerLog } from '../support/chargerLog.js';
+import { at, ChargerLog, startAtT0, T0 } from '../support/chargerLog.js';
 import { batchesOf, ProjectorTables } from '../support/projectorBatches.js';
 
-const T0 = '2026-12-07T10:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-const start: ChargerCommand = {
-  type: 'StartTransaction',
-  evseId: 1,
-  connectorId: 1,
-  idTag: 'TAG1',
-  meterStartWh: 1_000,
-  chargerTime: T0,
-  token: { idTag: 'TAG1', tenant: 'acme', blocked: false },
-};
+const start = startAtT0({ idTag: 'TAG1', tenant: 'acme', blocked: false });
 
 /** What a charger may say while its session runs, and after it stopped (late samples). */
 const step = fc.oneof(

@@ -7,9 +7,23 @@ import {
 } from '../../src/domain/charger/decideCharger.js';
 import type { RegistryEvent } from '../../src/domain/charger/registry/registryEvents.js';
 import { type SessionRecord, sessionFromLog } from '../../src/domain/charger/transactions/sessionRecord.js';
+import type { Token } from '../../src/domain/tokens/tokens.js';
 import type { Checkpoint, RecordedEvent } from '../../src/store/eventStore.js';
 
-const T0 = '2026-12-07T10:00:00.000Z';
+/** When the log begins, and a time so many minutes after it. */
+export const T0 = '2026-12-07T10:00:00.000Z';
+export const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+/** A start on connector 1 at T0 with 1,000 Wh on the register, authorized for the token. */
+export const startAtT0 = (token: Token): ChargerCommand => ({
+  type: 'StartTransaction',
+  evseId: 1,
+  connectorId: 1,
+  idTag: token.idTag,
+  meterStartWh: 1_000,
+  chargerTime: T0,
+  token,
+});
 const registered: RegistryEvent = {
   type: 'ChargerRegistered',
   data: { identity: 'CP1', tenant: 'acme', securityProfile: 0, autoRegistered: false },

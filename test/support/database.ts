@@ -28,3 +28,31 @@ export async function schemaClient(schema: string): Promise<pg.Client> {
   await client.connect();
   return client;
 }
+
+/** A pool whose search_path is a schema of its own, created now; `drop` ends the pool and drops the schema. */
+export async function freshSchemaPool(
+  label: string,
+  options: pg.PoolConfig = {},
+): Promise<{ pool: pg.Pool; schema: string; drop(): Promise<void> }> {
+  const schema = freshSchemaName(label);
+  const admin = new pg.Client({ connectionString: databaseUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${admin.escapeIdentifier(schema)}`);
+  } finally {
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: databaseUrl(),
+    options: `-c search_path=${pg.escapeIdentifier(schema)}`,
+    ...options,
+  });
+  return {
+    pool,
+    schema,
+    drop: async () => {
+      await pool.end();
+      await dropSchema(schema);
+    },
+  };
+}

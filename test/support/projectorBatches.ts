@@ -2,7 +2,7 @@ import pg from 'pg';
 import { migrateProjection } from '../../projections/projectionRunner.js';
 import { eventsFor, type Projector } from '../../projections/projector.js';
 import type { Checkpoint, RecordedEvent } from '../../src/store/eventStore.js';
-import { databaseUrl, dropSchema, freshSchemaName } from './database.js';
+import { freshSchemaPool } from './database.js';
 import type { FixtureEvent } from './fixtureLog.js';
 
 /** A committed log's events as a store delivers them: revisions per stream, positions in log order. */
@@ -36,23 +36,14 @@ export const batchesOf = <T>(events: readonly T[], size: number): T[][] =>
 export class ProjectorTables {
   private constructor(
     private readonly projector: Projector,
-    private readonly schema: string,
     private readonly pool: pg.Pool,
+    readonly close: () => Promise<void>,
   ) {}
 
   static async open(projector: Projector): Promise<ProjectorTables> {
-    const schema = freshSchemaName(projector.name);
-    const admin = new pg.Client({ connectionString: databaseUrl() });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
-    await admin.end();
-    const pool = new pg.Pool({
-      connectionString: databaseUrl(),
-      options: `-c search_path=${pg.escapeIdentifier(schema)}`,
-      max: 1,
-    });
+    const { pool, drop } = await freshSchemaPool(projector.name, { max: 1 });
     await migrateProjection(pool, projector);
-    return new ProjectorTables(projector, schema, pool);
+    return new ProjectorTables(projector, pool, drop);
   }
 
   /** The tables' rows, in a stable order, after the batches were applied to empty tables. */
@@ -85,10 +76,5 @@ export class ProjectorTables {
         .map((row) => JSON.parse(row));
     }
     return rows;
-  }
-
-  async close(): Promise<void> {
-    await this.pool.end();
-    await dropSchema(this.schema);
   }
 }
