@@ -25,6 +25,30 @@ export async function writeRows(
   );
 }
 
+/**
+ * Many existing rows changed in a few of their columns, in one statement: only those columns are
+ * converted and set (an upsert converts and sets every column of the row).
+ */
+export async function updateRows(
+  tx: pg.PoolClient,
+  statement: { table: string; key: string; columns: Columns },
+  rows: readonly object[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(statement.columns);
+  const types = names.map((name) => `${name} ${statement.columns[name]}`).join(', ');
+  const sets = names
+    .filter((name) => name !== statement.key)
+    .map((name) => `${name} = r.${name}`)
+    .join(', ');
+  await tx.query(
+    `UPDATE ${statement.table} AS t SET ${sets}
+     FROM json_to_recordset($1::json) AS r(${types})
+     WHERE t.${statement.key} = r.${statement.key}`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /** `col = EXCLUDED.col` for every column but the key ones: an upsert's update list. */
 export const updateAllBut = (columns: Columns, key: string[]) =>
   Object.keys(columns)

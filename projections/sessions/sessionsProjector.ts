@@ -14,7 +14,7 @@ import { chargerIdOf, receivedAtOf, sessionIdOf } from '../../src/domain/eventMe
 import type { RecordedEvent } from '../../src/store/eventStore.js';
 import { loadMigrations } from '../../src/store/postgres/migrate.js';
 import type { Projector } from '../projector.js';
-import { type Columns, updateAllBut, writeRows } from '../sqlRows.js';
+import { type Columns, updateAllBut, updateRows, writeRows } from '../sqlRows.js';
 import { readingsOfSessions } from './sessionEvents.js';
 import { sessionRecordOfRow } from './sessionRow.js';
 
@@ -25,7 +25,8 @@ const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
  * energy is reconciled again from the session's meter by today's policy (and boots while it ran),
  * so a rebuild corrects what an older policy recorded; such a session keeps the correction to
  * be made a fact in the log (see EnergyCorrections). Each of a session's own events is a row of
- * session_events with the readings it brought, so a sample adds a row and rewrites a short one.
+ * session_events with the readings it brought, so a sample adds a row there and, while the session
+ * is under way, sets four columns of its session's row (UNDER_WAY) instead of rewriting it.
  */
 export async function sessionsProjector(): Promise<Projector> {
   return {
@@ -72,6 +73,30 @@ const SESSION: Columns = {
   changed_position: 'text',
   updated_at: 'timestamptz',
 };
+
+/**
+ * What a session under way changes as its samples, authorizations and connector states arrive,
+ * its meter's readings aside (they are rows of session_events): a row changed in these alone is
+ * updated in these alone.
+ */
+const UNDER_WAY: Columns = {
+  id: 'text',
+  last_revision: 'bigint',
+  charging_states: 'jsonb',
+  changed_position: 'text',
+  updated_at: 'timestamptz',
+};
+
+/** Whether a session's row, folded from `before` to `after`, changed in the under-way columns alone. */
+function changedUnderWayOnly(before: SessionRecord, after: SessionRecord): boolean {
+  const was = toRow(before);
+  const is = toRow(after);
+  for (const column of Object.keys(is)) {
+    if (column in UNDER_WAY || was[column] === is[column]) continue;
+    if (JSON.stringify(was[column]) !== JSON.stringify(is[column])) return false;
+  }
+  return true;
+}
 
 const SESSION_EVENT: Columns = { session_id: 'text', revision: 'bigint', readings: 'jsonb' };
 
@@ -164,7 +189,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     tx,
     rows.filter((row) => row.meter !== null && needReadings.has(row.id)).map((row) => row.id as string),
   );
-  const sessions = new Map<string, SessionRecord>(
+  const read = new Map<string, SessionRecord>(
     rows.map((row) => [
       row.id as string,
       sessionRecordOfRow({
@@ -173,6 +198,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       }),
     ]),
   );
+  const sessions = new Map(read);
   const ownEvents: Array<Record<string, unknown>> = [];
   const folded = (id: string, session: SessionRecord, event: RecordedEvent, charging: ChargingEvent) =>
     ownEvents.push({
@@ -231,6 +257,21 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
     changed.set(id!, { position: event.position, at: place.receivedAt });
     folded(id!, session, event, charging);
   }
+  const whole: Array<Record<string, unknown>> = [];
+  const underWay: Array<Record<string, unknown>> = [];
+  for (const [id, { position, at }] of changed) {
+    const before = read.get(id);
+    const after = sessions.get(id)!;
+    if (before && changedUnderWayOnly(before, after)) {
+      underWay.push({
+        id,
+        last_revision: after.lastRevision,
+        charging_states: after.chargingStates,
+        changed_position: position,
+        updated_at: at,
+      });
+    } else whole.push({ ...toRow(after), changed_position: position, updated_at: at });
+  }
   await writeRows(
     tx,
     {
@@ -238,12 +279,9 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
       columns: SESSION,
       onConflict: `ON CONFLICT (id) DO UPDATE SET ${updateAllBut(SESSION, ['id'])}`,
     },
-    [...changed].map(([id, { position, at }]) => ({
-      ...toRow(sessions.get(id)!),
-      changed_position: position,
-      updated_at: at,
-    })),
+    whole,
   );
+  await updateRows(tx, { table: 'sessions', key: 'id', columns: UNDER_WAY }, underWay);
   await writeRows(
     tx,
     { into: 'session_events', columns: SESSION_EVENT, onConflict: 'ON CONFLICT DO NOTHING' },
