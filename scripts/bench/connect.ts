@@ -185,6 +185,8 @@ baselineServer.kill('SIGINT');
 await once(baselineServer, 'exit');
 
 const bench = await startBenchServer('connect', { ADMIN_TOKEN, LOCAL_LIST_SYNC_INTERVAL: '0' }, [
+  // more node flags for the server (after npm start's own: a later V8 flag wins)
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
   ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOTS}`] : []),
 ]);
