@@ -87,10 +87,8 @@ const UNDER_WAY: Columns = {
   updated_at: 'timestamptz',
 };
 
-/** Whether a session's row, folded from `before` to `after`, changed in the under-way columns alone. */
-function changedUnderWayOnly(before: SessionRecord, after: SessionRecord): boolean {
-  const was = toRow(before);
-  const is = toRow(after);
+/** Whether a session's row changed from `was` to `is` in the under-way columns alone. */
+function changedUnderWayOnly(was: Record<string, unknown>, is: Record<string, unknown>): boolean {
   for (const column of Object.keys(is)) {
     if (column in UNDER_WAY || was[column] === is[column]) continue;
     if (JSON.stringify(was[column]) !== JSON.stringify(is[column])) return false;
@@ -262,7 +260,8 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
   for (const [id, { position, at }] of changed) {
     const before = read.get(id);
     const after = sessions.get(id)!;
-    if (before && changedUnderWayOnly(before, after)) {
+    const row = toRow(after);
+    if (before && changedUnderWayOnly(toRow(before), row)) {
       underWay.push({
         id,
         last_revision: after.lastRevision,
@@ -270,7 +269,7 @@ async function applySessionBatch(events: RecordedEvent[], tx: pg.PoolClient): Pr
         changed_position: position,
         updated_at: at,
       });
-    } else whole.push({ ...toRow(after), changed_position: position, updated_at: at });
+    } else whole.push({ ...row, changed_position: position, updated_at: at });
   }
   await writeRows(
     tx,

@@ -9,66 +9,23 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateProjection } from '../../projections/projectionRunner.js';
 import { sessionsProjector } from '../../projections/sessions/sessionsProjector.js';
-import { evolveCharger, initialChargerState } from '../../src/domain/charger/chargerState.js';
-import { type ChargerCommand, decideCharger } from '../../src/domain/charger/decideCharger.js';
-import type { Checkpoint, RecordedEvent } from '../../src/store/eventStore.js';
+import type { RecordedEvent } from '../../src/store/eventStore.js';
+import { at, ChargerLog, startAtT0, T0 } from '../../test/support/chargerLog.js';
 import { benchDatabase } from './benchDatabase.js';
 import { type BenchRow, progress, report, round } from './report.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2_000);
-const T0 = Date.parse('2026-12-07T10:00:00.000Z');
-const at = (minute: number) => new Date(T0 + minute * 60_000).toISOString();
 
 /** The charger's log: registered, approved, a start, then a sample a minute, as the decider writes it. */
 function sessionLog(): RecordedEvent[] {
-  let state = initialChargerState();
-  state = evolveCharger(
-    state,
-    {
-      type: 'ChargerRegistered',
-      data: { identity: 'LONG', tenant: 'default', securityProfile: 0, autoRegistered: false },
-    },
-    at(0),
-  );
-  state = evolveCharger(state, { type: 'ChargerApproved', data: {} }, at(0));
-  const log: RecordedEvent[] = [];
-  const when = (command: ChargerCommand, receivedAt: string) => {
-    const context = { chargerId: 'LONG', receivedAt, heartbeatIntervalSeconds: 300, newTransactionKey: '1' };
-    for (const event of decideCharger(command, state, context).events) {
-      state = evolveCharger(state, event, receivedAt);
-      const revision = BigInt(log.length + 2);
-      log.push({
-        id: `LONG-${revision}`,
-        streamId: 'charger-LONG',
-        revision,
-        position: `0:${String(revision).padStart(12, '0')}` as Checkpoint,
-        type: event.type,
-        schemaVersion: 1,
-        data: event.data,
-        metadata: { receivedAt },
-        recordedAt: new Date(receivedAt),
-      });
-    }
-  };
-  when(
-    {
-      type: 'StartTransaction',
-      evseId: 1,
-      connectorId: 1,
-      idTag: 'TAG',
-      meterStartWh: 1_000,
-      chargerTime: at(0),
-      token: { idTag: 'TAG', tenant: 'default', blocked: false },
-    },
-    at(0),
-  );
+  const log = new ChargerLog().when(startAtT0({ idTag: 'TAG', tenant: 'acme', blocked: false }), T0);
   for (let minute = 1; minute <= SAMPLES; minute++) {
-    when(
+    log.when(
       {
         type: 'ReportMeterValues',
         evseId: 1,
         connectorId: 1,
-        transactionKey: '1',
+        transactionKey: '101',
         samples: [
           {
             chargerTime: at(minute),
@@ -79,7 +36,7 @@ function sessionLog(): RecordedEvent[] {
       at(minute),
     );
   }
-  return log;
+  return log.recorded();
 }
 
 const database = await benchDatabase();
